@@ -1,0 +1,135 @@
+//! `begin_time`: typed, without losing what the service sent.
+//!
+//! The service sends `2020-07-07T01:17:05+0800`: an offset without a colon,
+//! which RFC 3339 (and so `format: date-time` and chrono's serde support)
+//! rejects. This type accepts that form, `+08:00` and `Z`, keeps the offset,
+//! and serializes back to exactly the text it was given.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Backup start time as the service reported it.
+///
+/// [`BeginTime::datetime`] gives the instant with the service's own UTC
+/// offset; [`BeginTime::as_str`] the text exactly as received. A value the
+/// parser does not understand is still accepted (so a format change on the
+/// server does not break responses), with `datetime()` returning `None`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BeginTime {
+    raw: String,
+    parsed: Option<DateTime<FixedOffset>>,
+}
+
+impl BeginTime {
+    /// The time with the offset the service sent, or `None` when the text is
+    /// in a format this client does not know.
+    pub fn datetime(&self) -> Option<DateTime<FixedOffset>> {
+        self.parsed
+    }
+
+    /// The text exactly as the service sent it.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Builds the value the service would send for `time`, in its own format
+    /// (`+hhmm` offset, no fractional seconds).
+    pub fn from_datetime(time: DateTime<FixedOffset>) -> Self {
+        let raw = time.format("%Y-%m-%dT%H:%M:%S%z").to_string();
+        BeginTime {
+            raw,
+            parsed: Some(time),
+        }
+    }
+}
+
+/// Parses the forms the service family uses: `+hhmm`, `+hh:mm` and `Z`.
+fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%z")
+        .or_else(|_| DateTime::parse_from_rfc3339(text))
+        .ok()
+}
+
+impl FromStr for BeginTime {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(BeginTime {
+            raw: text.to_owned(),
+            parsed: parse(text),
+        })
+    }
+}
+
+impl From<DateTime<FixedOffset>> for BeginTime {
+    fn from(time: DateTime<FixedOffset>) -> Self {
+        BeginTime::from_datetime(time)
+    }
+}
+
+impl fmt::Display for BeginTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl fmt::Debug for BeginTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parsed {
+            Some(time) => write!(f, "BeginTime({:?} = {})", self.raw, time.to_rfc3339()),
+            None => write!(f, "BeginTime({:?}, unparsed)", self.raw),
+        }
+    }
+}
+
+impl Serialize for BeginTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for BeginTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        let parsed = parse(&raw);
+        Ok(BeginTime { raw, parsed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_offset_without_a_colon() {
+        let t: BeginTime = "2020-07-07T01:17:05+0800".parse().unwrap();
+        let dt = t.datetime().unwrap();
+        assert_eq!(dt.offset().local_minus_utc(), 8 * 3600);
+        assert_eq!(dt.to_rfc3339(), "2020-07-07T01:17:05+08:00");
+        assert_eq!(t.as_str(), "2020-07-07T01:17:05+0800");
+    }
+
+    #[test]
+    fn accepts_rfc3339_forms() {
+        let colon: BeginTime = "2020-07-07T01:17:05+08:00".parse().unwrap();
+        let zulu: BeginTime = "2020-07-06T17:17:05Z".parse().unwrap();
+        assert_eq!(colon.datetime(), zulu.datetime());
+        assert_eq!(zulu.datetime().unwrap().offset().local_minus_utc(), 0);
+    }
+
+    #[test]
+    fn unknown_formats_are_kept_not_rejected() {
+        let t: BeginTime = serde_json::from_str("\"07/07/2020 01:17\"").unwrap();
+        assert_eq!(t.datetime(), None);
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"07/07/2020 01:17\"");
+    }
+
+    #[test]
+    fn from_datetime_uses_the_service_format() {
+        let dt = DateTime::parse_from_rfc3339("2020-07-07T01:17:05-03:30").unwrap();
+        assert_eq!(BeginTime::from(dt).as_str(), "2020-07-07T01:17:05-0330");
+    }
+}

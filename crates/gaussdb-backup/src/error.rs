@@ -1,0 +1,216 @@
+//! The crate's one error type.
+//!
+//! Modelled on aws-sdk-rust and google-cloud-rust: a service error keeps the
+//! HTTP status, the service's `error_code` and `error_msg`, the request ID and
+//! the raw body; anything the service sent that does not fit the spec keeps
+//! status and body too; timeouts and transport failures are told apart.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+/// Everything that can go wrong building a client or making a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument broke a rule of the spec; nothing was sent.
+    #[error("invalid {field}: {rule}")]
+    InvalidArgument {
+        /// The argument, as the spec names it (`name`, `instance_id`, ...).
+        field: &'static str,
+        /// The rule it broke.
+        rule: String,
+    },
+
+    /// The service answered with its documented error body
+    /// (`{"error_code": ..., "error_msg": ...}`).
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+
+    /// The service answered with a status the spec does not document, or an
+    /// error status whose body is not the documented error JSON (for example
+    /// an HTML page from a gateway).
+    #[error("HTTP {status}: unexpected response{}: {}", request_id_suffix(.request_id), body_preview(.body))]
+    UnexpectedResponse {
+        /// HTTP status.
+        status: StatusCode,
+        /// `X-Request-Id` of the response, when present.
+        request_id: Option<String>,
+        /// The body as received.
+        body: Bytes,
+    },
+
+    /// A success status whose body does not match the spec.
+    #[error("HTTP {status}: malformed response body{}: {source}", request_id_suffix(.request_id))]
+    MalformedResponse {
+        /// HTTP status.
+        status: StatusCode,
+        /// `X-Request-Id` of the response, when present.
+        request_id: Option<String>,
+        /// The body as received.
+        body: Bytes,
+        /// Why it does not parse.
+        source: serde_json::Error,
+    },
+
+    /// The response body was larger than the client accepts.
+    #[error("HTTP {status}: response body larger than {limit} bytes")]
+    ResponseTooLarge {
+        /// HTTP status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// The call did not complete within the configured timeout. The backup
+    /// may or may not have been started: this call is not idempotent, so it is
+    /// never retried automatically.
+    #[error("the request timed out: {0}")]
+    Timeout(#[source] reqwest::Error),
+
+    /// Connecting, sending or receiving failed.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+}
+
+/// An error the service reported with its documented error body.
+#[derive(Debug, Clone)]
+pub struct ServiceError {
+    /// HTTP status (400, 403, 404, 409, 500, ...).
+    pub status: StatusCode,
+    /// The service's error code, such as `DBS.280277` or `APIGW.0301`.
+    pub error_code: String,
+    /// The service's message, in the language chosen by `X-Language`.
+    pub error_msg: String,
+    /// `X-Request-Id` of the response, when present: quote it to support.
+    pub request_id: Option<String>,
+    /// The body as received.
+    pub body: Bytes,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {}: {}: {}{}",
+            self.status,
+            self.error_code,
+            self.error_msg,
+            request_id_suffix(&self.request_id)
+        )
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+impl Error {
+    pub(crate) fn invalid(field: &'static str, rule: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field,
+            rule: rule.into(),
+        }
+    }
+
+    /// The HTTP status, when the service answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::UnexpectedResponse { status, .. }
+            | Error::MalformedResponse { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Transport(e) | Error::Timeout(e) => e.status(),
+            Error::InvalidArgument { .. } => None,
+        }
+    }
+
+    /// The service's error code (`DBS.…`, `APIGW.…`), for a service error.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => Some(&e.error_code),
+            _ => None,
+        }
+    }
+
+    /// The `X-Request-Id` of the response, when the service answered with one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.request_id.as_deref(),
+            Error::UnexpectedResponse { request_id, .. }
+            | Error::MalformedResponse { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The response body exactly as received, when there was one.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Service(e) => Some(&e.body),
+            Error::UnexpectedResponse { body, .. } | Error::MalformedResponse { body, .. } => {
+                Some(body)
+            }
+            _ => None,
+        }
+    }
+
+    /// True for a timeout (connecting, or waiting for the response).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+fn request_id_suffix(request_id: &Option<String>) -> String {
+    match request_id {
+        Some(id) => format!(" (request ID {id})"),
+        None => String::new(),
+    }
+}
+
+/// The start of a body for a one-line message: at most 200 characters, with
+/// control characters escaped so a hostile body cannot forge log lines.
+fn body_preview(body: &Bytes) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(body);
+    let mut preview: String = text.chars().take(MAX).flat_map(char::escape_default).collect();
+    if text.chars().count() > MAX {
+        preview.push('…');
+    }
+    if preview.is_empty() {
+        preview.push_str("(empty body)");
+    }
+    preview
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_error_display_shows_status_code_message_and_request_id() {
+        let err = Error::Service(Box::new(ServiceError {
+            status: StatusCode::BAD_REQUEST,
+            error_code: "DBS.280277".into(),
+            error_msg: "Invalid backup name.".into(),
+            request_id: Some("req-1".into()),
+            body: Bytes::from_static(b"{}"),
+        }));
+        assert_eq!(
+            err.to_string(),
+            "HTTP 400 Bad Request: DBS.280277: Invalid backup name. (request ID req-1)"
+        );
+    }
+
+    #[test]
+    fn unexpected_response_preview_is_bounded_and_escaped() {
+        let body = Bytes::from(format!("<html>\n{}", "x".repeat(1000)));
+        let err = Error::UnexpectedResponse {
+            status: StatusCode::BAD_GATEWAY,
+            request_id: None,
+            body,
+        };
+        let text = err.to_string();
+        assert!(text.starts_with("HTTP 502 Bad Gateway: unexpected response: <html>\\n"), "{text}");
+        assert!(text.len() < 300, "{}", text.len());
+        assert!(!text.contains('\n'));
+    }
+}

@@ -1,0 +1,137 @@
+//! The request hook: progenitor's `ClientHooks`, implemented for the generated
+//! client (the generator is run with `HooksMode::Expected`, so this impl must
+//! exist). It runs on every request the generated code sends:
+//!
+//! - `pre` makes the wire request exactly what the service expects: it
+//!   applies the credentials, sets `Content-Type: application/json;charset=UTF-8`
+//!   (what Huawei's SDKs send) and removes the `api-version` header progenitor
+//!   adds to every request, which the service does not know.
+//! - `exec` reads the whole response body, bounded, and keeps a copy in the
+//!   call's [`CallContext`]: progenitor's errors drop the status or the raw
+//!   body in some cases, and the hand-written layer needs both.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+
+use crate::Credentials;
+
+/// What every call of one [`crate::Client`] shares.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) credentials: Credentials,
+    pub(crate) max_response_bytes: usize,
+}
+
+/// The generated client's inner value: shared settings plus a slot for the
+/// response of this one call. The hand-written layer makes a generated client
+/// per call (cheap: it shares the connection pool), so the slot is never
+/// shared between calls.
+#[derive(Clone, Debug)]
+pub struct CallContext {
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) response: Arc<Mutex<Option<CapturedResponse>>>,
+}
+
+/// A response as received, before the generated code decodes it.
+pub(crate) struct CapturedResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    /// The body was longer than `max_response_bytes` and was cut there.
+    pub(crate) truncated: bool,
+}
+
+// Headers and body are left out: the headers may echo credentials through a
+// proxy, and a body can be large.
+impl std::fmt::Debug for CapturedResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CapturedResponse")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .field("truncated", &self.truncated)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallContext {
+    pub(crate) fn new(settings: Arc<Settings>) -> Self {
+        CallContext {
+            settings,
+            response: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Takes the captured response, if the call got one.
+    pub(crate) fn take_response(&self) -> Option<CapturedResponse> {
+        self.response
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
+
+const JSON_UTF8: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
+
+impl ClientHooks<CallContext> for crate::generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        if headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, JSON_UTF8);
+        }
+        self.inner()
+            .settings
+            .credentials
+            .apply(request)
+            .map_err(|err| progenitor_client::Error::Custom(err.to_string()))
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut response = self.client().execute(request).await?;
+        let limit = self.inner().settings.max_response_bytes;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+
+        let mut body = BytesMut::new();
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > limit {
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
+
+        *self
+            .inner()
+            .response
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(CapturedResponse {
+            status,
+            headers: headers.clone(),
+            body: body.clone(),
+            truncated,
+        });
+
+        // Hand the generated code an identical response over the bytes read.
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
+    }
+}

@@ -88,7 +88,10 @@ fn stale_outputs<'a>(root: &Path, outputs: &'a [Output]) -> Result<Vec<(&'a Outp
             let diff = similar::TextDiff::from_lines(&current, &output.contents)
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("a/{name} (checked in)"), &format!("b/{name} (generated)"))
+                .header(
+                    &format!("a/{name} (checked in)"),
+                    &format!("b/{name} (generated)"),
+                )
                 .to_string();
             stale.push((output, diff));
         }
@@ -128,7 +131,11 @@ mod tests {
         assert_eq!(first.len(), second.len());
         for (a, b) in first.iter().zip(&second) {
             assert_eq!(a.path, b.path);
-            assert!(a.contents == b.contents, "{} differs between two runs", a.path.display());
+            assert!(
+                a.contents == b.contents,
+                "{} differs between two runs",
+                a.path.display()
+            );
         }
     }
 }

@@ -124,12 +124,18 @@ mod tests {
     #[test]
     fn regions_map_to_their_hosts() {
         let host = |r: &str| Endpoint::region(r).unwrap().base();
-        assert_eq!(host("cn-north-4"), "https://gaussdb.cn-north-4.myhuaweicloud.com");
+        assert_eq!(
+            host("cn-north-4"),
+            "https://gaussdb.cn-north-4.myhuaweicloud.com"
+        );
         assert_eq!(
             host("ap-southeast-1"),
             "https://gaussdbformysql.ap-southeast-1.myhuaweicloud.com"
         );
-        assert_eq!(host("af-south-1"), "https://gaussdb-mysql.af-south-1.myhuaweicloud.com");
+        assert_eq!(
+            host("af-south-1"),
+            "https://gaussdb-mysql.af-south-1.myhuaweicloud.com"
+        );
         assert!(Endpoint::region("eu/west").is_err());
         assert!(Endpoint::region("").is_err());
     }

@@ -171,7 +171,11 @@ fn request_id_suffix(request_id: &Option<String>) -> String {
 fn body_preview(body: &Bytes) -> String {
     const MAX: usize = 200;
     let text = String::from_utf8_lossy(body);
-    let mut preview: String = text.chars().take(MAX).flat_map(char::escape_default).collect();
+    let mut preview: String = text
+        .chars()
+        .take(MAX)
+        .flat_map(char::escape_default)
+        .collect();
     if text.chars().count() > MAX {
         preview.push('…');
     }
@@ -209,7 +213,10 @@ mod tests {
             body,
         };
         let text = err.to_string();
-        assert!(text.starts_with("HTTP 502 Bad Gateway: unexpected response: <html>\\n"), "{text}");
+        assert!(
+            text.starts_with("HTTP 502 Bad Gateway: unexpected response: <html>\\n"),
+            "{text}"
+        );
         assert!(text.len() < 300, "{}", text.len());
         assert!(!text.contains('\n'));
     }

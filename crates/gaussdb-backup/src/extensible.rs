@@ -109,6 +109,9 @@ mod tests {
         assert_eq!(status, BackupStatus::Unknown("RESTORING".into()));
         assert_eq!(serde_json::to_string(&status).unwrap(), "\"RESTORING\"");
         // Matching is exact: the service's values are case-sensitive.
-        assert_eq!(BackupType::from("Manual"), BackupType::Unknown("Manual".into()));
+        assert_eq!(
+            BackupType::from("Manual"),
+            BackupType::Unknown("Manual".into())
+        );
     }
 }

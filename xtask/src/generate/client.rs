@@ -49,8 +49,12 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         settings.with_replacement(schema, rust_type, impls.iter().cloned());
     }
 
-    let tokens = generate(&settings, &spec.openapi)
-        .map_err(|err| anyhow!("{}: progenitor cannot generate the client: {err}", spec.rel_path))?;
+    let tokens = generate(&settings, &spec.openapi).map_err(|err| {
+        anyhow!(
+            "{}: progenitor cannot generate the client: {err}",
+            spec.rel_path
+        )
+    })?;
     let source = format!("{}{}", rust_header(spec), tokens);
     Ok(vec![Output {
         path: OUTPUT_PATH.into(),
@@ -64,7 +68,9 @@ fn generate(settings: &GenerationSettings, openapi: &openapiv3::OpenAPI) -> Resu
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(settings);
-        generator.generate_tokens(openapi).map(|tokens| tokens.to_string())
+        generator
+            .generate_tokens(openapi)
+            .map(|tokens| tokens.to_string())
     }));
     std::panic::set_hook(previous_hook);
     match result {

@@ -1,0 +1,340 @@
+//! The client on the wire, against a scripted server on loopback: the exact
+//! request it sends, and how every kind of answer comes back.
+
+mod support;
+
+use std::time::Duration;
+
+use gaussdb_backup::{BackupStatus, Client, Credentials, Error, Language};
+use support::{Reply, TestServer};
+
+const PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
+const INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
+const TOKEN: &str = "MIIZ-the-secret-token-value";
+
+/// The documented 201 body (with the page's missing comma restored).
+const CREATED: &str = r#"{ "backup" : { "id" : "2f4ddb93-b901-4b08-93d8-1d2e472f30fe", "name" : "backup-1", "description": "Manual backup", "begin_time" : "2020-07-07T01:17:05+0800", "status" : "BUILDING", "type" : "manual", "instance_id" : "07033b125fd94a8a96896f8bcfee6ddain07" }, "job_id" : "e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7" }"#;
+
+fn client_for(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+async fn send_documented(client: &Client) -> Result<gaussdb_backup::CreatedBackup, Error> {
+    client
+        .create_backup(INSTANCE, "backup-1")
+        .description("Manual backup")
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn sends_exactly_the_documented_request() {
+    let server = TestServer::start(Reply::json(201, CREATED)).await;
+    let client = client_for(&server);
+    client
+        .create_backup(INSTANCE, "backup-1")
+        .description("Manual backup")
+        .language(Language::ZhCn)
+        .send()
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "sent once, never retried");
+    let request = &requests[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, format!("/v3/{PROJECT}/backups/create"));
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(header("x-auth-token").as_deref(), Some(TOKEN));
+    assert_eq!(header("x-language").as_deref(), Some("zh-cn"));
+    assert_eq!(
+        header("content-type").as_deref(),
+        Some("application/json;charset=UTF-8")
+    );
+    assert_eq!(
+        header("api-version"),
+        None,
+        "progenitor's api-version header is removed"
+    );
+    let mut names: Vec<&str> = request.headers.keys().map(|k| k.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "accept",
+            "content-length",
+            "content-type",
+            "host",
+            "user-agent",
+            "x-auth-token",
+            "x-language"
+        ],
+        "no headers the service does not know"
+    );
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "instance_id": INSTANCE,
+            "name": "backup-1",
+            "description": "Manual backup"
+        })
+    );
+}
+
+#[tokio::test]
+async fn omits_optional_fields_and_headers_not_set() {
+    let server = TestServer::start(Reply::json(201, CREATED)).await;
+    client_for(&server)
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap();
+    let request = &server.requests()[0];
+    assert!(request.headers.get("x-language").is_none());
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"instance_id": INSTANCE, "name": "backup-1"})
+    );
+}
+
+#[tokio::test]
+async fn the_client_language_applies_to_every_call() {
+    let server = TestServer::start(Reply::json(201, CREATED)).await;
+    let client = Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .language(Language::ZhCn)
+        .build()
+        .unwrap();
+    client
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].headers["x-language"], "zh-cn");
+}
+
+#[tokio::test]
+async fn parses_the_documented_201() {
+    let server = TestServer::start(Reply::json(201, CREATED)).await;
+    let created = send_documented(&client_for(&server)).await.unwrap();
+    assert_eq!(created.job_id, "e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7");
+    assert_eq!(created.request_id.as_deref(), Some("req-0123"));
+    assert_eq!(created.backup.id, "2f4ddb93-b901-4b08-93d8-1d2e472f30fe");
+    assert_eq!(created.backup.status, BackupStatus::Building);
+    assert_eq!(
+        created.backup.begin_time.datetime().unwrap().to_rfc3339(),
+        "2020-07-07T01:17:05+08:00"
+    );
+}
+
+#[tokio::test]
+async fn unknown_values_and_fields_do_not_fail_the_response() {
+    let body = CREATED
+        .replace("\"BUILDING\"", "\"QUEUED\"")
+        .replace("\"manual\"", "\"incremental\"")
+        .replace("\"job_id\"", "\"new_field\": {\"x\": [1]}, \"job_id\"");
+    let server = TestServer::start(Reply::json(201, &body)).await;
+    let created = send_documented(&client_for(&server)).await.unwrap();
+    assert_eq!(
+        created.backup.status,
+        BackupStatus::Unknown("QUEUED".into())
+    );
+    assert_eq!(created.backup.type_.as_str(), "incremental");
+}
+
+#[tokio::test]
+async fn documented_error_statuses_are_typed_service_errors() {
+    let cases = [
+        (400, "DBS.280277", "Invalid backup name."),
+        (403, "DBS.280056", "Invalid token."),
+        (404, "DBS.200002", "The instance does not exist."),
+        (409, "DBS.201205", "A backup is already in progress."),
+        (500, "DBS.108000", "Internal server error."),
+    ];
+    for (status, code, message) in cases {
+        let body = format!(r#"{{"error_code":"{code}","error_msg":"{message}"}}"#);
+        let server = TestServer::start(Reply::json(status, &body)).await;
+        let err = send_documented(&client_for(&server)).await.unwrap_err();
+        let Error::Service(service) = &err else {
+            panic!("{status}: expected a service error, got {err:?}");
+        };
+        assert_eq!(service.status.as_u16(), status);
+        assert_eq!(service.error_code, code);
+        assert_eq!(service.error_msg, message);
+        assert_eq!(service.request_id.as_deref(), Some("req-0123"));
+        assert_eq!(service.body, body.as_bytes(), "the raw body is kept");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(err.error_code(), Some(code));
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&status.to_string()) && shown.contains(code) && shown.contains(message),
+            "{shown}"
+        );
+        assert_eq!(server.requests().len(), 1, "{status} is not retried");
+    }
+}
+
+#[tokio::test]
+async fn an_undocumented_status_with_the_error_body_keeps_code_and_message() {
+    let body =
+        r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information."}"#;
+    let server = TestServer::start(Reply::json(401, body)).await;
+    let err = send_documented(&client_for(&server)).await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 401);
+    assert_eq!(err.error_code(), Some("APIGW.0301"));
+}
+
+#[tokio::test]
+async fn an_html_502_keeps_status_and_body() {
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    let server = TestServer::start(Reply::json(502, html).with_content_type("text/html")).await;
+    let err = send_documented(&client_for(&server)).await.unwrap_err();
+    let Error::UnexpectedResponse {
+        status,
+        body,
+        request_id,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(status.as_u16(), 502);
+    assert_eq!(body, html.as_bytes());
+    assert_eq!(request_id.as_deref(), Some("req-0123"));
+    assert!(err.to_string().starts_with("HTTP 502 Bad Gateway"), "{err}");
+}
+
+#[tokio::test]
+async fn a_documented_status_with_a_non_json_body_keeps_the_status() {
+    // progenitor's own error drops the status here; the layer restores it.
+    let server =
+        TestServer::start(Reply::json(500, "upstream exploded").with_content_type("text/plain"))
+            .await;
+    let err = send_documented(&client_for(&server)).await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 500);
+    assert_eq!(err.raw_body().unwrap(), "upstream exploded".as_bytes());
+    assert!(matches!(err, Error::UnexpectedResponse { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_malformed_201_is_reported_with_its_body() {
+    // The page's own example, comma missing, as a server might really send it.
+    let broken = CREATED.replace("\"Manual backup\",", "\"Manual backup\"");
+    let server = TestServer::start(Reply::json(201, &broken)).await;
+    let err = send_documented(&client_for(&server)).await.unwrap_err();
+    let Error::MalformedResponse { status, body, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(status.as_u16(), 201);
+    assert_eq!(body, broken.as_bytes());
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_not_buffered() {
+    let huge = format!(r#"{{"error_code":"X","error_msg":"{}"}}"#, "x".repeat(4096));
+    let server = TestServer::start(Reply::json(400, &huge)).await;
+    let client = Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let err = send_documented(&client).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert_eq!(err.status().unwrap().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_slow_server_gives_a_timeout_error() {
+    let server = TestServer::start(Reply::json(201, CREATED).delayed(Duration::from_secs(5))).await;
+    let client = Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = send_documented(&client).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(matches!(err, Error::Timeout(_)));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a timed-out create is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    let client = Client::builder()
+        .endpoint_url("http://127.0.0.1:9")
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .build()
+        .unwrap();
+    let err = send_documented(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(!err.is_timeout());
+}
+
+#[tokio::test]
+async fn the_token_appears_in_no_debug_or_display_output() {
+    let server = TestServer::start(Reply::json(
+        403,
+        r#"{"error_code":"DBS.280056","error_msg":"Invalid token."}"#,
+    ))
+    .await;
+    let client = client_for(&server);
+    let call = client.create_backup(INSTANCE, "backup-1");
+    let err = call.send().await.unwrap_err();
+    let timeout_err = {
+        let slow =
+            TestServer::start(Reply::json(201, CREATED).delayed(Duration::from_secs(5))).await;
+        Client::builder()
+            .endpoint_url(&slow.url)
+            .project_id(PROJECT)
+            .credentials(Credentials::token(TOKEN))
+            .timeout(Duration::from_millis(100))
+            .build()
+            .unwrap()
+            .create_backup(INSTANCE, "backup-1")
+            .send()
+            .await
+            .unwrap_err()
+    };
+    let builder = Client::builder().credentials(Credentials::token(TOKEN));
+    let outputs = [
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{:?}", client.create_backup(INSTANCE, "backup-1")),
+        format!("{builder:?}"),
+        format!("{err:?}"),
+        format!("{err}"),
+        format!("{timeout_err:?}"),
+        format!("{timeout_err}"),
+    ];
+    for output in outputs {
+        assert!(!output.contains(TOKEN), "the token leaked: {output}");
+        assert!(
+            !output.contains("the-secret"),
+            "part of the token leaked: {output}"
+        );
+    }
+    // The token did reach the server, so the test would see it if it leaked.
+    assert_eq!(server.requests()[0].headers["x-auth-token"], TOKEN);
+}

@@ -1,0 +1,120 @@
+//! The `openapi-check` command.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use openapi_check::{Config, Options, OutputFormat, RULES, Severity, check_path, render};
+
+/// Lint OpenAPI 3.0 documents (YAML or JSON).
+///
+/// Exit status: 0 clean, 1 findings at error level (or warnings with
+/// --deny-warnings), 2 unreadable input or bad usage.
+#[derive(Parser)]
+#[command(name = "openapi-check", version)]
+struct Args {
+    /// Output format: human, json, sarif or github.
+    #[arg(long, default_value = "human")]
+    format: OutputFormat,
+    /// A YAML config file setting rule severities (`rules: {id: off|error|warning|info|hint}`).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, default_value_t = openapi_check::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Colour the human output: auto, always or never.
+    #[arg(long, default_value = "auto")]
+    color: String,
+    /// List the rules with their default severities and exit.
+    #[arg(long)]
+    list_rules: bool,
+    /// The documents to check; a directory means every .yaml, .yml and .json
+    /// file directly inside it.
+    #[arg(required_unless_present = "list_rules")]
+    specs: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("openapi-check: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.list_rules {
+        let mut out = String::new();
+        for rule in RULES {
+            out.push_str(&format!("{:<42} {:<8} {}\n", rule.id, rule.severity, rule.doc));
+        }
+        std::io::stdout().write_all(out.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+            Config::parse(&path.display().to_string(), &text)?
+        }
+        None => Config::default(),
+    };
+    let options = Options {
+        config,
+        max_file_bytes: args.max_file_size,
+    };
+    let mut files = Vec::new();
+    for spec in &args.specs {
+        if spec.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(spec)
+                .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", spec.display()))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+                })
+                .collect();
+            inside.sort();
+            if inside.is_empty() {
+                anyhow::bail!("{} contains no .yaml, .yml or .json file", spec.display());
+            }
+            files.extend(inside);
+        } else {
+            files.push(spec.clone());
+        }
+    }
+    let reports: Vec<_> = files.iter().map(|f| check_path(f, &options)).collect();
+    let color = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stdout().is_terminal(),
+    };
+    std::io::stdout().write_all(render(&reports, args.format, color).as_bytes())?;
+
+    let unreadable = reports.iter().any(|r| r.unreadable);
+    let failing = reports.iter().flat_map(|r| &r.findings).any(|f| {
+        f.severity == Severity::Error || (args.deny_warnings && f.severity == Severity::Warning)
+    });
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

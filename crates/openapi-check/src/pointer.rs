@@ -1,0 +1,85 @@
+//! JSON pointers (RFC 6901): how every finding names its place in a document.
+
+/// Escapes one reference token (`~` → `~0`, `/` → `~1`).
+pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
+}
+
+/// Unescapes one reference token.
+pub fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        token.into()
+    }
+}
+
+/// Appends a token to a pointer.
+pub fn push(pointer: &str, token: &str) -> String {
+    let escaped = escape(token);
+    let mut out = String::with_capacity(pointer.len() + 1 + escaped.len());
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(&escaped);
+    out
+}
+
+/// The unescaped tokens of a pointer (`""` has none).
+pub fn tokens(pointer: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    pointer.split('/').skip(1).map(unescape)
+}
+
+/// Looks a pointer up in a value, like `serde_json::Value::pointer` (which
+/// this delegates to) but also accepting the `#` fragment form.
+pub fn resolve<'a>(root: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
+    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+    let decoded;
+    let pointer = if pointer.contains('%') {
+        decoded = percent_decode(pointer)?;
+        decoded.as_str()
+    } else {
+        pointer
+    };
+    root.pointer(pointer)
+}
+
+/// Decodes `%XX` escapes of a URI fragment; `None` when malformed.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_special_tokens() {
+        let p = push("/paths", "/v3/{project_id}/backups~x");
+        assert_eq!(p, "/paths/~1v3~1{project_id}~1backups~0x");
+        assert_eq!(tokens(&p).collect::<Vec<_>>(), ["paths", "/v3/{project_id}/backups~x"]);
+    }
+
+    #[test]
+    fn resolves_fragments_and_percent_escapes() {
+        let v = serde_json::json!({"a b": {"c": 1}});
+        assert_eq!(resolve(&v, "#/a%20b/c"), Some(&serde_json::json!(1)));
+        assert_eq!(resolve(&v, "#/a%2"), None);
+    }
+}

@@ -1,0 +1,101 @@
+//! Values against schemas: every `example`, `examples` entry, `default` and
+//! `enum` value, with OpenAPI 3.0 semantics (see `validate`).
+
+use serde_json::Value;
+
+use super::Ctx;
+use crate::pointer::push;
+use crate::validate::{Direction, Violation};
+use crate::walk::Carrier;
+
+pub fn check(ctx: &mut Ctx<'_>) {
+    let model = ctx.model;
+    for carrier in model.media.iter().chain(&model.parameters).chain(&model.headers) {
+        carrier_examples(ctx, carrier);
+    }
+    for (pointer, schema) in &model.schemas {
+        for key in ["example", "default"] {
+            if let Some(value) = schema.get(key) {
+                // `example: null` is how YAML writes "no example" often enough.
+                if key == "example" && value.is_null() {
+                    continue;
+                }
+                let at = push(pointer, key);
+                let violations = ctx.validator.validate_object(schema, value, Direction::Neither, false);
+                emit(ctx, "oas3-valid-schema-example", &at, key, violations);
+            }
+        }
+        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+            for (i, option) in options.iter().enumerate() {
+                let at = format!("{pointer}/enum/{i}");
+                let violations = ctx.validator.validate_object(schema, option, Direction::Neither, true);
+                emit(ctx, "typed-enum", &at, "enum value", violations);
+            }
+        }
+    }
+}
+
+fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
+    let Some(schema) = carrier.value.get("schema") else { return };
+    if let Some(example) = carrier.value.get("example") {
+        let at = push(&carrier.pointer, "example");
+        report(ctx, "oas3-valid-media-example", &at, schema, example, carrier.direction, "example");
+    }
+    let Some(examples) = carrier.value.get("examples").and_then(Value::as_object) else { return };
+    for (name, example) in examples {
+        let at = push(&push(&carrier.pointer, "examples"), name);
+        // Follow a reference to components/examples; the value is validated
+        // against this carrier's schema, where the example is used.
+        let Some(resolved) = ctx.deref(example) else { continue };
+        let Some(object) = resolved.as_object() else { continue };
+        let Some(value) = object.get("value") else { continue };
+        let value_pointer = if example.get("$ref").is_some() {
+            // Findings point at the use site; the message names the target.
+            at.clone()
+        } else {
+            push(&at, "value")
+        };
+        report_named(ctx, &value_pointer, schema, value, carrier.direction, name, example.get("$ref"));
+    }
+}
+
+fn report_named(
+    ctx: &mut Ctx<'_>,
+    at: &str,
+    schema: &Value,
+    value: &Value,
+    direction: Direction,
+    name: &str,
+    via: Option<&Value>,
+) {
+    let label = match via.and_then(Value::as_str) {
+        Some(r) => format!("example {name:?} ({r})"),
+        None => format!("example {name:?}"),
+    };
+    report(ctx, "oas3-valid-media-example", at, schema, value, direction, &label);
+}
+
+fn report(
+    ctx: &mut Ctx<'_>,
+    rule: &'static str,
+    at: &str,
+    schema: &Value,
+    value: &Value,
+    direction: Direction,
+    what: &str,
+) {
+    let violations = ctx.validator.validate(schema, value, direction);
+    emit(ctx, rule, at, what, violations);
+}
+
+fn emit(ctx: &mut Ctx<'_>, rule: &'static str, at: &str, what: &str, violations: Vec<Violation>) {
+    for violation in violations {
+        let where_ = if violation.instance_path.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", violation.instance_path)
+        };
+        let pointer = format!("{at}{}", violation.instance_path);
+        ctx.report(rule, pointer, format!("{what}{where_}: {}", violation.message));
+    }
+}

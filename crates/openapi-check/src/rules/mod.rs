@@ -1,0 +1,171 @@
+//! The rules: each has a stable id, a default severity and a one-line doc,
+//! listed in [`RULES`]. The checks live in one module per area.
+
+mod examples;
+mod generation;
+mod hygiene;
+pub(crate) mod operations;
+mod refs;
+mod schemas;
+mod structure;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::finding::Severity;
+use crate::validate::Validator;
+use crate::walk::Model;
+
+/// A rule's identity and default.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// Stable id, used in configs, outputs and suppressions.
+    pub id: &'static str,
+    /// Severity unless a config says otherwise.
+    pub severity: Severity,
+    /// What the rule checks, in one line.
+    pub doc: &'static str,
+}
+
+macro_rules! rules {
+    ($($id:literal $sev:ident $doc:literal,)+) => {
+        /// Every rule, in documentation order.
+        pub const RULES: &[Rule] = &[$(Rule { id: $id, severity: Severity::$sev, doc: $doc },)+];
+    };
+}
+
+rules! {
+    "syntax-error" Error "The file is valid UTF-8 JSON or YAML, within the size limit.",
+    "duplicate-key" Error "No mapping has the same key twice (most parsers silently keep one value).",
+    "unsupported-version" Error "The document declares OpenAPI 3.0.x, the version this pipeline reads.",
+    "oas3-schema" Error "The document conforms to the official OpenAPI 3.0 JSON Schema.",
+    "no-unresolved-refs" Error "Every $ref resolves: the file exists and the JSON pointer names a node.",
+    "no-remote-refs" Error "No $ref to an http(s) URL: remote references are refused and never fetched.",
+    "ref-outside-root" Error "A relative file $ref stays inside the spec's own folder.",
+    "ref-cycle" Error "A chain of $refs reaches a value instead of looping.",
+    "no-$ref-siblings" Warning "Nothing sits beside a $ref: OpenAPI 3.0 ignores it.",
+    "path-params" Error "Path template variables and path parameters match both ways, and path parameters are required.",
+    "path-declarations-must-exist" Error "Path templates have no empty `{}`.",
+    "operation-operationId" Error "Every operation has an operationId (generators name methods after it).",
+    "operation-operationId-unique" Error "operationIds are unique.",
+    "operation-parameters" Error "An operation does not declare the same parameter (name and location) twice.",
+    "ignored-header-parameter" Warning "No header parameter named Accept, Content-Type or Authorization: OpenAPI ignores them.",
+    "operation-success-response" Warning "Every operation has a 2xx or 3xx response.",
+    "oas3-operation-security-defined" Warning "Security requirements name schemes defined in components.securitySchemes.",
+    "oas3-valid-media-example" Error "Examples of media types, parameters and headers are valid against their schemas.",
+    "oas3-valid-schema-example" Error "A schema's example and default are valid against it.",
+    "typed-enum" Error "Every enum value is valid against its own schema.",
+    "duplicated-entry-in-enum" Warning "An enum lists each value once.",
+    "schema-pattern" Error "pattern is a valid ECMA-262 regular expression (as the generated client runs it).",
+    "schema-bounds" Error "Lower bounds do not exceed upper bounds (length, value, items, properties).",
+    "no-required-schema-properties-undefined" Warning "Names in required are defined in properties.",
+    "schema-format-unknown" Warning "format is one OpenAPI or JSON Schema defines.",
+    "array-items" Error "A schema of type array has items.",
+    "progenitor-error-schemas" Error "All error responses of an operation share one schema (progenitor 0.15 panics otherwise).",
+    "progenitor-success-types" Error "An operation's success responses share one body type (progenitor 0.15 panics otherwise).",
+    "progenitor-unsupported" Error "No construct progenitor 0.15 aborts on: several request media types, `encoding`, a JSON body without a schema.",
+    "oas3-unused-component" Warning "Every component is referenced.",
+    "info-description" Warning "info has a description.",
+    "operation-description" Warning "Every operation has a description or summary.",
+    "oas3-parameter-description" Warning "Every parameter has a description.",
+    "tag-description" Warning "Every tag has a description.",
+    "oas3-api-servers" Warning "servers is present and non-empty.",
+    "oas3-server-trailing-slash" Warning "Server URLs do not end with a slash.",
+    "oas3-server-variables" Error "Server URL variables are defined, used, and their defaults are in their enums.",
+}
+
+/// Looks a rule up by id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// A finding before configuration and placement.
+pub struct Raw {
+    pub rule: &'static str,
+    pub pointer: String,
+    pub message: String,
+    /// Place the finding at the member's key rather than its value.
+    pub at_key: bool,
+}
+
+/// What every check gets: the document, its model, and a sink.
+pub struct Ctx<'a> {
+    pub doc: &'a Value,
+    pub model: &'a Model<'a>,
+    pub validator: Validator<'a>,
+    /// The spec's folder, for relative file references; `None` for input
+    /// that did not come from a file.
+    pub base_dir: Option<&'a Path>,
+    pub out: Vec<Raw>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn report(&mut self, rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        debug_assert!(self::rule(rule).is_some(), "unregistered rule {rule}");
+        self.out.push(Raw {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+            at_key: false,
+        });
+    }
+
+    pub fn report_key(&mut self, rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.out.push(Raw {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+            at_key: true,
+        });
+    }
+
+    /// Follows local `$ref`s from `value` to the object they name (at most 32
+    /// hops; cycles and dangling references give `None`).
+    pub fn deref<'v>(&self, value: &'v Value) -> Option<&'v Value>
+    where
+        'a: 'v,
+    {
+        let mut current = value;
+        for _ in 0..32 {
+            match current.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    current = reference
+                        .strip_prefix('#')
+                        .and_then(|p| crate::pointer::resolve(self.doc, p))?;
+                }
+                None => return Some(current),
+            }
+        }
+        None
+    }
+}
+
+/// Runs every check on a document that declared OpenAPI 3.0.
+pub fn run_all(ctx: &mut Ctx<'_>) {
+    structure::check(ctx);
+    refs::check(ctx);
+    operations::check(ctx);
+    examples::check(ctx);
+    schemas::check(ctx);
+    generation::check(ctx);
+    hygiene::check(ctx);
+}
+
+pub use structure::version_problem;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_and_plain() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        for id in ids {
+            assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '$'), "{id}");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Operations and parameters: what a client generator relies on.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::Ctx;
+use crate::pointer::push;
+
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+pub fn check(ctx: &mut Ctx<'_>) {
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    let schemes: Option<BTreeSet<String>> = ctx
+        .doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect());
+    if let Some(security) = ctx.doc.get("security") {
+        security_defined(ctx, "/security", security, schemes.as_ref());
+    }
+
+    for op in &ctx.model.operations {
+        // operationId
+        match op.op.get("operationId").and_then(Value::as_str) {
+            None => ctx.report(
+                "operation-operationId",
+                op.pointer.clone(),
+                format!("{} {} has no operationId; generators name the method after it", op.method.to_uppercase(), op.path),
+            ),
+            Some(id) => {
+                if let Some(first) = ids.get(id) {
+                    let message = format!("operationId {id:?} is already used at {first}");
+                    ctx.report("operation-operationId-unique", push(&op.pointer, "operationId"), message);
+                } else {
+                    ids.insert(id, op.pointer.clone());
+                }
+            }
+        }
+
+        // Parameters: path-item level first, overridden by operation level.
+        let mut effective: HashMap<(String, String), (String, &Value)> = HashMap::new();
+        for (owner_pointer, owner) in [(&op.path_item_pointer, op.path_item), (&op.pointer, op.op)] {
+            let Some(list) = owner.get("parameters").and_then(Value::as_array) else { continue };
+            let mut seen: HashMap<(String, String), usize> = HashMap::new();
+            for (i, param) in list.iter().enumerate() {
+                let param_pointer = format!("{owner_pointer}/parameters/{i}");
+                let Some(resolved) = ctx.deref(param) else { continue };
+                let (Some(name), Some(location)) = (
+                    resolved.get("name").and_then(Value::as_str),
+                    resolved.get("in").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                let key = (name.to_owned(), location.to_owned());
+                if let Some(first) = seen.insert(key.clone(), i) {
+                    ctx.report(
+                        "operation-parameters",
+                        param_pointer.clone(),
+                        format!("parameter {name:?} in {location} is declared twice (also at index {first})"),
+                    );
+                }
+                if location == "header" && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                    // Report once, where it is written.
+                    if owner_pointer == &op.pointer || op.method == first_method(op.path_item) {
+                        ctx.report(
+                            "ignored-header-parameter",
+                            param_pointer.clone(),
+                            format!(
+                                "header parameter {name:?} is ignored by OpenAPI 3.0; describe it with {}",
+                                match name.to_ascii_lowercase().as_str() {
+                                    "accept" => "the responses' content types",
+                                    "content-type" => "the request body's content types",
+                                    _ => "a security scheme",
+                                }
+                            ),
+                        );
+                    }
+                }
+                effective.insert(key, (param_pointer, resolved));
+            }
+        }
+        path_params(ctx, op.path, &op.pointer, &effective, op.method == first_method(op.path_item));
+
+        // Responses
+        if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
+            let success = responses
+                .keys()
+                .any(|code| code.starts_with('2') || code.starts_with('3'));
+            if !success {
+                ctx.report(
+                    "operation-success-response",
+                    push(&op.pointer, "responses"),
+                    format!("{} {} has no 2xx or 3xx response", op.method.to_uppercase(), op.path),
+                );
+            }
+        }
+        if let Some(security) = op.op.get("security") {
+            security_defined(ctx, &push(&op.pointer, "security"), security, schemes.as_ref());
+        }
+    }
+
+    for (path, _) in ctx.doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        if path.contains("{}") {
+            ctx.report_key(
+                "path-declarations-must-exist",
+                push("/paths", path),
+                format!("{path:?} has an empty template variable `{{}}`"),
+            );
+        }
+    }
+}
+
+/// Path parameters are checked once per path item (on its first operation)
+/// for the path-level problems, and per operation for its own.
+fn path_params(
+    ctx: &mut Ctx<'_>,
+    path: &str,
+    op_pointer: &str,
+    effective: &HashMap<(String, String), (String, &Value)>,
+    _first: bool,
+) {
+    let variables = template_variables(path);
+    let path_key_pointer = op_pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
+    for variable in &variables {
+        if !effective.contains_key(&(variable.clone(), "path".to_owned())) {
+            ctx.report(
+                "path-params",
+                op_pointer.to_owned(),
+                format!("the path variable {{{variable}}} of {path:?} has no `in: path` parameter in this operation"),
+            );
+        }
+    }
+    let mut declared: Vec<&(String, String)> = effective.keys().filter(|(_, l)| l == "path").collect();
+    declared.sort();
+    for key in declared {
+        let (param_pointer, param) = &effective[key];
+        if !variables.contains(&key.0) {
+            ctx.report(
+                "path-params",
+                param_pointer.clone(),
+                format!("path parameter {:?} does not appear in the path {path:?}", key.0),
+            );
+        }
+        if param.get("required").and_then(Value::as_bool) != Some(true) {
+            ctx.report(
+                "path-params",
+                param_pointer.clone(),
+                format!("path parameter {:?} must have `required: true`", key.0),
+            );
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for variable in &variables {
+        if !seen.insert(variable) {
+            ctx.report_key(
+                "path-params",
+                path_key_pointer.clone(),
+                format!("the path {path:?} uses {{{variable}}} twice"),
+            );
+        }
+    }
+}
+
+fn first_method(item: &serde_json::Map<String, Value>) -> &'static str {
+    crate::walk::METHODS
+        .into_iter()
+        .find(|m| item.get(*m).is_some_and(Value::is_object))
+        .unwrap_or("")
+}
+
+/// `{name}` variables of a path template, in order.
+pub fn template_variables(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        if end > 0 {
+            out.push(after[..end].to_owned());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn security_defined(ctx: &mut Ctx<'_>, pointer: &str, security: &Value, schemes: Option<&BTreeSet<String>>) {
+    let Some(requirements) = security.as_array() else { return };
+    for (i, requirement) in requirements.iter().enumerate() {
+        for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
+            if !schemes.is_some_and(|s| s.contains(name)) {
+                ctx.report_key(
+                    "oas3-operation-security-defined",
+                    push(&format!("{pointer}/{i}"), name),
+                    format!("security scheme {name:?} is not defined in components.securitySchemes"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_variables;
+
+    #[test]
+    fn template_variables_in_order() {
+        assert_eq!(template_variables("/v3/{project_id}/backups/{id}"), ["project_id", "id"]);
+        assert!(template_variables("/a/{}/b").is_empty());
+        assert!(template_variables("/plain").is_empty());
+    }
+}

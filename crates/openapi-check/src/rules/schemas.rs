@@ -1,0 +1,88 @@
+//! Schema sanity: things that are legal JSON but cannot be what the author
+//! meant, or that the generated client would choke on.
+
+use serde_json::Value;
+
+use super::Ctx;
+use crate::pointer::push;
+use crate::validate::json_equal;
+
+/// Formats defined by OpenAPI 3.0 and by the JSON Schema drafts.
+const KNOWN_FORMATS: &[&str] = &[
+    "int32", "int64", "float", "double", "byte", "binary", "date", "date-time", "password",
+    "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference",
+    "iri", "iri-reference", "uri-template", "uuid", "json-pointer", "relative-json-pointer",
+    "regex", "time", "duration",
+];
+
+pub fn check(ctx: &mut Ctx<'_>) {
+    for (pointer, schema) in &ctx.model.schemas {
+        if let Some(pattern) = schema.get("pattern") {
+            match pattern.as_str() {
+                Some(p) => {
+                    if let Err(e) = regress::Regex::new(p) {
+                        ctx.report(
+                            "schema-pattern",
+                            push(pointer, "pattern"),
+                            format!("{p:?} is not a valid ECMA-262 regular expression: {e}"),
+                        );
+                    }
+                }
+                None => {} // oas3-schema reports a non-string pattern.
+            }
+        }
+        for (low, high) in [("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")] {
+            if let (Some(l), Some(h)) = (schema.get(low).and_then(Value::as_u64), schema.get(high).and_then(Value::as_u64)) {
+                if l > h {
+                    ctx.report("schema-bounds", push(pointer, low), format!("{low} {l} is greater than {high} {h}: no value can match"));
+                }
+            }
+        }
+        if let (Some(l), Some(h)) = (
+            schema.get("minimum").and_then(Value::as_f64),
+            schema.get("maximum").and_then(Value::as_f64),
+        ) {
+            let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true)
+                || schema.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
+            if l > h || (exclusive && l == h) {
+                ctx.report("schema-bounds", push(pointer, "minimum"), format!("minimum {l} and maximum {h} leave no value that can match"));
+            }
+        }
+        if let (Some(required), Some(properties)) = (
+            schema.get("required").and_then(Value::as_array),
+            schema.get("properties").and_then(Value::as_object),
+        ) {
+            let composed = ["allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k));
+            if !composed {
+                for (i, name) in required.iter().enumerate() {
+                    if let Some(name) = name.as_str().filter(|n| !properties.contains_key(*n)) {
+                        ctx.report(
+                            "no-required-schema-properties-undefined",
+                            format!("{pointer}/required/{i}"),
+                            format!("required property {name:?} is not defined in properties"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(format) = schema.get("format").and_then(Value::as_str) {
+            if !KNOWN_FORMATS.contains(&format) {
+                ctx.report(
+                    "schema-format-unknown",
+                    push(pointer, "format"),
+                    format!("format {format:?} is not defined by OpenAPI or JSON Schema; generators treat it as a plain {}", schema.get("type").and_then(Value::as_str).unwrap_or("value")),
+                );
+            }
+        }
+        if schema.get("type").and_then(Value::as_str) == Some("array") && !schema.contains_key("items") {
+            ctx.report("array-items", pointer.clone(), "a schema of type array must define items");
+        }
+        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+            for (i, option) in options.iter().enumerate() {
+                if options[..i].iter().any(|o| json_equal(o, option)) {
+                    ctx.report("duplicated-entry-in-enum", format!("{pointer}/enum/{i}"), format!("enum value {option} is listed more than once"));
+                }
+            }
+        }
+    }
+}

@@ -291,7 +291,7 @@ fn refs_in<'a>(
     }
     match value {
         Value::Object(map) => {
-            if context == Context::Normal {
+            if matches!(context, Context::Normal | Context::Example) {
                 if let Some(reference) = map.get("$ref") {
                     out.push((path.clone(), reference, map));
                 }

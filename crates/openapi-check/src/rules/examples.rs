@@ -49,11 +49,13 @@ fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
         let Some(resolved) = ctx.deref(example) else { continue };
         let Some(object) = resolved.as_object() else { continue };
         let Some(value) = object.get("value") else { continue };
-        let value_pointer = if example.get("$ref").is_some() {
-            // Findings point at the use site; the message names the target.
-            at.clone()
-        } else {
-            push(&at, "value")
+        // A referenced example is reported where it is written (once, however
+        // many media types use it); an inline one at its `value`.
+        let value_pointer = match example.get("$ref").and_then(Value::as_str) {
+            Some(reference) if reference.starts_with("#/") && object.get("$ref").is_none() => {
+                format!("{}/value", &reference[1..])
+            }
+            _ => push(&at, "value"),
         };
         report_named(ctx, &value_pointer, schema, value, carrier.direction, name, example.get("$ref"));
     }
@@ -69,7 +71,7 @@ fn report_named(
     via: Option<&Value>,
 ) {
     let label = match via.and_then(Value::as_str) {
-        Some(r) => format!("example {name:?} ({r})"),
+        Some(r) => format!("example {}", r.trim_start_matches('#')),
         None => format!("example {name:?}"),
     };
     report(ctx, "oas3-valid-media-example", at, schema, value, direction, &label);

@@ -8,11 +8,13 @@ commands:
   generate [--check]   validate openapi/gaussdb-backup.yaml and regenerate every
                        derived file; with --check, write nothing and fail with a
                        diff when a checked-in file is stale
+  validate             run openapi-check on the spec (warnings fail too)
   help                 print this message";
 
 pub enum Flags {
     Help,
     Generate { check: bool },
+    Validate,
 }
 
 impl Flags {
@@ -35,6 +37,11 @@ impl Flags {
                 }
                 Ok(Flags::Generate { check })
             }
+            Some("validate") if rest.is_empty() => Ok(Flags::Validate),
+            Some("validate") => Err(format!(
+                "unexpected arguments to validate: {}",
+                rest.join(" ")
+            )),
             Some(other) => Err(format!("unknown command: {other}")),
         }
     }

@@ -8,6 +8,7 @@
 mod flags;
 mod generate;
 mod spec;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         flags::Flags::Generate { check } => generate::run(&project_root(), check),
+        flags::Flags::Validate => validate::run(&project_root()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -86,7 +86,10 @@ pub fn check_path(path: &Path, options: &Options) -> FileReport {
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let pos = crate::source::LineIndex::new(&prefix).pos(valid);
             let mut report = unreadable(format!("the file is not valid UTF-8 (byte {valid})"));
-            report.findings[0].span = Some(Span { start: pos, end: pos });
+            report.findings[0].span = Some(Span {
+                start: pos,
+                end: pos,
+            });
             report.source = Source::new(name.clone(), prefix);
             return report;
         }
@@ -142,7 +145,11 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         None => {
             let model = Model::build(&parsed.value);
             let base_dir = source.path.as_deref().and_then(Path::parent).map(|p| {
-                if p.as_os_str().is_empty() { Path::new(".") } else { p }
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
             });
             let mut ctx = Ctx {
                 doc: &parsed.value,
@@ -181,7 +188,12 @@ fn place(source: &Source, config: &Config, raw: Vec<Raw>) -> Vec<Finding> {
         .into_iter()
         .map(|(r, severity)| {
             let located = spans.get(&r.pointer);
-            let span = located.map(|l| if r.at_key { l.key.unwrap_or(l.value) } else { l.value });
+            // A finding about a whole mapping or sequence points at the key
+            // that names it: one line, and the line a reader looks for.
+            let span = located.map(|l| match l.key {
+                Some(key) if r.at_key || l.container => key,
+                _ => l.value,
+            });
             Finding {
                 rule: r.rule,
                 severity,
@@ -193,7 +205,12 @@ fn place(source: &Source, config: &Config, raw: Vec<Raw>) -> Vec<Finding> {
         })
         .collect();
     findings.sort_by(|a, b| {
-        (a.span.map(|s| s.start), a.rule, &a.pointer, &a.message).cmp(&(b.span.map(|s| s.start), b.rule, &b.pointer, &b.message))
+        (a.span.map(|s| s.start), a.rule, &a.pointer, &a.message).cmp(&(
+            b.span.map(|s| s.start),
+            b.rule,
+            &b.pointer,
+            &b.message,
+        ))
     });
     findings
 }

@@ -47,7 +47,9 @@ impl Config {
     /// Sets one rule: a severity name or `off`.
     pub fn set(&mut self, id: &str, level: &str) -> Result<(), String> {
         if rules::rule(id).is_none() {
-            return Err(format!("unknown rule {id:?} (see `openapi-check --list-rules`)"));
+            return Err(format!(
+                "unknown rule {id:?} (see `openapi-check --list-rules`)"
+            ));
         }
         let severity = match level {
             "off" => None,
@@ -72,7 +74,11 @@ mod tests {
 
     #[test]
     fn overrides_and_off() {
-        let c = Config::parse("c.yaml", "rules:\n  oas3-api-servers: off\n  operation-description: error\n").unwrap();
+        let c = Config::parse(
+            "c.yaml",
+            "rules:\n  oas3-api-servers: off\n  operation-description: error\n",
+        )
+        .unwrap();
         assert_eq!(c.severity("oas3-api-servers"), None);
         assert_eq!(c.severity("operation-description"), Some(Severity::Error));
         assert_eq!(c.severity("path-params"), Some(Severity::Error));

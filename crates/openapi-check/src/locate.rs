@@ -21,16 +21,14 @@ pub struct Located {
     pub key: Option<Span>,
     /// The value.
     pub value: Span,
+    /// The value is a mapping or a sequence.
+    pub container: bool,
 }
 
 /// Finds each wanted pointer. A pointer that does not exist in the source is
 /// mapped to its deepest existing ancestor, so a finding about a missing
 /// member points at the object that lacks it.
-pub fn locate(
-    text: &str,
-    format: Format,
-    wanted: &[&str],
-) -> HashMap<String, Located> {
+pub fn locate(text: &str, format: Format, wanted: &[&str]) -> HashMap<String, Located> {
     let mut prefixes: HashSet<&str> = HashSet::new();
     for w in wanted {
         let mut p: &str = w;
@@ -65,10 +63,12 @@ pub fn locate(
                     value: (start, scanner.i),
                 },
             );
+            let bytes = text.as_bytes();
             scanner
                 .found
                 .into_iter()
                 .map(|(p, raw)| {
+                    let container = raw.is_container(bytes);
                     let span = |(s, e): (usize, usize)| Span {
                         start: index.pos(s),
                         end: index.pos(e),
@@ -78,6 +78,7 @@ pub fn locate(
                         Located {
                             key: raw.key.map(span),
                             value: span(raw.value),
+                            container,
                         },
                     )
                 })
@@ -103,6 +104,7 @@ pub fn locate(
                 start: Pos { line: 1, column: 1 },
                 end: Pos { line: 1, column: 1 },
             },
+            container: false,
         });
         out.insert((*w).to_owned(), hit);
     }
@@ -112,6 +114,12 @@ pub fn locate(
 struct RawLocated {
     key: Option<(usize, usize)>,
     value: (usize, usize),
+}
+
+impl RawLocated {
+    fn is_container(&self, bytes: &[u8]) -> bool {
+        matches!(bytes.get(self.value.0), Some(b'{' | b'['))
+    }
 }
 
 /// Nesting deeper than this is not descended into; the parser refuses such
@@ -318,36 +326,51 @@ fn locate_yaml(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located>
             end: pos(span.end),
         };
         // The pointer and key span of the node this event starts, if any.
-        let node = |stack: &mut Vec<Frame>, key_text: Option<&str>| -> Option<(String, Option<Span>)> {
-            match stack.last_mut() {
-                None => Some((String::new(), None)),
-                Some(Frame::Seq { pointer, index }) => {
-                    let p = pointer::push(pointer, &index.to_string());
-                    *index += 1;
-                    Some((p, None))
-                }
-                Some(Frame::Map { pointer, key }) => match key.take() {
-                    Some((k, key_span)) => Some((pointer::push(pointer, &k), Some(key_span))),
-                    None => {
-                        // This node is a key.
-                        *key = Some((key_text.unwrap_or("").to_owned(), span));
-                        None
+        let node =
+            |stack: &mut Vec<Frame>, key_text: Option<&str>| -> Option<(String, Option<Span>)> {
+                match stack.last_mut() {
+                    None => Some((String::new(), None)),
+                    Some(Frame::Seq { pointer, index }) => {
+                        let p = pointer::push(pointer, &index.to_string());
+                        *index += 1;
+                        Some((p, None))
                     }
-                },
-            }
-        };
+                    Some(Frame::Map { pointer, key }) => match key.take() {
+                        Some((k, key_span)) => Some((pointer::push(pointer, &k), Some(key_span))),
+                        None => {
+                            // This node is a key.
+                            *key = Some((key_text.unwrap_or("").to_owned(), span));
+                            None
+                        }
+                    },
+                }
+            };
         match event {
             Event::Scalar(value, ..) => {
                 if let Some((p, key)) = node(&mut stack, Some(&value)) {
                     if prefixes.contains(p.as_str()) {
-                        found.insert(p, Located { key, value: span });
+                        found.insert(
+                            p,
+                            Located {
+                                key,
+                                value: span,
+                                container: false,
+                            },
+                        );
                     }
                 }
             }
             Event::Alias(_) => {
                 if let Some((p, key)) = node(&mut stack, Some("")) {
                     if prefixes.contains(p.as_str()) {
-                        found.insert(p, Located { key, value: span });
+                        found.insert(
+                            p,
+                            Located {
+                                key,
+                                value: span,
+                                container: false,
+                            },
+                        );
                     }
                 }
             }
@@ -379,6 +402,7 @@ fn locate_yaml(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located>
                                 start,
                                 end: span.end,
                             },
+                            container: true,
                         },
                     );
                 }
@@ -422,8 +446,14 @@ mod tests {
     #[test]
     fn duplicate_keys_resolve_to_the_last_occurrence() {
         let text = "a: 1\nb: 2\na: 3\n";
-        assert_eq!(locate(text, Format::Yaml, &["/a"])["/a"].value.start, at(3, 4));
+        assert_eq!(
+            locate(text, Format::Yaml, &["/a"])["/a"].value.start,
+            at(3, 4)
+        );
         let text = "{\"a\": 1, \"a\": 3}";
-        assert_eq!(locate(text, Format::Json, &["/a"])["/a"].value.start, at(1, 15));
+        assert_eq!(
+            locate(text, Format::Json, &["/a"])["/a"].value.start,
+            at(1, 15)
+        );
     }
 }

@@ -43,7 +43,11 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(args) {
@@ -59,7 +63,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.list_rules {
         let mut out = String::new();
         for rule in RULES {
-            out.push_str(&format!("{:<42} {:<8} {}\n", rule.id, rule.severity, rule.doc));
+            out.push_str(&format!(
+                "{:<42} {:<8} {}\n",
+                rule.id, rule.severity, rule.doc
+            ));
         }
         std::io::stdout().write_all(out.as_bytes())?;
         return Ok(ExitCode::SUCCESS);

@@ -73,7 +73,10 @@ mod tests {
     fn round_trips_special_tokens() {
         let p = push("/paths", "/v3/{project_id}/backups~x");
         assert_eq!(p, "/paths/~1v3~1{project_id}~1backups~0x");
-        assert_eq!(tokens(&p).collect::<Vec<_>>(), ["paths", "/v3/{project_id}/backups~x"]);
+        assert_eq!(
+            tokens(&p).collect::<Vec<_>>(),
+            ["paths", "/v3/{project_id}/backups~x"]
+        );
     }
 
     #[test]

@@ -59,7 +59,12 @@ impl<'a> Validator<'a> {
     }
 
     /// All violations of `instance` against `schema` (at most a few dozen).
-    pub fn validate(&self, schema: &Value, instance: &Value, direction: Direction) -> Vec<Violation> {
+    pub fn validate(
+        &self,
+        schema: &Value,
+        instance: &Value,
+        direction: Direction,
+    ) -> Vec<Violation> {
         let mut out = Vec::new();
         let mut path = String::new();
         self.check(schema, instance, direction, &mut path, &mut out, 0);
@@ -78,7 +83,15 @@ impl<'a> Validator<'a> {
     ) -> Vec<Violation> {
         let mut out = Vec::new();
         let mut path = String::new();
-        self.check_object(schema, instance, direction, &mut path, &mut out, 0, ignore_enum);
+        self.check_object(
+            schema,
+            instance,
+            direction,
+            &mut path,
+            &mut out,
+            0,
+            ignore_enum,
+        );
         out
     }
 
@@ -97,7 +110,13 @@ impl<'a> Validator<'a> {
             .and_then(|p| pointer::resolve(self.root, p))
     }
 
-    fn is_valid(&self, schema: &Value, instance: &Value, direction: Direction, depth: usize) -> bool {
+    fn is_valid(
+        &self,
+        schema: &Value,
+        instance: &Value,
+        direction: Direction,
+        depth: usize,
+    ) -> bool {
         let mut out = Vec::new();
         let mut path = String::new();
         self.check(schema, instance, direction, &mut path, &mut out, depth);
@@ -153,7 +172,10 @@ impl<'a> Validator<'a> {
                 return;
             }
             if schema.contains_key("type") {
-                fail(path, "null is not allowed here (the schema has no `nullable: true`)".into());
+                fail(
+                    path,
+                    "null is not allowed here (the schema has no `nullable: true`)".into(),
+                );
                 return;
             }
         }
@@ -165,11 +187,19 @@ impl<'a> Validator<'a> {
             }
         }
 
-        if let Some(options) = schema.get("enum").and_then(Value::as_array).filter(|_| !ignore_enum) {
+        if let Some(options) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .filter(|_| !ignore_enum)
+        {
             if !options.iter().any(|o| json_equal(o, instance)) {
                 fail(
                     path,
-                    format!("{} is not one of the enum values {}", describe(instance), list(options)),
+                    format!(
+                        "{} is not one of the enum values {}",
+                        describe(instance),
+                        list(options)
+                    ),
                 );
             }
         }
@@ -183,12 +213,18 @@ impl<'a> Validator<'a> {
         if let Value::Array(items) = instance {
             if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
                 if (items.len() as u64) < min {
-                    failed.push(format!("the array has {} items, fewer than minItems {min}", items.len()));
+                    failed.push(format!(
+                        "the array has {} items, fewer than minItems {min}",
+                        items.len()
+                    ));
                 }
             }
             if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
                 if items.len() as u64 > max {
-                    failed.push(format!("the array has {} items, more than maxItems {max}", items.len()));
+                    failed.push(format!(
+                        "the array has {} items, more than maxItems {max}",
+                        items.len()
+                    ));
                 }
             }
             if schema.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
@@ -224,12 +260,18 @@ impl<'a> Validator<'a> {
             }
             if let Some(min) = schema.get("minProperties").and_then(Value::as_u64) {
                 if (members.len() as u64) < min {
-                    failed.push(format!("the object has {} properties, fewer than minProperties {min}", members.len()));
+                    failed.push(format!(
+                        "the object has {} properties, fewer than minProperties {min}",
+                        members.len()
+                    ));
                 }
             }
             if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
                 if members.len() as u64 > max {
-                    failed.push(format!("the object has {} properties, more than maxProperties {max}", members.len()));
+                    failed.push(format!(
+                        "the object has {} properties, more than maxProperties {max}",
+                        members.len()
+                    ));
                 }
             }
             let additional = schema.get("additionalProperties");
@@ -241,16 +283,24 @@ impl<'a> Validator<'a> {
                     Some(property) => {
                         let (read_only, write_only) = self.access_flags(property, depth);
                         if direction == Direction::Request && read_only {
-                            names_failed.push((path.clone(), format!("`{name}` is readOnly and must not be sent in a request")));
+                            names_failed.push((
+                                path.clone(),
+                                format!("`{name}` is readOnly and must not be sent in a request"),
+                            ));
                         } else if direction == Direction::Response && write_only {
-                            names_failed.push((path.clone(), format!("`{name}` is writeOnly and must not appear in a response")));
+                            names_failed.push((
+                                path.clone(),
+                                format!("`{name}` is writeOnly and must not appear in a response"),
+                            ));
                         }
                         self.check(property, value, direction, path, out, depth + 1);
                     }
                     None => match additional {
                         Some(Value::Bool(false)) => names_failed.push((
                             path.clone(),
-                            format!("property `{name}` is not allowed (additionalProperties: false)"),
+                            format!(
+                                "property `{name}` is not allowed (additionalProperties: false)"
+                            ),
                         )),
                         Some(extra @ Value::Object(_)) => {
                             self.check(extra, value, direction, path, out, depth + 1);
@@ -293,10 +343,16 @@ impl<'a> Validator<'a> {
         let discriminated = self.discriminated(schema, instance, direction, path, out, depth);
         if !discriminated {
             if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
-                if !any.iter().any(|s| self.is_valid(s, instance, direction, depth + 1)) {
+                if !any
+                    .iter()
+                    .any(|s| self.is_valid(s, instance, direction, depth + 1))
+                {
                     out.push(Violation {
                         instance_path: path.clone(),
-                        message: format!("{} matches none of the anyOf schemas", describe(instance)),
+                        message: format!(
+                            "{} matches none of the anyOf schemas",
+                            describe(instance)
+                        ),
                     });
                 }
             }
@@ -396,7 +452,11 @@ impl<'a> Validator<'a> {
     fn access_flags(&self, schema: &Value, depth: usize) -> (bool, bool) {
         let mut schema = schema;
         for _ in depth..MAX_DEPTH {
-            match schema.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+            match schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.resolve(r))
+            {
                 Some(target) => schema = target,
                 None => break,
             }
@@ -419,23 +479,41 @@ impl<'a> Validator<'a> {
         if min.is_some() || max.is_some() {
             let len = s.chars().count() as u64;
             if let Some(min) = min.filter(|m| len < *m) {
-                fail(path, format!("{} is {len} characters, shorter than minLength {min}", describe_str(s)));
+                fail(
+                    path,
+                    format!(
+                        "{} is {len} characters, shorter than minLength {min}",
+                        describe_str(s)
+                    ),
+                );
             }
             if let Some(max) = max.filter(|m| len > *m) {
-                fail(path, format!("{} is {len} characters, longer than maxLength {max}", describe_str(s)));
+                fail(
+                    path,
+                    format!(
+                        "{} is {len} characters, longer than maxLength {max}",
+                        describe_str(s)
+                    ),
+                );
             }
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             // An invalid pattern is reported by the schema rules, once.
             if let Some(regex) = self.regex(pattern) {
                 if regex.find(s).is_none() {
-                    fail(path, format!("{} does not match the pattern {pattern:?}", describe_str(s)));
+                    fail(
+                        path,
+                        format!("{} does not match the pattern {pattern:?}", describe_str(s)),
+                    );
                 }
             }
         }
         if let Some(format) = schema.get("format").and_then(Value::as_str) {
             if let Some(problem) = check_format(format, s) {
-                fail(path, format!("{} is not a valid {format}: {problem}", describe_str(s)));
+                fail(
+                    path,
+                    format!("{} is not a valid {format}: {problem}", describe_str(s)),
+                );
             }
         }
     }
@@ -451,14 +529,22 @@ fn check_number(
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
         let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
         if x < min || (exclusive && x == min) {
-            let word = if exclusive { "exclusive minimum" } else { "minimum" };
+            let word = if exclusive {
+                "exclusive minimum"
+            } else {
+                "minimum"
+            };
             fail(path, format!("{n} is below the {word} {min}"));
         }
     }
     if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
         let exclusive = schema.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
         if x > max || (exclusive && x == max) {
-            let word = if exclusive { "exclusive maximum" } else { "maximum" };
+            let word = if exclusive {
+                "exclusive maximum"
+            } else {
+                "maximum"
+            };
             fail(path, format!("{n} is above the {word} {max}"));
         }
     }
@@ -513,10 +599,14 @@ fn check_format(format: &str, s: &str) -> Option<&'static str> {
                 });
             (!ok).then_some("expected 8-4-4-4-12 hexadecimal digits")
         }
-        "ipv4" => (s.parse::<std::net::Ipv4Addr>().is_err()).then_some("expected a dotted IPv4 address"),
+        "ipv4" => {
+            (s.parse::<std::net::Ipv4Addr>().is_err()).then_some("expected a dotted IPv4 address")
+        }
         "ipv6" => (s.parse::<std::net::Ipv6Addr>().is_err()).then_some("expected an IPv6 address"),
         "email" => {
-            let ok = s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && !d.is_empty());
+            let ok = s
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty());
             (!ok).then_some("expected local@domain")
         }
         _ => None,
@@ -564,7 +654,9 @@ fn matches_type(ty: &str, v: &Value) -> bool {
         "string" => v.is_string(),
         "number" => v.is_number(),
         "integer" => match v {
-            Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            Value::Number(n) => {
+                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
             _ => false,
         },
         "boolean" => v.is_boolean(),
@@ -583,7 +675,9 @@ pub fn json_equal(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
@@ -651,13 +745,26 @@ mod tests {
                 "secret": {"type": "string", "writeOnly": true}
             }
         });
-        let req = errors(&root, &s, &json!({"id": "x", "secret": "y"}), Direction::Request);
-        assert_eq!(req, ["/id: `id` is readOnly and must not be sent in a request"]);
+        let req = errors(
+            &root,
+            &s,
+            &json!({"id": "x", "secret": "y"}),
+            Direction::Request,
+        );
+        assert_eq!(
+            req,
+            ["/id: `id` is readOnly and must not be sent in a request"]
+        );
         // readOnly and required: not required in a request.
         assert!(errors(&root, &s, &json!({"secret": "y"}), Direction::Request).is_empty());
         let resp = errors(&root, &s, &json!({"id": "x"}), Direction::Response);
         assert!(resp.is_empty(), "{resp:?}");
-        let resp = errors(&root, &s, &json!({"id": "x", "secret": "y"}), Direction::Response);
+        let resp = errors(
+            &root,
+            &s,
+            &json!({"id": "x", "secret": "y"}),
+            Direction::Response,
+        );
         assert_eq!(resp.len(), 1);
     }
 
@@ -671,9 +778,30 @@ mod tests {
             "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
             "discriminator": {"propertyName": "kind", "mapping": {"dog": "Dog"}}
         });
-        assert!(errors(&root, &s, &json!({"kind": "Cat", "meow": true}), Direction::Neither).is_empty());
-        assert!(errors(&root, &s, &json!({"kind": "dog", "bark": true}), Direction::Neither).is_empty());
-        let e = errors(&root, &s, &json!({"kind": "dog", "meow": true}), Direction::Neither);
+        assert!(
+            errors(
+                &root,
+                &s,
+                &json!({"kind": "Cat", "meow": true}),
+                Direction::Neither
+            )
+            .is_empty()
+        );
+        assert!(
+            errors(
+                &root,
+                &s,
+                &json!({"kind": "dog", "bark": true}),
+                Direction::Neither
+            )
+            .is_empty()
+        );
+        let e = errors(
+            &root,
+            &s,
+            &json!({"kind": "dog", "meow": true}),
+            Direction::Neither,
+        );
         assert_eq!(e, [": required property `bark` is missing"]);
         let e = errors(&root, &s, &json!({"kind": "cow"}), Direction::Neither);
         assert!(e[0].contains("not one of the oneOf/anyOf"), "{e:?}");
@@ -687,7 +815,10 @@ mod tests {
         assert_eq!(errors(&root, &s, &json!(3), Direction::Neither).len(), 1);
         assert!(errors(&root, &s, &json!(3.5), Direction::Neither).is_empty());
         let s = json!({"allOf": [{"minLength": 2}, {"maxLength": 3}]});
-        assert_eq!(errors(&root, &s, &json!("abcd"), Direction::Neither).len(), 1);
+        assert_eq!(
+            errors(&root, &s, &json!("abcd"), Direction::Neither).len(),
+            1
+        );
         let s = json!({"not": {"type": "string"}});
         assert_eq!(errors(&root, &s, &json!("x"), Direction::Neither).len(), 1);
     }
@@ -697,16 +828,39 @@ mod tests {
         let root = json!({});
         let s = json!({"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "minLength": 4, "maxLength": 64});
         assert!(errors(&root, &s, &json!("backup-1"), Direction::Neither).is_empty());
-        assert_eq!(errors(&root, &s, &json!("1bc"), Direction::Neither).len(), 2);
+        assert_eq!(
+            errors(&root, &s, &json!("1bc"), Direction::Neither).len(),
+            2
+        );
         let s = json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 10, "multipleOf": 0.5});
         assert_eq!(errors(&root, &s, &json!(0), Direction::Neither).len(), 1);
-        assert_eq!(errors(&root, &s, &json!(10.25), Direction::Neither).len(), 2);
+        assert_eq!(
+            errors(&root, &s, &json!(10.25), Direction::Neither).len(),
+            2
+        );
         let s = json!({"type": "array", "items": {"type": "integer"}, "uniqueItems": true, "maxItems": 2});
         let e = errors(&root, &s, &json!([1, "x", 1]), Direction::Neither);
         assert_eq!(e.len(), 3, "{e:?}");
         let s = json!({"type": "string", "format": "date-time"});
-        assert!(errors(&root, &s, &json!("2020-07-07T01:17:05+08:00"), Direction::Neither).is_empty());
-        assert_eq!(errors(&root, &s, &json!("2020-07-07T01:17:05+0800"), Direction::Neither).len(), 1);
+        assert!(
+            errors(
+                &root,
+                &s,
+                &json!("2020-07-07T01:17:05+08:00"),
+                Direction::Neither
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            errors(
+                &root,
+                &s,
+                &json!("2020-07-07T01:17:05+0800"),
+                Direction::Neither
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]

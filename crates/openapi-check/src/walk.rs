@@ -9,7 +9,9 @@ use crate::pointer::push;
 use crate::validate::Direction;
 
 /// HTTP methods of a Path Item Object.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Schema nesting below this is not walked (the parser refuses deeper input).
 const MAX_SCHEMA_DEPTH: usize = 100;
@@ -67,7 +69,10 @@ impl<'a> Model<'a> {
                     .and_then(Value::as_object)
                     .into_iter()
                     .flatten()
-                    .filter_map(move |(name, v)| v.as_object().map(|o| (push(&format!("/components/{key}"), name), o)))
+                    .filter_map(move |(name, v)| {
+                        v.as_object()
+                            .map(|o| (push(&format!("/components/{key}"), name), o))
+                    })
             };
             for (p, schema) in each("schemas") {
                 model.schema(p, schema, 0);
@@ -91,7 +96,13 @@ impl<'a> Model<'a> {
         model
     }
 
-    fn path_item(&mut self, pointer: String, path: &'a str, item: &'a Map<String, Value>, depth: usize) {
+    fn path_item(
+        &mut self,
+        pointer: String,
+        path: &'a str,
+        item: &'a Map<String, Value>,
+        depth: usize,
+    ) {
         if item.contains_key("$ref") {
             return;
         }
@@ -120,7 +131,11 @@ impl<'a> Model<'a> {
                 for (name, callback) in callbacks {
                     if let Some(callback) = callback.as_object() {
                         if depth < 4 && !callback.contains_key("$ref") {
-                            self.callback(&push(&push(&op_pointer, "callbacks"), name), callback, depth + 1);
+                            self.callback(
+                                &push(&push(&op_pointer, "callbacks"), name),
+                                callback,
+                                depth + 1,
+                            );
                         }
                     }
                 }
@@ -201,12 +216,19 @@ impl<'a> Model<'a> {
     }
 
     /// The `content` map of a request body, response, parameter or header.
-    fn content(&mut self, owner_pointer: &str, owner: &'a Map<String, Value>, direction: Direction) {
+    fn content(
+        &mut self,
+        owner_pointer: &str,
+        owner: &'a Map<String, Value>,
+        direction: Direction,
+    ) {
         let Some(content) = owner.get("content").and_then(Value::as_object) else {
             return;
         };
         for (media_type, media) in content {
-            let Some(media) = media.as_object() else { continue };
+            let Some(media) = media.as_object() else {
+                continue;
+            };
             let pointer = push(&push(owner_pointer, "content"), media_type);
             if let Some(schema) = media.get("schema").and_then(Value::as_object) {
                 self.schema(push(&pointer, "schema"), schema, 0);
@@ -272,8 +294,20 @@ enum Context {
 
 /// Fields whose value is a map of names to objects.
 const NAME_MAPS: &[&str] = &[
-    "properties", "paths", "responses", "headers", "schemas", "parameters", "requestBodies",
-    "securitySchemes", "links", "callbacks", "content", "variables", "encoding", "mapping",
+    "properties",
+    "paths",
+    "responses",
+    "headers",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "variables",
+    "encoding",
+    "mapping",
 ];
 
 /// Fields whose value is data, never OpenAPI.

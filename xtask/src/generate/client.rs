@@ -102,20 +102,48 @@ mod tests {
     fn a_progenitor_panic_becomes_an_error() {
         // Two error responses with different schemas make progenitor 0.15
         // assert; the generator must report it, not crash.
-        let doc = r##"
-openapi: 3.0.3
-info: {title: t, version: "1"}
-paths:
-  /x:
-    get:
-      operationId: getX
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {type: string}}}}
-        "400": {description: a, content: {application/json: {schema: {type: string}}}}
-        "500": {description: b, content: {application/json: {schema: {type: integer}}}}
-"##;
-        let openapi: openapiv3::OpenAPI = serde_yaml::from_str(doc).unwrap();
+        let doc = r#"{
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {"operationId": "getX", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "400": {"description": "a", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "500": {"description": "b", "content": {"application/json": {"schema": {"type": "integer"}}}}
+            }}}}
+        }"#;
+        let openapi: openapiv3::OpenAPI = serde_json::from_str(doc).unwrap();
         let err = generate(&GenerationSettings::new(), &openapi).unwrap_err();
         assert!(err.contains("progenitor panicked"), "{err}");
+    }
+
+    /// openapi-check's generator rules describe what really breaks
+    /// progenitor: each corpus spec named after one must fail here, and the
+    /// valid corpus must generate.
+    #[test]
+    fn openapi_check_generator_rules_match_progenitor() {
+        let corpus = crate::project_root().join("crates/openapi-check/tests/corpus");
+        let load = |path: &std::path::Path| -> openapiv3::OpenAPI {
+            let text = std::fs::read_to_string(path).unwrap();
+            let parsed = openapi_check::parse(&text, openapi_check::Format::Yaml).unwrap();
+            serde_json::from_value(parsed.value).unwrap()
+        };
+        let settings = {
+            let mut s = GenerationSettings::new();
+            s.with_interface(InterfaceStyle::Builder);
+            s
+        };
+        let mut checked = 0;
+        for entry in std::fs::read_dir(corpus.join("invalid")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("progenitor-") {
+                let result = generate(&settings, &load(&path));
+                assert!(result.is_err(), "{name}: progenitor generated it");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 3);
+        let valid = load(&corpus.join("valid/petstore.yaml"));
+        generate(&settings, &valid).expect("the valid corpus generates");
     }
 }

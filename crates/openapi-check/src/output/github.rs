@@ -15,14 +15,27 @@ pub fn render(reports: &[FileReport]) -> String {
             };
             let mut props = format!("file={}", escape_property(&f.file));
             if let Some(span) = f.span {
-                props.push_str(&format!(",line={},col={}", span.start.line, span.start.column));
+                props.push_str(&format!(
+                    ",line={},col={}",
+                    span.start.line, span.start.column
+                ));
                 if span.end.line >= span.start.line && span.end > span.start {
-                    props.push_str(&format!(",endLine={},endColumn={}", span.end.line, span.end.column));
+                    props.push_str(&format!(
+                        ",endLine={},endColumn={}",
+                        span.end.line, span.end.column
+                    ));
                 }
             }
             props.push_str(&format!(",title={}", escape_property(f.rule)));
-            let pointer = if f.pointer.is_empty() { String::new() } else { format!(" ({})", f.pointer) };
-            out.push_str(&format!("::{command} {props}::{}\n", escape_data(&format!("{}{pointer}", f.message))));
+            let pointer = if f.pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", f.pointer)
+            };
+            out.push_str(&format!(
+                "::{command} {props}::{}\n",
+                escape_data(&format!("{}{pointer}", f.message))
+            ));
         }
     }
     out
@@ -30,7 +43,9 @@ pub fn render(reports: &[FileReport]) -> String {
 
 /// Escaping of the message part, as the Actions runner defines it.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of property values (`,` and `:` are separators there).

@@ -11,7 +11,11 @@ use crate::source::{LineIndex, Pos};
 const MAX_LINES: u32 = 4;
 
 pub fn render(reports: &[FileReport], color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     let (mut errors, mut warnings, mut others) = (0, 0, 0);
     for report in reports {
@@ -49,9 +53,13 @@ fn frame(renderer: &Renderer, index: &LineIndex<'_>, finding: &Finding) -> Strin
     } else {
         format!("at {}", finding.pointer)
     };
-    let title = level.primary_title(finding.message.as_str()).id(finding.rule);
+    let title = level
+        .primary_title(finding.message.as_str())
+        .id(finding.rule);
     let Some(span) = finding.span else {
-        return renderer.render(&[title.element(Level::NOTE.message(format!("{}: {pointer_note}", finding.file)))]);
+        return renderer.render(&[
+            title.element(Level::NOTE.message(format!("{}: {pointer_note}", finding.file)))
+        ]);
     };
     let first = span.start.line.max(1);
     let last = span.end.line.max(first).min(first + MAX_LINES - 1);
@@ -63,7 +71,10 @@ fn frame(renderer: &Renderer, index: &LineIndex<'_>, finding: &Finding) -> Strin
     let start = offset_in(&excerpt, first, span.start);
     let end_pos = if span.end.line > last || span.end <= span.start {
         // Mark to the end of the first line for spans that run further.
-        Pos { line: first, column: u32::MAX }
+        Pos {
+            line: first,
+            column: u32::MAX,
+        }
     } else {
         span.end
     };

@@ -30,7 +30,9 @@ impl std::str::FromStr for OutputFormat {
             "json" => Ok(OutputFormat::Json),
             "sarif" => Ok(OutputFormat::Sarif),
             "github" => Ok(OutputFormat::Github),
-            other => Err(format!("unknown format {other:?} (human, json, sarif, github)")),
+            other => Err(format!(
+                "unknown format {other:?} (human, json, sarif, github)"
+            )),
         }
     }
 }

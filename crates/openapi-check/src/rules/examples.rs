@@ -10,7 +10,12 @@ use crate::walk::Carrier;
 
 pub fn check(ctx: &mut Ctx<'_>) {
     let model = ctx.model;
-    for carrier in model.media.iter().chain(&model.parameters).chain(&model.headers) {
+    for carrier in model
+        .media
+        .iter()
+        .chain(&model.parameters)
+        .chain(&model.headers)
+    {
         carrier_examples(ctx, carrier);
     }
     for (pointer, schema) in &model.schemas {
@@ -21,14 +26,18 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     continue;
                 }
                 let at = push(pointer, key);
-                let violations = ctx.validator.validate_object(schema, value, Direction::Neither, false);
+                let violations =
+                    ctx.validator
+                        .validate_object(schema, value, Direction::Neither, false);
                 emit(ctx, "oas3-valid-schema-example", &at, key, violations);
             }
         }
         if let Some(options) = schema.get("enum").and_then(Value::as_array) {
             for (i, option) in options.iter().enumerate() {
                 let at = format!("{pointer}/enum/{i}");
-                let violations = ctx.validator.validate_object(schema, option, Direction::Neither, true);
+                let violations =
+                    ctx.validator
+                        .validate_object(schema, option, Direction::Neither, true);
                 emit(ctx, "typed-enum", &at, "enum value", violations);
             }
         }
@@ -36,19 +45,37 @@ pub fn check(ctx: &mut Ctx<'_>) {
 }
 
 fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
-    let Some(schema) = carrier.value.get("schema") else { return };
+    let Some(schema) = carrier.value.get("schema") else {
+        return;
+    };
     if let Some(example) = carrier.value.get("example") {
         let at = push(&carrier.pointer, "example");
-        report(ctx, "oas3-valid-media-example", &at, schema, example, carrier.direction, "example");
+        report(
+            ctx,
+            "oas3-valid-media-example",
+            &at,
+            schema,
+            example,
+            carrier.direction,
+            "example",
+        );
     }
-    let Some(examples) = carrier.value.get("examples").and_then(Value::as_object) else { return };
+    let Some(examples) = carrier.value.get("examples").and_then(Value::as_object) else {
+        return;
+    };
     for (name, example) in examples {
         let at = push(&push(&carrier.pointer, "examples"), name);
         // Follow a reference to components/examples; the value is validated
         // against this carrier's schema, where the example is used.
-        let Some(resolved) = ctx.deref(example) else { continue };
-        let Some(object) = resolved.as_object() else { continue };
-        let Some(value) = object.get("value") else { continue };
+        let Some(resolved) = ctx.deref(example) else {
+            continue;
+        };
+        let Some(object) = resolved.as_object() else {
+            continue;
+        };
+        let Some(value) = object.get("value") else {
+            continue;
+        };
         // A referenced example is reported where it is written (once, however
         // many media types use it); an inline one at its `value`.
         let value_pointer = match example.get("$ref").and_then(Value::as_str) {
@@ -57,7 +84,15 @@ fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
             }
             _ => push(&at, "value"),
         };
-        report_named(ctx, &value_pointer, schema, value, carrier.direction, name, example.get("$ref"));
+        report_named(
+            ctx,
+            &value_pointer,
+            schema,
+            value,
+            carrier.direction,
+            name,
+            example.get("$ref"),
+        );
     }
 }
 
@@ -74,7 +109,15 @@ fn report_named(
         Some(r) => format!("example {}", r.trim_start_matches('#')),
         None => format!("example {name:?}"),
     };
-    report(ctx, "oas3-valid-media-example", at, schema, value, direction, &label);
+    report(
+        ctx,
+        "oas3-valid-media-example",
+        at,
+        schema,
+        value,
+        direction,
+        &label,
+    );
 }
 
 fn report(
@@ -98,6 +141,10 @@ fn emit(ctx: &mut Ctx<'_>, rule: &'static str, at: &str, what: &str, violations:
             format!(" at {}", violation.instance_path)
         };
         let pointer = format!("{at}{}", violation.instance_path);
-        ctx.report(rule, pointer, format!("{what}{where_}: {}", violation.message));
+        ctx.report(
+            rule,
+            pointer,
+            format!("{what}{where_}: {}", violation.message),
+        );
     }
 }

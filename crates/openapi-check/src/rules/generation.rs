@@ -29,20 +29,29 @@ impl Kind {
 
 pub fn check(ctx: &mut Ctx<'_>) {
     for op in &ctx.model.operations {
-        let Some(responses) = op.op.get("responses").and_then(Value::as_object) else { continue };
+        let Some(responses) = op.op.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
         let mut success: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
         let mut errors: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
         let has_success_range = responses.contains_key("2XX") || responses.contains_key("2xx");
         for (status, response) in responses {
-            let Some(kind) = ctx.deref(response).and_then(|r| kind(ctx, r)) else { continue };
+            let Some(kind) = ctx.deref(response).and_then(|r| kind(ctx, r)) else {
+                continue;
+            };
             let is_default = status == "default";
             let code = status.parse::<u16>().ok();
             let range = status.len() == 3 && status[1..].eq_ignore_ascii_case("xx");
             let first = status.chars().next().unwrap_or('0');
-            let is_success = code.is_some_and(|c| c == 101 || (200..=299).contains(&c)) || (range && first == '2');
-            let is_error = code.is_some_and(|c| (400..=599).contains(&c)) || (range && matches!(first, '4' | '5'));
+            let is_success = code.is_some_and(|c| c == 101 || (200..=299).contains(&c))
+                || (range && first == '2');
+            let is_error = code.is_some_and(|c| (400..=599).contains(&c))
+                || (range && matches!(first, '4' | '5'));
             if is_success || (is_default && !has_success_range) {
-                success.entry(kind.clone()).or_default().push(status.clone());
+                success
+                    .entry(kind.clone())
+                    .or_default()
+                    .push(status.clone());
             }
             if is_error || is_default {
                 errors.entry(kind).or_default().push(status.clone());
@@ -80,7 +89,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     );
                 }
                 for (media_type, media) in content {
-                    if media.get("encoding").and_then(Value::as_object).is_some_and(|e| !e.is_empty()) {
+                    if media
+                        .get("encoding")
+                        .and_then(Value::as_object)
+                        .is_some_and(|e| !e.is_empty())
+                    {
                         ctx.report(
                             "progenitor-unsupported",
                             push(&push(&push(&op.pointer, "requestBody"), "content"), media_type),
@@ -100,9 +113,9 @@ fn kind(ctx: &Ctx<'_>, response: &Value) -> Option<Kind> {
     let Some(content) = content.filter(|c| !c.is_empty()) else {
         return Some(Kind::None);
     };
-    let json = content
-        .iter()
-        .find(|(media_type, _)| *media_type == "application/json" || media_type.starts_with("application/json;"));
+    let json = content.iter().find(|(media_type, _)| {
+        *media_type == "application/json" || media_type.starts_with("application/json;")
+    });
     match json {
         Some((_, media)) => {
             let schema = media.get("schema")?;

@@ -9,7 +9,14 @@ use super::Ctx;
 use crate::pointer::{self, push};
 
 const COMPONENT_KINDS: &[&str] = &[
-    "schemas", "responses", "parameters", "examples", "requestBodies", "headers", "links", "callbacks",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
 ];
 
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -19,25 +26,37 @@ pub fn check(ctx: &mut Ctx<'_>) {
 }
 
 fn unused_components(ctx: &mut Ctx<'_>) {
-    let Some(components) = ctx.doc.get("components").and_then(Value::as_object) else { return };
+    let Some(components) = ctx.doc.get("components").and_then(Value::as_object) else {
+        return;
+    };
     // (kind, name) of every local reference to a component, except a
     // component's references to itself.
     let mut used: HashSet<(String, String)> = HashSet::new();
     for (holder, reference, _) in &ctx.model.references {
-        let Some(fragment) = reference.as_str().and_then(|r| r.strip_prefix('#')) else { continue };
+        let Some(fragment) = reference.as_str().and_then(|r| r.strip_prefix('#')) else {
+            continue;
+        };
         let mut tokens = pointer::tokens(fragment);
         if tokens.next().as_deref() != Some("components") {
             continue;
         }
-        let (Some(kind), Some(name)) = (tokens.next(), tokens.next()) else { continue };
-        let own = format!("/components/{}/{}", pointer::escape(&kind), pointer::escape(&name));
+        let (Some(kind), Some(name)) = (tokens.next(), tokens.next()) else {
+            continue;
+        };
+        let own = format!(
+            "/components/{}/{}",
+            pointer::escape(&kind),
+            pointer::escape(&name)
+        );
         if holder == &own || holder.starts_with(&format!("{own}/")) {
             continue;
         }
         used.insert((kind.into_owned(), name.into_owned()));
     }
     for kind in COMPONENT_KINDS {
-        let Some(map) = components.get(*kind).and_then(Value::as_object) else { continue };
+        let Some(map) = components.get(*kind).and_then(Value::as_object) else {
+            continue;
+        };
         for name in map.keys() {
             if !used.contains(&((*kind).to_owned(), name.clone())) {
                 ctx.report_key(
@@ -77,13 +96,19 @@ fn requirement_names(security: Option<&Value>) -> impl Iterator<Item = &str> {
 }
 
 fn has_text(value: Option<&Value>) -> bool {
-    value.and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty())
+    value
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.trim().is_empty())
 }
 
 fn descriptions(ctx: &mut Ctx<'_>) {
     if let Some(info) = ctx.doc.get("info") {
         if !has_text(info.get("description")) {
-            ctx.report("info-description", "/info", "info has no description: say what the API is for");
+            ctx.report(
+                "info-description",
+                "/info",
+                "info has no description: say what the API is for",
+            );
         }
     }
     for op in &ctx.model.operations {
@@ -91,21 +116,44 @@ fn descriptions(ctx: &mut Ctx<'_>) {
             ctx.report(
                 "operation-description",
                 op.pointer.clone(),
-                format!("{} {} has neither a description nor a summary", op.method.to_uppercase(), op.path),
+                format!(
+                    "{} {} has neither a description nor a summary",
+                    op.method.to_uppercase(),
+                    op.path
+                ),
             );
         }
     }
     let model = ctx.model;
     for param in &model.parameters {
         if !has_text(param.value.get("description")) {
-            let name = param.value.get("name").and_then(Value::as_str).unwrap_or("?");
-            ctx.report("oas3-parameter-description", param.pointer.clone(), format!("parameter {name:?} has no description"));
+            let name = param
+                .value
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            ctx.report(
+                "oas3-parameter-description",
+                param.pointer.clone(),
+                format!("parameter {name:?} has no description"),
+            );
         }
     }
-    for (i, tag) in ctx.doc.get("tags").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, tag) in ctx
+        .doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         if !has_text(tag.get("description")) {
             let name = tag.get("name").and_then(Value::as_str).unwrap_or("?");
-            ctx.report("tag-description", format!("/tags/{i}"), format!("tag {name:?} has no description"));
+            ctx.report(
+                "tag-description",
+                format!("/tags/{i}"),
+                format!("tag {name:?} has no description"),
+            );
         }
     }
 }
@@ -113,30 +161,55 @@ fn descriptions(ctx: &mut Ctx<'_>) {
 fn servers(ctx: &mut Ctx<'_>) {
     let servers = ctx.doc.get("servers").and_then(Value::as_array);
     let Some(servers) = servers.filter(|s| !s.is_empty()) else {
-        ctx.report("oas3-api-servers", "", "the document has no servers: clients cannot know where the API lives");
+        ctx.report(
+            "oas3-api-servers",
+            "",
+            "the document has no servers: clients cannot know where the API lives",
+        );
         return;
     };
     for (i, server) in servers.iter().enumerate() {
         let pointer = format!("/servers/{i}");
-        let Some(url) = server.get("url").and_then(Value::as_str) else { continue };
+        let Some(url) = server.get("url").and_then(Value::as_str) else {
+            continue;
+        };
         if url.ends_with('/') && url != "/" {
-            ctx.report("oas3-server-trailing-slash", push(&pointer, "url"), format!("server URL {url:?} ends with a slash; paths already start with one"));
+            ctx.report(
+                "oas3-server-trailing-slash",
+                push(&pointer, "url"),
+                format!("server URL {url:?} ends with a slash; paths already start with one"),
+            );
         }
         let variables = server.get("variables").and_then(Value::as_object);
         let used = crate::rules::operations::template_variables(url);
         for name in &used {
             if !variables.is_some_and(|v| v.contains_key(name)) {
-                ctx.report("oas3-server-variables", push(&pointer, "url"), format!("server URL variable {{{name}}} is not defined in variables"));
+                ctx.report(
+                    "oas3-server-variables",
+                    push(&pointer, "url"),
+                    format!("server URL variable {{{name}}} is not defined in variables"),
+                );
             }
         }
         for (name, variable) in variables.into_iter().flatten() {
             let at = push(&push(&pointer, "variables"), name);
             if !used.contains(name) {
-                ctx.report_key("oas3-server-variables", at.clone(), format!("server variable {name:?} is not used in the URL"));
+                ctx.report_key(
+                    "oas3-server-variables",
+                    at.clone(),
+                    format!("server variable {name:?} is not used in the URL"),
+                );
             }
-            if let (Some(default), Some(options)) = (variable.get("default"), variable.get("enum").and_then(Value::as_array)) {
+            if let (Some(default), Some(options)) = (
+                variable.get("default"),
+                variable.get("enum").and_then(Value::as_array),
+            ) {
                 if !options.contains(default) {
-                    ctx.report("oas3-server-variables", push(&at, "default"), format!("default {default} is not one of the variable's enum values"));
+                    ctx.report(
+                        "oas3-server-variables",
+                        push(&at, "default"),
+                        format!("default {default} is not one of the variable's enum values"),
+                    );
                 }
             }
         }

@@ -101,7 +101,12 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn report(&mut self, rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         debug_assert!(self::rule(rule).is_some(), "unregistered rule {rule}");
         self.out.push(Raw {
             rule,
@@ -111,7 +116,12 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    pub fn report_key(&mut self, rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+    pub fn report_key(
+        &mut self,
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.out.push(Raw {
             rule,
             pointer: pointer.into(),
@@ -165,7 +175,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
         for id in ids {
-            assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '$'), "{id}");
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '$'),
+                "{id}"
+            );
         }
     }
 }

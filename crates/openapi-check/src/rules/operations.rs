@@ -26,12 +26,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
             None => ctx.report(
                 "operation-operationId",
                 op.pointer.clone(),
-                format!("{} {} has no operationId; generators name the method after it", op.method.to_uppercase(), op.path),
+                format!(
+                    "{} {} has no operationId; generators name the method after it",
+                    op.method.to_uppercase(),
+                    op.path
+                ),
             ),
             Some(id) => {
                 if let Some(first) = ids.get(id) {
                     let message = format!("operationId {id:?} is already used at {first}");
-                    ctx.report("operation-operationId-unique", push(&op.pointer, "operationId"), message);
+                    ctx.report(
+                        "operation-operationId-unique",
+                        push(&op.pointer, "operationId"),
+                        message,
+                    );
                 } else {
                     ids.insert(id, op.pointer.clone());
                 }
@@ -40,12 +48,17 @@ pub fn check(ctx: &mut Ctx<'_>) {
 
         // Parameters: path-item level first, overridden by operation level.
         let mut effective: HashMap<(String, String), (String, &Value)> = HashMap::new();
-        for (owner_pointer, owner) in [(&op.path_item_pointer, op.path_item), (&op.pointer, op.op)] {
-            let Some(list) = owner.get("parameters").and_then(Value::as_array) else { continue };
+        for (owner_pointer, owner) in [(&op.path_item_pointer, op.path_item), (&op.pointer, op.op)]
+        {
+            let Some(list) = owner.get("parameters").and_then(Value::as_array) else {
+                continue;
+            };
             let mut seen: HashMap<(String, String), usize> = HashMap::new();
             for (i, param) in list.iter().enumerate() {
                 let param_pointer = format!("{owner_pointer}/parameters/{i}");
-                let Some(resolved) = ctx.deref(param) else { continue };
+                let Some(resolved) = ctx.deref(param) else {
+                    continue;
+                };
                 let (Some(name), Some(location)) = (
                     resolved.get("name").and_then(Value::as_str),
                     resolved.get("in").and_then(Value::as_str),
@@ -60,7 +73,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
                         format!("parameter {name:?} in {location} is declared twice (also at index {first})"),
                     );
                 }
-                if location == "header" && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                if location == "header"
+                    && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+                {
                     // Report once, where it is written.
                     if owner_pointer == &op.pointer || op.method == first_method(op.path_item) {
                         ctx.report(
@@ -80,7 +95,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 effective.insert(key, (param_pointer, resolved));
             }
         }
-        path_params(ctx, op.path, &op.pointer, &effective, op.method == first_method(op.path_item));
+        path_params(
+            ctx,
+            op.path,
+            &op.pointer,
+            &effective,
+            op.method == first_method(op.path_item),
+        );
 
         // Responses
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
@@ -91,16 +112,31 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 ctx.report(
                     "operation-success-response",
                     push(&op.pointer, "responses"),
-                    format!("{} {} has no 2xx or 3xx response", op.method.to_uppercase(), op.path),
+                    format!(
+                        "{} {} has no 2xx or 3xx response",
+                        op.method.to_uppercase(),
+                        op.path
+                    ),
                 );
             }
         }
         if let Some(security) = op.op.get("security") {
-            security_defined(ctx, &push(&op.pointer, "security"), security, schemes.as_ref());
+            security_defined(
+                ctx,
+                &push(&op.pointer, "security"),
+                security,
+                schemes.as_ref(),
+            );
         }
     }
 
-    for (path, _) in ctx.doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, _) in ctx
+        .doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         if path.contains("{}") {
             ctx.report_key(
                 "path-declarations-must-exist",
@@ -121,7 +157,10 @@ fn path_params(
     _first: bool,
 ) {
     let variables = template_variables(path);
-    let path_key_pointer = op_pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
+    let path_key_pointer = op_pointer
+        .rsplit_once('/')
+        .map_or("", |(p, _)| p)
+        .to_owned();
     for variable in &variables {
         if !effective.contains_key(&(variable.clone(), "path".to_owned())) {
             ctx.report(
@@ -131,7 +170,8 @@ fn path_params(
             );
         }
     }
-    let mut declared: Vec<&(String, String)> = effective.keys().filter(|(_, l)| l == "path").collect();
+    let mut declared: Vec<&(String, String)> =
+        effective.keys().filter(|(_, l)| l == "path").collect();
     declared.sort();
     for key in declared {
         let (param_pointer, param) = &effective[key];
@@ -139,7 +179,10 @@ fn path_params(
             ctx.report(
                 "path-params",
                 param_pointer.clone(),
-                format!("path parameter {:?} does not appear in the path {path:?}", key.0),
+                format!(
+                    "path parameter {:?} does not appear in the path {path:?}",
+                    key.0
+                ),
             );
         }
         if param.get("required").and_then(Value::as_bool) != Some(true) {
@@ -184,15 +227,24 @@ pub fn template_variables(path: &str) -> Vec<String> {
     out
 }
 
-fn security_defined(ctx: &mut Ctx<'_>, pointer: &str, security: &Value, schemes: Option<&BTreeSet<String>>) {
-    let Some(requirements) = security.as_array() else { return };
+fn security_defined(
+    ctx: &mut Ctx<'_>,
+    pointer: &str,
+    security: &Value,
+    schemes: Option<&BTreeSet<String>>,
+) {
+    let Some(requirements) = security.as_array() else {
+        return;
+    };
     for (i, requirement) in requirements.iter().enumerate() {
         for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
             if !schemes.is_some_and(|s| s.contains(name)) {
                 ctx.report_key(
                     "oas3-operation-security-defined",
                     push(&format!("{pointer}/{i}"), name),
-                    format!("security scheme {name:?} is not defined in components.securitySchemes"),
+                    format!(
+                        "security scheme {name:?} is not defined in components.securitySchemes"
+                    ),
                 );
             }
         }
@@ -205,7 +257,10 @@ mod tests {
 
     #[test]
     fn template_variables_in_order() {
-        assert_eq!(template_variables("/v3/{project_id}/backups/{id}"), ["project_id", "id"]);
+        assert_eq!(
+            template_variables("/v3/{project_id}/backups/{id}"),
+            ["project_id", "id"]
+        );
         assert!(template_variables("/a/{}/b").is_empty());
         assert!(template_variables("/plain").is_empty());
     }

@@ -60,28 +60,51 @@ pub fn check(ctx: &mut Ctx<'_>) {
 
 fn is_remote(file: &str) -> bool {
     file.starts_with("//")
-        || file
-            .split_once(':')
-            .is_some_and(|(scheme, _)| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        || file.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.len() > 1
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
 }
 
 fn local(ctx: &mut Ctx<'_>, ref_pointer: &str, reference: &str, fragment: &str) {
     if !fragment.is_empty() && !fragment.starts_with('/') {
-        ctx.report("no-unresolved-refs", ref_pointer, format!("{reference:?} is not a JSON pointer (it must start with `#/`)"));
+        ctx.report(
+            "no-unresolved-refs",
+            ref_pointer,
+            format!("{reference:?} is not a JSON pointer (it must start with `#/`)"),
+        );
         return;
     }
     let Some(mut target) = pointer::resolve(ctx.doc, fragment) else {
-        ctx.report("no-unresolved-refs", ref_pointer, format!("{reference:?} does not resolve: {}", missing_part(ctx.doc, fragment)));
+        ctx.report(
+            "no-unresolved-refs",
+            ref_pointer,
+            format!(
+                "{reference:?} does not resolve: {}",
+                missing_part(ctx.doc, fragment)
+            ),
+        );
         return;
     };
     // Follow a chain of references to a value; a loop never reaches one.
     let mut seen = HashSet::from([fragment.to_owned()]);
     let mut chain = vec![reference.to_owned()];
     while let Some(next) = target.get("$ref").and_then(Value::as_str) {
-        let Some(next_fragment) = next.strip_prefix('#') else { return };
+        let Some(next_fragment) = next.strip_prefix('#') else {
+            return;
+        };
         chain.push(next.to_owned());
         if !seen.insert(next_fragment.to_owned()) {
-            ctx.report("ref-cycle", ref_pointer, format!("the references loop without reaching a value: {}", chain.join(" → ")));
+            ctx.report(
+                "ref-cycle",
+                ref_pointer,
+                format!(
+                    "the references loop without reaching a value: {}",
+                    chain.join(" → ")
+                ),
+            );
             return;
         }
         match pointer::resolve(ctx.doc, next_fragment) {
@@ -108,7 +131,11 @@ fn missing_part(doc: &Value, fragment: &str) -> String {
                 so_far = pointer::push(&so_far, &token);
             }
             None => {
-                let place = if so_far.is_empty() { "the document root".to_owned() } else { format!("#{so_far}") };
+                let place = if so_far.is_empty() {
+                    "the document root".to_owned()
+                } else {
+                    format!("#{so_far}")
+                };
                 return format!("{place} has no `{token}`");
             }
         }
@@ -125,13 +152,23 @@ fn file_ref(
     fragment: &str,
 ) {
     let Some(base) = ctx.base_dir else {
-        ctx.report("no-unresolved-refs", ref_pointer, format!("{reference:?} refers to a file, but this document was not read from a file"));
+        ctx.report(
+            "no-unresolved-refs",
+            ref_pointer,
+            format!("{reference:?} refers to a file, but this document was not read from a file"),
+        );
         return;
     };
     let relative = Path::new(file);
     // Lexically first, so that a path outside the folder is never touched.
     let Some(normal) = normalize(relative) else {
-        ctx.report("ref-outside-root", ref_pointer, format!("{reference:?} leaves the spec's folder; only files inside it may be referenced"));
+        ctx.report(
+            "ref-outside-root",
+            ref_pointer,
+            format!(
+                "{reference:?} leaves the spec's folder; only files inside it may be referenced"
+            ),
+        );
         return;
     };
     let path = base.join(&normal);
@@ -139,24 +176,48 @@ fn file_ref(
     let canonical = match (path.canonicalize(), base.canonicalize()) {
         (Ok(p), Ok(b)) if p.starts_with(&b) => p,
         (Ok(_), Ok(_)) => {
-            ctx.report("ref-outside-root", ref_pointer, format!("{reference:?} resolves (through a link) outside the spec's folder"));
+            ctx.report(
+                "ref-outside-root",
+                ref_pointer,
+                format!("{reference:?} resolves (through a link) outside the spec's folder"),
+            );
             return;
         }
         (Err(_), _) | (_, Err(_)) => {
-            ctx.report("no-unresolved-refs", ref_pointer, format!("{reference:?}: the file {} does not exist", normal.display()));
+            ctx.report(
+                "no-unresolved-refs",
+                ref_pointer,
+                format!(
+                    "{reference:?}: the file {} does not exist",
+                    normal.display()
+                ),
+            );
             return;
         }
     };
-    let parsed = files.entry(canonical.clone()).or_insert_with(|| read(&canonical));
+    let parsed = files
+        .entry(canonical.clone())
+        .or_insert_with(|| read(&canonical));
     match parsed {
         Err(why) => {
             let why = why.clone();
-            ctx.report("no-unresolved-refs", ref_pointer, format!("{reference:?}: {why}"));
+            ctx.report(
+                "no-unresolved-refs",
+                ref_pointer,
+                format!("{reference:?}: {why}"),
+            );
         }
         Ok(value) => {
             if pointer::resolve(value, fragment).is_none() {
                 let missing = missing_part(value, fragment);
-                ctx.report("no-unresolved-refs", ref_pointer, format!("{reference:?} does not resolve in {}: {missing}", normal.display()));
+                ctx.report(
+                    "no-unresolved-refs",
+                    ref_pointer,
+                    format!(
+                        "{reference:?} does not resolve in {}: {missing}",
+                        normal.display()
+                    ),
+                );
             }
         }
     }
@@ -182,11 +243,16 @@ fn normalize(path: &Path) -> Option<PathBuf> {
 }
 
 fn read(path: &Path) -> Result<Value, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if meta.len() > MAX_REFERENCED_FILE {
-        return Err(format!("{} is larger than {MAX_REFERENCED_FILE} bytes", path.display()));
+        return Err(format!(
+            "{} is larger than {MAX_REFERENCED_FILE} bytes",
+            path.display()
+        ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let format = crate::source::Format::detect(&path.to_string_lossy(), &text);
     crate::parse::parse(&text, format)
         .map(|p| p.value)
@@ -199,7 +265,10 @@ mod tests {
 
     #[test]
     fn normalize_refuses_climbing_out() {
-        assert_eq!(normalize(Path::new("a/./b/../c.yaml")), Some(PathBuf::from("a/c.yaml")));
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.yaml")),
+            Some(PathBuf::from("a/c.yaml"))
+        );
         assert_eq!(normalize(Path::new("../../etc/passwd")), None);
         assert_eq!(normalize(Path::new("a/../../x")), None);
         assert_eq!(normalize(Path::new("/etc/passwd")), None);

@@ -9,10 +9,32 @@ use crate::validate::json_equal;
 
 /// Formats defined by OpenAPI 3.0 and by the JSON Schema drafts.
 const KNOWN_FORMATS: &[&str] = &[
-    "int32", "int64", "float", "double", "byte", "binary", "date", "date-time", "password",
-    "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference",
-    "iri", "iri-reference", "uri-template", "uuid", "json-pointer", "relative-json-pointer",
-    "regex", "time", "duration",
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "byte",
+    "binary",
+    "date",
+    "date-time",
+    "password",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "uuid",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+    "time",
+    "duration",
 ];
 
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -31,10 +53,21 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 None => {} // oas3-schema reports a non-string pattern.
             }
         }
-        for (low, high) in [("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")] {
-            if let (Some(l), Some(h)) = (schema.get(low).and_then(Value::as_u64), schema.get(high).and_then(Value::as_u64)) {
+        for (low, high) in [
+            ("minLength", "maxLength"),
+            ("minItems", "maxItems"),
+            ("minProperties", "maxProperties"),
+        ] {
+            if let (Some(l), Some(h)) = (
+                schema.get(low).and_then(Value::as_u64),
+                schema.get(high).and_then(Value::as_u64),
+            ) {
                 if l > h {
-                    ctx.report("schema-bounds", push(pointer, low), format!("{low} {l} is greater than {high} {h}: no value can match"));
+                    ctx.report(
+                        "schema-bounds",
+                        push(pointer, low),
+                        format!("{low} {l} is greater than {high} {h}: no value can match"),
+                    );
                 }
             }
         }
@@ -45,14 +78,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
             let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true)
                 || schema.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
             if l > h || (exclusive && l == h) {
-                ctx.report("schema-bounds", push(pointer, "minimum"), format!("minimum {l} and maximum {h} leave no value that can match"));
+                ctx.report(
+                    "schema-bounds",
+                    push(pointer, "minimum"),
+                    format!("minimum {l} and maximum {h} leave no value that can match"),
+                );
             }
         }
         if let (Some(required), Some(properties)) = (
             schema.get("required").and_then(Value::as_array),
             schema.get("properties").and_then(Value::as_object),
         ) {
-            let composed = ["allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k));
+            let composed = ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .any(|k| schema.contains_key(*k));
             if !composed {
                 for (i, name) in required.iter().enumerate() {
                     if let Some(name) = name.as_str().filter(|n| !properties.contains_key(*n)) {
@@ -74,13 +113,23 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 );
             }
         }
-        if schema.get("type").and_then(Value::as_str) == Some("array") && !schema.contains_key("items") {
-            ctx.report("array-items", pointer.clone(), "a schema of type array must define items");
+        if schema.get("type").and_then(Value::as_str) == Some("array")
+            && !schema.contains_key("items")
+        {
+            ctx.report(
+                "array-items",
+                pointer.clone(),
+                "a schema of type array must define items",
+            );
         }
         if let Some(options) = schema.get("enum").and_then(Value::as_array) {
             for (i, option) in options.iter().enumerate() {
                 if options[..i].iter().any(|o| json_equal(o, option)) {
-                    ctx.report("duplicated-entry-in-enum", format!("{pointer}/enum/{i}"), format!("enum value {option} is listed more than once"));
+                    ctx.report(
+                        "duplicated-entry-in-enum",
+                        format!("{pointer}/enum/{i}"),
+                        format!("enum value {option} is listed more than once"),
+                    );
                 }
             }
         }

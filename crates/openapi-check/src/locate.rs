@@ -347,31 +347,31 @@ fn locate_yaml(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located>
             };
         match event {
             Event::Scalar(value, ..) => {
-                if let Some((p, key)) = node(&mut stack, Some(&value)) {
-                    if prefixes.contains(p.as_str()) {
-                        found.insert(
-                            p,
-                            Located {
-                                key,
-                                value: span,
-                                container: false,
-                            },
-                        );
-                    }
+                if let Some((p, key)) = node(&mut stack, Some(&value))
+                    && prefixes.contains(p.as_str())
+                {
+                    found.insert(
+                        p,
+                        Located {
+                            key,
+                            value: span,
+                            container: false,
+                        },
+                    );
                 }
             }
             Event::Alias(_) => {
-                if let Some((p, key)) = node(&mut stack, Some("")) {
-                    if prefixes.contains(p.as_str()) {
-                        found.insert(
-                            p,
-                            Located {
-                                key,
-                                value: span,
-                                container: false,
-                            },
-                        );
-                    }
+                if let Some((p, key)) = node(&mut stack, Some(""))
+                    && prefixes.contains(p.as_str())
+                {
+                    found.insert(
+                        p,
+                        Located {
+                            key,
+                            value: span,
+                            container: false,
+                        },
+                    );
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {

@@ -180,28 +180,27 @@ impl<'a> Validator<'a> {
             }
         }
 
-        if let Some(ty) = schema.get("type").and_then(Value::as_str) {
-            if !matches_type(ty, instance) {
-                fail(path, format!("{} is not of type {ty}", describe(instance)));
-                return;
-            }
+        if let Some(ty) = schema.get("type").and_then(Value::as_str)
+            && !matches_type(ty, instance)
+        {
+            fail(path, format!("{} is not of type {ty}", describe(instance)));
+            return;
         }
 
         if let Some(options) = schema
             .get("enum")
             .and_then(Value::as_array)
             .filter(|_| !ignore_enum)
+            && !options.iter().any(|o| json_equal(o, instance))
         {
-            if !options.iter().any(|o| json_equal(o, instance)) {
-                fail(
-                    path,
-                    format!(
-                        "{} is not one of the enum values {}",
-                        describe(instance),
-                        list(options)
-                    ),
-                );
-            }
+            fail(
+                path,
+                format!(
+                    "{} is not one of the enum values {}",
+                    describe(instance),
+                    list(options)
+                ),
+            );
         }
 
         match instance {
@@ -211,21 +210,21 @@ impl<'a> Validator<'a> {
         }
         let mut failed = Vec::new();
         if let Value::Array(items) = instance {
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-                if (items.len() as u64) < min {
-                    failed.push(format!(
-                        "the array has {} items, fewer than minItems {min}",
-                        items.len()
-                    ));
-                }
+            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+                && (items.len() as u64) < min
+            {
+                failed.push(format!(
+                    "the array has {} items, fewer than minItems {min}",
+                    items.len()
+                ));
             }
-            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
-                if items.len() as u64 > max {
-                    failed.push(format!(
-                        "the array has {} items, more than maxItems {max}",
-                        items.len()
-                    ));
-                }
+            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+                && items.len() as u64 > max
+            {
+                failed.push(format!(
+                    "the array has {} items, more than maxItems {max}",
+                    items.len()
+                ));
             }
             if schema.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
                 'outer: for (i, a) in items.iter().enumerate() {
@@ -258,21 +257,21 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            if let Some(min) = schema.get("minProperties").and_then(Value::as_u64) {
-                if (members.len() as u64) < min {
-                    failed.push(format!(
-                        "the object has {} properties, fewer than minProperties {min}",
-                        members.len()
-                    ));
-                }
+            if let Some(min) = schema.get("minProperties").and_then(Value::as_u64)
+                && (members.len() as u64) < min
+            {
+                failed.push(format!(
+                    "the object has {} properties, fewer than minProperties {min}",
+                    members.len()
+                ));
             }
-            if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
-                if members.len() as u64 > max {
-                    failed.push(format!(
-                        "the object has {} properties, more than maxProperties {max}",
-                        members.len()
-                    ));
-                }
+            if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64)
+                && members.len() as u64 > max
+            {
+                failed.push(format!(
+                    "the object has {} properties, more than maxProperties {max}",
+                    members.len()
+                ));
             }
             let additional = schema.get("additionalProperties");
             for (name, value) in members {
@@ -342,19 +341,15 @@ impl<'a> Validator<'a> {
         }
         let discriminated = self.discriminated(schema, instance, direction, path, out, depth);
         if !discriminated {
-            if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
-                if !any
+            if let Some(any) = schema.get("anyOf").and_then(Value::as_array)
+                && !any
                     .iter()
                     .any(|s| self.is_valid(s, instance, direction, depth + 1))
-                {
-                    out.push(Violation {
-                        instance_path: path.clone(),
-                        message: format!(
-                            "{} matches none of the anyOf schemas",
-                            describe(instance)
-                        ),
-                    });
-                }
+            {
+                out.push(Violation {
+                    instance_path: path.clone(),
+                    message: format!("{} matches none of the anyOf schemas", describe(instance)),
+                });
             }
             if let Some(one) = schema.get("oneOf").and_then(Value::as_array) {
                 let matching = one
@@ -372,13 +367,13 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(not) = schema.get("not") {
-            if self.is_valid(not, instance, direction, depth + 1) {
-                out.push(Violation {
-                    instance_path: path.clone(),
-                    message: format!("{} must not match the `not` schema", describe(instance)),
-                });
-            }
+        if let Some(not) = schema.get("not")
+            && self.is_valid(not, instance, direction, depth + 1)
+        {
+            out.push(Violation {
+                instance_path: path.clone(),
+                message: format!("{} must not match the `not` schema", describe(instance)),
+            });
         }
     }
 
@@ -499,22 +494,22 @@ impl<'a> Validator<'a> {
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             // An invalid pattern is reported by the schema rules, once.
-            if let Some(regex) = self.regex(pattern) {
-                if regex.find(s).is_none() {
-                    fail(
-                        path,
-                        format!("{} does not match the pattern {pattern:?}", describe_str(s)),
-                    );
-                }
-            }
-        }
-        if let Some(format) = schema.get("format").and_then(Value::as_str) {
-            if let Some(problem) = check_format(format, s) {
+            if let Some(regex) = self.regex(pattern)
+                && regex.find(s).is_none()
+            {
                 fail(
                     path,
-                    format!("{} is not a valid {format}: {problem}", describe_str(s)),
+                    format!("{} does not match the pattern {pattern:?}", describe_str(s)),
                 );
             }
+        }
+        if let Some(format) = schema.get("format").and_then(Value::as_str)
+            && let Some(problem) = check_format(format, s)
+        {
+            fail(
+                path,
+                format!("{} is not a valid {format}: {problem}", describe_str(s)),
+            );
         }
     }
 }
@@ -548,12 +543,12 @@ fn check_number(
             fail(path, format!("{n} is above the {word} {max}"));
         }
     }
-    if let Some(step) = schema.get("multipleOf").and_then(Value::as_f64) {
-        if step > 0.0 {
-            let q = x / step;
-            if (q - q.round()).abs() > 1e-9 {
-                fail(path, format!("{n} is not a multiple of {step}"));
-            }
+    if let Some(step) = schema.get("multipleOf").and_then(Value::as_f64)
+        && step > 0.0
+    {
+        let q = x / step;
+        if (q - q.round()).abs() > 1e-9 {
+            fail(path, format!("{n} is not a multiple of {step}"));
         }
     }
     if let Some(format) = schema.get("format").and_then(Value::as_str) {

@@ -113,30 +113,31 @@ impl<'a> Model<'a> {
             };
             let op_pointer = push(&pointer, method);
             self.parameter_list(&op_pointer, op);
-            if let Some(body) = op.get("requestBody").and_then(Value::as_object) {
-                if !body.contains_key("$ref") {
-                    self.content(&push(&op_pointer, "requestBody"), body, Direction::Request);
-                }
+            if let Some(body) = op.get("requestBody").and_then(Value::as_object)
+                && !body.contains_key("$ref")
+            {
+                self.content(&push(&op_pointer, "requestBody"), body, Direction::Request);
             }
             if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                 for (status, response) in responses {
-                    if let Some(response) = response.as_object() {
-                        if !response.contains_key("$ref") {
-                            self.response(&push(&push(&op_pointer, "responses"), status), response);
-                        }
+                    if let Some(response) = response.as_object()
+                        && !response.contains_key("$ref")
+                    {
+                        self.response(&push(&push(&op_pointer, "responses"), status), response);
                     }
                 }
             }
             if let Some(callbacks) = op.get("callbacks").and_then(Value::as_object) {
                 for (name, callback) in callbacks {
-                    if let Some(callback) = callback.as_object() {
-                        if depth < 4 && !callback.contains_key("$ref") {
-                            self.callback(
-                                &push(&push(&op_pointer, "callbacks"), name),
-                                callback,
-                                depth + 1,
-                            );
-                        }
+                    if let Some(callback) = callback.as_object()
+                        && depth < 4
+                        && !callback.contains_key("$ref")
+                    {
+                        self.callback(
+                            &push(&push(&op_pointer, "callbacks"), name),
+                            callback,
+                            depth + 1,
+                        );
                     }
                 }
             }
@@ -162,10 +163,10 @@ impl<'a> Model<'a> {
     fn parameter_list(&mut self, pointer: &str, owner: &'a Map<String, Value>) {
         if let Some(list) = owner.get("parameters").and_then(Value::as_array) {
             for (i, param) in list.iter().enumerate() {
-                if let Some(param) = param.as_object() {
-                    if !param.contains_key("$ref") {
-                        self.parameter(format!("{pointer}/parameters/{i}"), param);
-                    }
+                if let Some(param) = param.as_object()
+                    && !param.contains_key("$ref")
+                {
+                    self.parameter(format!("{pointer}/parameters/{i}"), param);
                 }
             }
         }
@@ -325,10 +326,10 @@ fn refs_in<'a>(
     }
     match value {
         Value::Object(map) => {
-            if matches!(context, Context::Normal | Context::Example) {
-                if let Some(reference) = map.get("$ref") {
-                    out.push((path.clone(), reference, map));
-                }
+            if matches!(context, Context::Normal | Context::Example)
+                && let Some(reference) = map.get("$ref")
+            {
+                out.push((path.clone(), reference, map));
             }
             for (key, child) in map {
                 let child_context = match context {

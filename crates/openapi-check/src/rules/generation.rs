@@ -78,28 +78,31 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 );
             }
         }
-        if let Some(body) = op.op.get("requestBody").and_then(|b| ctx.deref(b)) {
-            if let Some(content) = body.get("content").and_then(Value::as_object) {
-                if content.len() > 1 {
-                    let types: Vec<&str> = content.keys().map(String::as_str).collect();
-                    ctx.report(
+        if let Some(body) = op.op.get("requestBody").and_then(|b| ctx.deref(b))
+            && let Some(content) = body.get("content").and_then(Value::as_object)
+        {
+            if content.len() > 1 {
+                let types: Vec<&str> = content.keys().map(String::as_str).collect();
+                ctx.report(
                         "progenitor-unsupported",
                         push(&op.pointer, "requestBody"),
                         format!("the request body has {} media types ({}); progenitor 0.15 accepts exactly one", types.len(), types.join(", ")),
                     );
-                }
-                for (media_type, media) in content {
-                    if media
-                        .get("encoding")
-                        .and_then(Value::as_object)
-                        .is_some_and(|e| !e.is_empty())
-                    {
-                        ctx.report(
-                            "progenitor-unsupported",
-                            push(&push(&push(&op.pointer, "requestBody"), "content"), media_type),
-                            "`encoding` on a request media type is not supported by progenitor 0.15",
-                        );
-                    }
+            }
+            for (media_type, media) in content {
+                if media
+                    .get("encoding")
+                    .and_then(Value::as_object)
+                    .is_some_and(|e| !e.is_empty())
+                {
+                    ctx.report(
+                        "progenitor-unsupported",
+                        push(
+                            &push(&push(&op.pointer, "requestBody"), "content"),
+                            media_type,
+                        ),
+                        "`encoding` on a request media type is not supported by progenitor 0.15",
+                    );
                 }
             }
         }

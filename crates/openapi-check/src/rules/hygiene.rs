@@ -102,14 +102,14 @@ fn has_text(value: Option<&Value>) -> bool {
 }
 
 fn descriptions(ctx: &mut Ctx<'_>) {
-    if let Some(info) = ctx.doc.get("info") {
-        if !has_text(info.get("description")) {
-            ctx.report(
-                "info-description",
-                "/info",
-                "info has no description: say what the API is for",
-            );
-        }
+    if let Some(info) = ctx.doc.get("info")
+        && !has_text(info.get("description"))
+    {
+        ctx.report(
+            "info-description",
+            "/info",
+            "info has no description: say what the API is for",
+        );
     }
     for op in &ctx.model.operations {
         if !has_text(op.op.get("description")) && !has_text(op.op.get("summary")) {
@@ -203,14 +203,13 @@ fn servers(ctx: &mut Ctx<'_>) {
             if let (Some(default), Some(options)) = (
                 variable.get("default"),
                 variable.get("enum").and_then(Value::as_array),
-            ) {
-                if !options.contains(default) {
-                    ctx.report(
-                        "oas3-server-variables",
-                        push(&at, "default"),
-                        format!("default {default} is not one of the variable's enum values"),
-                    );
-                }
+            ) && !options.contains(default)
+            {
+                ctx.report(
+                    "oas3-server-variables",
+                    push(&at, "default"),
+                    format!("default {default} is not one of the variable's enum values"),
+                );
             }
         }
     }

@@ -39,19 +39,15 @@ const KNOWN_FORMATS: &[&str] = &[
 
 pub fn check(ctx: &mut Ctx<'_>) {
     for (pointer, schema) in &ctx.model.schemas {
-        if let Some(pattern) = schema.get("pattern") {
-            match pattern.as_str() {
-                Some(p) => {
-                    if let Err(e) = regress::Regex::new(p) {
-                        ctx.report(
-                            "schema-pattern",
-                            push(pointer, "pattern"),
-                            format!("{p:?} is not a valid ECMA-262 regular expression: {e}"),
-                        );
-                    }
-                }
-                None => {} // oas3-schema reports a non-string pattern.
-            }
+        // A non-string pattern is reported by oas3-schema.
+        if let Some(p) = schema.get("pattern").and_then(Value::as_str)
+            && let Err(e) = regress::Regex::new(p)
+        {
+            ctx.report(
+                "schema-pattern",
+                push(pointer, "pattern"),
+                format!("{p:?} is not a valid ECMA-262 regular expression: {e}"),
+            );
         }
         for (low, high) in [
             ("minLength", "maxLength"),
@@ -61,14 +57,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
             if let (Some(l), Some(h)) = (
                 schema.get(low).and_then(Value::as_u64),
                 schema.get(high).and_then(Value::as_u64),
-            ) {
-                if l > h {
-                    ctx.report(
-                        "schema-bounds",
-                        push(pointer, low),
-                        format!("{low} {l} is greater than {high} {h}: no value can match"),
-                    );
-                }
+            ) && l > h
+            {
+                ctx.report(
+                    "schema-bounds",
+                    push(pointer, low),
+                    format!("{low} {l} is greater than {high} {h}: no value can match"),
+                );
             }
         }
         if let (Some(l), Some(h)) = (
@@ -104,14 +99,14 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 }
             }
         }
-        if let Some(format) = schema.get("format").and_then(Value::as_str) {
-            if !KNOWN_FORMATS.contains(&format) {
-                ctx.report(
+        if let Some(format) = schema.get("format").and_then(Value::as_str)
+            && !KNOWN_FORMATS.contains(&format)
+        {
+            ctx.report(
                     "schema-format-unknown",
                     push(pointer, "format"),
                     format!("format {format:?} is not defined by OpenAPI or JSON Schema; generators treat it as a plain {}", schema.get("type").and_then(Value::as_str).unwrap_or("value")),
                 );
-            }
         }
         if schema.get("type").and_then(Value::as_str) == Some("array")
             && !schema.contains_key("items")

@@ -94,8 +94,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     if validator.is_valid(ctx.doc) {
         return;
     }
-    let mut found = 0;
-    for error in validator.iter_errors(ctx.doc) {
+    for (found, error) in validator.iter_errors(ctx.doc).enumerate() {
         if found >= MAX_FINDINGS {
             ctx.report(
                 "oas3-schema",
@@ -104,7 +103,6 @@ pub fn check(ctx: &mut Ctx<'_>) {
             );
             break;
         }
-        found += 1;
         let error = best_match(&error);
         let pointer = error.instance_path().as_str().to_owned();
         match error.kind() {

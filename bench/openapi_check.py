@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Benchmark of openapi-check against the established OpenAPI validators.
+
+Run from the workspace root:  python3 bench/openapi_check.py [--no-peers] [--runs N]
+
+What it does, all in one run so that the ratios compare like with like:
+1. builds openapi-check in release mode;
+2. fetches GitHub's REST description (OAS 3.0.3, 13 MB) from the npm package
+   @octokit/openapi (generated/api.github.com.json) into target/bench/ (never
+   committed);
+3. writes synthetic specs of 10, 100, 1,000 and 10,000 operations;
+4. installs the peers where the registries allow (openapi-spec-validator from
+   PyPI into a venv; @stoplight/spectral-cli and @redocly/cli from npm), all
+   under target/bench/;
+5. times every tool on every file (median wall time of --runs runs for
+   openapi-check, one run for peers unless --peer-runs says otherwise) with
+   peak memory from GNU time, and prints a Markdown table with ratios.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.join(ROOT, "target", "bench")
+BIN = os.path.join(ROOT, "target", "release", "openapi-check")
+SIZES = [10, 100, 1000, 10000]
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def fetch_octokit():
+    out = os.path.join(CACHE, "octokit")
+    github = os.path.join(out, "api.github.com.json")
+    if os.path.exists(github):
+        return out
+    os.makedirs(out, exist_ok=True)
+    sh(["npm", "pack", "@octokit/openapi", "--silent", "--pack-destination", out], stdout=subprocess.DEVNULL)
+    tgz = next(f for f in os.listdir(out) if f.endswith(".tgz"))
+    with tarfile.open(os.path.join(out, tgz)) as tar:
+        for name in ["api.github.com.json", "ghes-3.18.json", "ghes-3.19.json"]:
+            member = tar.getmember(f"package/generated/{name}")
+            member.name = name
+            tar.extract(member, out, filter="data")
+    return out
+
+
+def synthetic():
+    out = os.path.join(CACHE, "synthetic")
+    os.makedirs(out, exist_ok=True)
+    files = []
+    for n in SIZES:
+        path = os.path.join(out, f"ops-{n}.json")
+        if not os.path.exists(path):
+            sh([sys.executable, os.path.join(ROOT, "bench", "synth_spec.py"), str(n), path])
+        files.append((f"synthetic {n:,} ops", path))
+    return files
+
+
+def install_peers():
+    peers = {}
+    venv = os.path.join(CACHE, "venv")
+    try:
+        if not os.path.exists(os.path.join(venv, "bin", "openapi-spec-validator")):
+            sh([sys.executable, "-m", "venv", venv])
+            sh([os.path.join(venv, "bin", "pip"), "install", "-q", "openapi-spec-validator"])
+        peers["openapi-spec-validator"] = lambda f: [os.path.join(venv, "bin", "openapi-spec-validator"), f]
+    except (subprocess.CalledProcessError, OSError) as e:
+        print(f"openapi-spec-validator: not installable here ({e})", file=sys.stderr)
+    node = os.path.join(CACHE, "node")
+    try:
+        if not os.path.exists(os.path.join(node, "node_modules", ".bin", "redocly")):
+            os.makedirs(node, exist_ok=True)
+            sh(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", node,
+                "@stoplight/spectral-cli", "@redocly/cli"], stdout=subprocess.DEVNULL)
+        ruleset = os.path.join(node, "ruleset.yaml")
+        with open(ruleset, "w") as f:
+            f.write('extends: ["spectral:oas"]\n')
+        bin_ = os.path.join(node, "node_modules", ".bin")
+        peers["spectral"] = lambda f: [os.path.join(bin_, "spectral"), "lint", "-q", "-r", ruleset, f]
+        peers["redocly"] = lambda f: [os.path.join(bin_, "redocly"), "lint", "--format", "summary", f]
+    except (subprocess.CalledProcessError, OSError) as e:
+        print(f"spectral/redocly: not installable here ({e})", file=sys.stderr)
+    return peers
+
+
+def measure(cmd, runs):
+    """Median wall seconds and max peak RSS (MB) over `runs` runs."""
+    times, peaks = [], []
+    env = dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true", NO_COLOR="1")
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile("r") as stats:
+            proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats.name] + cmd,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, timeout=1800)
+            line = stats.read().strip().splitlines()[-1]
+            seconds, kb = line.split()
+            times.append(float(seconds))
+            peaks.append(int(kb) / 1024)
+            if proc.returncode not in (0, 1):
+                return None, None, proc.returncode
+    return statistics.median(times), max(peaks), 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--peer-runs", type=int, default=1)
+    args = ap.parse_args()
+    if not shutil.which("/usr/bin/time"):
+        sys.exit("GNU time (/usr/bin/time) is needed: apt-get install time")
+    os.makedirs(CACHE, exist_ok=True)
+    sh(["cargo", "build", "--release", "-q", "-p", "openapi-check"], cwd=ROOT)
+    octokit = fetch_octokit()
+    files = [("GitHub REST (13 MB)", os.path.join(octokit, "api.github.com.json"))] + synthetic()
+    peers = {} if args.no_peers else install_peers()
+
+    rows = []
+    for label, path in files:
+        ours, ours_mb, _ = measure([BIN, "--format", "json", path], args.runs)
+        size_mb = os.path.getsize(path) / 1e6
+        rows.append((label, "openapi-check", ours, ours_mb, 1.0, size_mb))
+        for name, cmd in peers.items():
+            t, mb, rc = measure(cmd(path), args.peer_runs)
+            rows.append((label, name, t, mb, (t / ours) if t and ours else None, size_mb))
+            if rc:
+                print(f"{name} on {label}: exit {rc}", file=sys.stderr)
+
+    print(f"openapi-check {subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}, "
+          f"{os.cpu_count()} cores; median of {args.runs} runs (peers: {args.peer_runs})\n")
+    print("| file | tool | wall time (s) | peak memory (MB) | time vs openapi-check |")
+    print("|---|---|---:|---:|---:|")
+    for label, tool, t, mb, ratio, size in rows:
+        ts = f"{t:.2f}" if t is not None else "failed"
+        ms = f"{mb:.0f}" if mb is not None else "-"
+        rs = f"{ratio:.1f}×" if ratio else "-"
+        print(f"| {label} | {tool} | {ts} | {ms} | {rs} |")
+    synth = [(l, t) for l, tool, t, *_ in rows if tool == "openapi-check" and l.startswith("synthetic")]
+    print("\nScaling of openapi-check on synthetic specs (time per 1,000 operations):")
+    for (label, t), n in zip(synth, SIZES):
+        print(f"- {label}: {t:.3f} s total, {t / n * 1000:.3f} s per 1,000 ops")
+
+
+if __name__ == "__main__":
+    main()

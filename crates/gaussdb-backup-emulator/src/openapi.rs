@@ -29,7 +29,7 @@ pub struct CreateBackupRequest {
     #[schema(pattern = "^[A-Za-z][A-Za-z0-9_-]*$", min_length = 4, max_length = 64)]
     name: String,
     /// Backup description.
-    #[schema(pattern = "^[^>!<\"&'=]*$", max_length = 256)]
+    #[schema(pattern = "^[^>!<\"&'=]*$", max_length = 256, nullable = false)]
     description: Option<String>,
 }
 
@@ -49,6 +49,7 @@ pub struct Backup {
     /// Backup name.
     name: String,
     /// Backup description.
+    #[schema(nullable = false)]
     description: Option<String>,
     /// Backup start time.
     #[schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$")]

@@ -40,7 +40,7 @@ mod parse;
 pub mod pointer;
 mod rules;
 mod source;
-mod validate;
+pub mod validate;
 mod walk;
 
 pub use check::{DEFAULT_MAX_FILE_BYTES, FileReport, Options, check_path, check_source};

@@ -39,7 +39,10 @@ pub fn router(state: Arc<AppState>) -> axum::Router {
             "/v3/{project_id}/backups/create",
             post(create_backup).fallback(method_not_allowed),
         )
-        .layer(middleware::from_fn_with_state(Arc::clone(&state), inject_faults));
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            inject_faults,
+        ));
     axum::Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
@@ -66,7 +69,10 @@ async fn spec_yaml() -> Response {
 async fn arm_faults(State(app): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
     let spec: FaultSpec = match serde_json::from_slice(&body) {
         Ok(spec) => spec,
-        Err(e) => return ApiError::InvalidParameter(format!("fault spec: {e}.")).respond(Default::default()),
+        Err(e) => {
+            return ApiError::InvalidParameter(format!("fault spec: {e}."))
+                .respond(Default::default());
+        }
     };
     if let Err(e) = spec.validate() {
         return ApiError::InvalidParameter(format!("fault spec: {e}.")).respond(Default::default());
@@ -127,10 +133,17 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
                 500 => "DBS.108000".into(),
                 s => format!("EMULATOR.{s}"),
             });
-            let message = fault
-                .error_msg
-                .unwrap_or_else(|| format!("Injected fault: {}", status.canonical_reason().unwrap_or("error")));
-            (status, Json(json!({"error_code": code, "error_msg": message}))).into_response()
+            let message = fault.error_msg.unwrap_or_else(|| {
+                format!(
+                    "Injected fault: {}",
+                    status.canonical_reason().unwrap_or("error")
+                )
+            });
+            (
+                status,
+                Json(json!({"error_code": code, "error_msg": message})),
+            )
+                .into_response()
         }
         None => next.run(request).await,
     }

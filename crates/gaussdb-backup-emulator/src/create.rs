@@ -90,9 +90,9 @@ async fn handle(
         )));
     }
     let limit = app.config.max_body_bytes;
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::InvalidParameter(format!("The body is larger than {limit} bytes.")))?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::InvalidParameter(format!("The body is larger than {limit} bytes."))
+    })?;
     let request = parse_body(&bytes)?;
 
     let instance = request.instance_id.to_string();
@@ -112,11 +112,11 @@ async fn handle(
         started_ms: now.timestamp_millis(),
         job_id: uuid::Uuid::new_v4().to_string(),
     };
-    let stored = app
-        .store
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .create(stored, now.timestamp_millis(), app.config.complete_after)?;
+    let stored = app.store.lock().unwrap_or_else(|e| e.into_inner()).create(
+        stored,
+        now.timestamp_millis(),
+        app.config.complete_after,
+    )?;
     tracing::info!(backup = %stored.id, instance = %stored.instance_id, "backup started");
     Ok(CreateBackupResponse {
         backup: Backup {
@@ -137,14 +137,18 @@ fn parse_body(bytes: &[u8]) -> Result<CreateBackupRequest, ApiError> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::InvalidParameter(format!("The body is not valid JSON: {e}.")))?;
     let Value::Object(fields) = value else {
-        return Err(ApiError::InvalidParameter("The body must be a JSON object.".into()));
+        return Err(ApiError::InvalidParameter(
+            "The body must be a JSON object.".into(),
+        ));
     };
     let string = |name: &str, required: bool| -> Result<Option<&str>, ApiError> {
         match fields.get(name) {
             None if required => Err(ApiError::InvalidParameter(format!("{name} is required."))),
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(ApiError::InvalidParameter(format!("{name} must be a string."))),
+            Some(_) => Err(ApiError::InvalidParameter(format!(
+                "{name} must be a string."
+            ))),
         }
     };
     let instance_id = string("instance_id", true)?.unwrap_or_default();
@@ -152,7 +156,8 @@ fn parse_body(bytes: &[u8]) -> Result<CreateBackupRequest, ApiError> {
     let description = string("description", false)?;
     let instance_id = InstanceId::try_from(instance_id)
         .map_err(|e| ApiError::InvalidInstanceId(format!("instance_id {e}.")))?;
-    let name = BackupName::try_from(name).map_err(|e| ApiError::InvalidName(format!("name {e}.")))?;
+    let name =
+        BackupName::try_from(name).map_err(|e| ApiError::InvalidName(format!("name {e}.")))?;
     let description = description
         .map(BackupDescription::try_from)
         .transpose()
@@ -170,18 +175,33 @@ mod tests {
 
     #[test]
     fn each_field_gets_its_own_code() {
-        let code = |body: &str| parse_body(body.as_bytes()).err().map(|e| e.parts(Lang::En).1);
+        let code = |body: &str| {
+            parse_body(body.as_bytes())
+                .err()
+                .map(|e| e.parts(Lang::En).1)
+        };
         let ok = r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"backup-1"}"#;
         assert_eq!(code(ok), None);
-        assert_eq!(code(r#"{"instance_id":"x","name":"backup-1"}"#), Some("DBS.280404"));
-        assert_eq!(code(r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"1x"}"#), Some("DBS.280277"));
         assert_eq!(
-            code(r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"backup-1","description":"a=b"}"#),
+            code(r#"{"instance_id":"x","name":"backup-1"}"#),
+            Some("DBS.280404")
+        );
+        assert_eq!(
+            code(r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"1x"}"#),
+            Some("DBS.280277")
+        );
+        assert_eq!(
+            code(
+                r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"backup-1","description":"a=b"}"#
+            ),
             Some("DBS.280127")
         );
         assert_eq!(code(r#"{"name":"backup-1"}"#), Some("DBS.200001"));
         assert_eq!(code("[1]"), Some("DBS.200001"));
         assert_eq!(code("{"), Some("DBS.200001"));
-        assert_eq!(code(r#"{"instance_id":7,"name":"backup-1"}"#), Some("DBS.200001"));
+        assert_eq!(
+            code(r#"{"instance_id":7,"name":"backup-1"}"#),
+            Some("DBS.200001")
+        );
     }
 }

@@ -50,10 +50,18 @@ impl ApiError {
             Lang::Zh => zh.to_owned(),
         };
         let with = |base: String, detail: &str| {
-            if detail.is_empty() { base } else { format!("{base} {detail}") }
+            if detail.is_empty() {
+                base
+            } else {
+                format!("{base} {detail}")
+            }
         };
         match self {
-            ApiError::InvalidToken => (StatusCode::FORBIDDEN, "DBS.280056", pick("Invalid token.", "无效的token。")),
+            ApiError::InvalidToken => (
+                StatusCode::FORBIDDEN,
+                "DBS.280056",
+                pick("Invalid token.", "无效的token。"),
+            ),
             ApiError::InvalidName(d) => (
                 StatusCode::BAD_REQUEST,
                 "DBS.280277",
@@ -90,12 +98,18 @@ impl ApiError {
             ApiError::NoSuchApi => (
                 StatusCode::NOT_FOUND,
                 "APIGW.0101",
-                pick("The API does not exist or has not been published.", "API不存在或未发布。"),
+                pick(
+                    "The API does not exist or has not been published.",
+                    "API不存在或未发布。",
+                ),
             ),
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "APIGW.0101",
-                pick("Method not allowed: use POST.", "请求方法不允许：请使用POST。"),
+                pick(
+                    "Method not allowed: use POST.",
+                    "请求方法不允许：请使用POST。",
+                ),
             ),
             ApiError::Internal(d) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

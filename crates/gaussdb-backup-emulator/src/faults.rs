@@ -49,7 +49,9 @@ impl FaultSpec {
         if let Some(s) = self.status
             && !(400..=599).contains(&s)
         {
-            return Err(format!("status must be an error status (400 to 599), not {s}"));
+            return Err(format!(
+                "status must be an error status (400 to 599), not {s}"
+            ));
         }
         if self.status.is_none() && self.delay_ms.is_none() && !self.reset {
             return Err("set at least one of status, delay_ms or reset".into());
@@ -120,7 +122,11 @@ mod tests {
     #[test]
     fn count_disarms_after_n_calls() {
         let faults = Faults::default();
-        faults.arm(FaultSpec { count: Some(2), status: Some(503), ..FaultSpec::default() });
+        faults.arm(FaultSpec {
+            count: Some(2),
+            status: Some(503),
+            ..FaultSpec::default()
+        });
         assert!(faults.next().is_some());
         assert!(faults.next().is_some());
         assert!(faults.next().is_none());
@@ -129,17 +135,47 @@ mod tests {
     #[test]
     fn fraction_zero_never_fires_and_one_always_does() {
         let faults = Faults::default();
-        faults.arm(FaultSpec { fraction: Some(0.0), status: Some(500), ..FaultSpec::default() });
+        faults.arm(FaultSpec {
+            fraction: Some(0.0),
+            status: Some(500),
+            ..FaultSpec::default()
+        });
         assert!((0..100).all(|_| faults.next().is_none()));
-        faults.arm(FaultSpec { fraction: Some(1.0), status: Some(500), ..FaultSpec::default() });
+        faults.arm(FaultSpec {
+            fraction: Some(1.0),
+            status: Some(500),
+            ..FaultSpec::default()
+        });
         assert!((0..100).all(|_| faults.next().is_some()));
     }
 
     #[test]
     fn invalid_specs_are_refused() {
         assert!(FaultSpec::default().validate().is_err());
-        assert!(FaultSpec { status: Some(200), ..FaultSpec::default() }.validate().is_err());
-        assert!(FaultSpec { fraction: Some(2.0), reset: true, ..FaultSpec::default() }.validate().is_err());
-        assert!(FaultSpec { reset: true, ..FaultSpec::default() }.validate().is_ok());
+        assert!(
+            FaultSpec {
+                status: Some(200),
+                ..FaultSpec::default()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            FaultSpec {
+                fraction: Some(2.0),
+                reset: true,
+                ..FaultSpec::default()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            FaultSpec {
+                reset: true,
+                ..FaultSpec::default()
+            }
+            .validate()
+            .is_ok()
+        );
     }
 }

@@ -16,17 +16,30 @@ use gaussdb_backup_emulator::{Config, DOCUMENTED_INSTANCE, Emulator};
 #[command(name = "gaussdb-backup-emulator", version)]
 struct Args {
     /// Address to listen on.
-    #[arg(long, env = "GAUSSDB_EMULATOR_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "GAUSSDB_EMULATOR_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     listen: SocketAddr,
     /// Accepted tokens, comma-separated; by default any non-empty token.
-    #[arg(long = "token", env = "GAUSSDB_EMULATOR_TOKENS", value_delimiter = ',', hide_env_values = true)]
+    #[arg(
+        long = "token",
+        env = "GAUSSDB_EMULATOR_TOKENS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
     tokens: Vec<String>,
     /// Instance IDs that exist, comma-separated.
     #[arg(long = "instance", env = "GAUSSDB_EMULATOR_INSTANCES", value_delimiter = ',',
           default_value = DOCUMENTED_INSTANCE)]
     instances: Vec<String>,
     /// Milliseconds from BUILDING to COMPLETED.
-    #[arg(long, env = "GAUSSDB_EMULATOR_COMPLETE_AFTER_MS", default_value_t = 5000)]
+    #[arg(
+        long,
+        env = "GAUSSDB_EMULATOR_COMPLETE_AFTER_MS",
+        default_value_t = 5000
+    )]
     complete_after_ms: u64,
     /// Keep backups in this file across restarts (written atomically).
     #[arg(long = "state", env = "GAUSSDB_EMULATOR_STATE")]

@@ -52,7 +52,9 @@ pub struct Backup {
     #[schema(nullable = false)]
     description: Option<String>,
     /// Backup start time.
-    #[schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$")]
+    #[schema(
+        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$"
+    )]
     begin_time: String,
     status: BackupStatus,
     #[schema(rename = "type")]

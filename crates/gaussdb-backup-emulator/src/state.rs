@@ -78,10 +78,11 @@ impl Store {
         };
         let backups = match std::fs::read(&path) {
             Ok(bytes) => {
-                let state: StateFile = serde_json::from_slice(&bytes).map_err(|source| StateError::Invalid {
-                    path: path.clone(),
-                    source,
-                })?;
+                let state: StateFile =
+                    serde_json::from_slice(&bytes).map_err(|source| StateError::Invalid {
+                        path: path.clone(),
+                        source,
+                    })?;
                 state.backups
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -123,7 +124,9 @@ impl Store {
     }
 
     fn persist(&self) -> Result<(), StateError> {
-        let Some(path) = &self.file else { return Ok(()) };
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
         let state = StateFile {
             version: 1,
             backups: self.backups.clone(),
@@ -139,8 +142,13 @@ impl Store {
 /// Replaces `path` with `bytes` so that a reader (or a restart after a
 /// crash) sees either the old file or the new one, never a part.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map_or("state".into(), |n| n.to_string_lossy().into_owned());
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or("state".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
         let mut file = std::fs::File::create(&tmp)?;
@@ -177,7 +185,10 @@ mod tests {
         let mut store = Store::default();
         let delay = Duration::from_secs(10);
         store.create(backup("a", 0), 0, delay).unwrap();
-        assert_eq!(store.create(backup("a", 1), 1, delay), Err(ApiError::BackupInProgress));
+        assert_eq!(
+            store.create(backup("a", 1), 1, delay),
+            Err(ApiError::BackupInProgress)
+        );
         store.create(backup("b", 1), 1, delay).unwrap();
         // Once the first completed, a new one may start.
         store.create(backup("a", 10_000), 10_000, delay).unwrap();
@@ -195,10 +206,16 @@ mod tests {
         let reopened = Store::open(Some(path.clone())).unwrap();
         assert_eq!(reopened.backups(), store.backups());
         // No temporary file is left behind.
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, [std::ffi::OsString::from("state.json")]);
         std::fs::write(&path, "not json").unwrap();
-        assert!(matches!(Store::open(Some(path)), Err(StateError::Invalid { .. })));
+        assert!(matches!(
+            Store::open(Some(path)),
+            Err(StateError::Invalid { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,7 +10,10 @@ use gaussdb_backup_emulator::{Config, FaultSpec};
 use support::*;
 
 fn code(err: &Error) -> (u16, &str) {
-    (err.status().unwrap().as_u16(), err.error_code().unwrap_or("-"))
+    (
+        err.status().unwrap().as_u16(),
+        err.error_code().unwrap_or("-"),
+    )
 }
 
 #[tokio::test]
@@ -56,14 +59,33 @@ async fn a_second_backup_while_building_is_409_then_allowed_after_completion() {
     })
     .await;
     let client = client(&emulator, "t");
-    let first = client.create_backup(INSTANCE, "first").send().await.unwrap();
-    let err = client.create_backup(INSTANCE, "second").send().await.unwrap_err();
+    let first = client
+        .create_backup(INSTANCE, "first")
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .create_backup(INSTANCE, "second")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), (409, "DBS.201205"));
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let listed = support::raw(&emulator, reqwest::Method::GET, "/_emulator/backups", &[], None).await;
+    let listed = support::raw(
+        &emulator,
+        reqwest::Method::GET,
+        "/_emulator/backups",
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(listed.json["backups"][0]["id"], first.backup.id.as_str());
     assert_eq!(listed.json["backups"][0]["status"], "COMPLETED");
-    client.create_backup(INSTANCE, "third").send().await.unwrap();
+    client
+        .create_backup(INSTANCE, "third")
+        .send()
+        .await
+        .unwrap();
     emulator.shutdown().await;
 }
 
@@ -120,14 +142,18 @@ async fn x_language_selects_chinese_messages() {
         .send()
         .await
         .unwrap_err();
-    let Error::Service(service) = err else { panic!() };
+    let Error::Service(service) = err else {
+        panic!()
+    };
     assert_eq!(service.error_msg, "实例不存在。");
     let en = client(&emulator, "t")
         .create_backup("00000000000000000000000000000000in07", "backup-1")
         .send()
         .await
         .unwrap_err();
-    let Error::Service(service) = en else { panic!() };
+    let Error::Service(service) = en else {
+        panic!()
+    };
     assert_eq!(service.error_msg, "The instance does not exist.");
     emulator.shutdown().await;
 }
@@ -136,12 +162,27 @@ async fn x_language_selects_chinese_messages() {
 async fn each_constraint_gets_its_documented_code() {
     let emulator = start(Config::default()).await;
     let cases = [
-        (r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abc"}"#, "DBS.280277"),
-        (r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"9abc"}"#, "DBS.280277"),
-        (r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abcd","description":"a<b"}"#, "DBS.280127"),
-        (r#"{"instance_id":"not-an-instance","name":"abcd"}"#, "DBS.280404"),
+        (
+            r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abc"}"#,
+            "DBS.280277",
+        ),
+        (
+            r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"9abc"}"#,
+            "DBS.280277",
+        ),
+        (
+            r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abcd","description":"a<b"}"#,
+            "DBS.280127",
+        ),
+        (
+            r#"{"instance_id":"not-an-instance","name":"abcd"}"#,
+            "DBS.280404",
+        ),
         (r#"{"name":"abcd"}"#, "DBS.200001"),
-        (r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":null}"#, "DBS.200001"),
+        (
+            r#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":null}"#,
+            "DBS.200001",
+        ),
         ("{not json", "DBS.200001"),
         ("[]", "DBS.200001"),
     ];
@@ -160,7 +201,10 @@ async fn each_constraint_gets_its_documented_code() {
         Some(br#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abcd"}"#.to_vec()),
     )
     .await;
-    assert_eq!((bad_project.status, bad_project.json["error_code"].as_str()), (400, Some("DBS.200001")));
+    assert_eq!(
+        (bad_project.status, bad_project.json["error_code"].as_str()),
+        (400, Some("DBS.200001"))
+    );
     emulator.shutdown().await;
 }
 
@@ -181,18 +225,42 @@ async fn hostile_requests_get_the_documented_error_shape() {
         Some(good.as_bytes().to_vec()),
     )
     .await;
-    assert_eq!((r.status, r.json["error_code"].as_str()), (400, Some("DBS.200001")));
+    assert_eq!(
+        (r.status, r.json["error_code"].as_str()),
+        (400, Some("DBS.200001"))
+    );
     // Oversized body.
     let big = format!(r#"{{"instance_id":"x","name":"{}"}}"#, "a".repeat(4096));
     let r = post_json(&emulator, &big, &[]).await;
-    assert_eq!((r.status, r.json["error_code"].as_str()), (400, Some("DBS.200001")));
+    assert_eq!(
+        (r.status, r.json["error_code"].as_str()),
+        (400, Some("DBS.200001"))
+    );
     // Wrong method: 405 with Allow.
-    let r = raw(&emulator, reqwest::Method::GET, &format!("/v3/{PROJECT}/backups/create"), &[], None).await;
+    let r = raw(
+        &emulator,
+        reqwest::Method::GET,
+        &format!("/v3/{PROJECT}/backups/create"),
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(r.status, 405);
     assert_eq!(r.headers["allow"], "POST");
-    assert!(r.json["error_code"].is_string() && r.json["error_msg"].is_string(), "{}", r.text);
+    assert!(
+        r.json["error_code"].is_string() && r.json["error_msg"].is_string(),
+        "{}",
+        r.text
+    );
     // Unknown path.
-    let r = raw(&emulator, reqwest::Method::POST, "/v3/nothing/here", &[], None).await;
+    let r = raw(
+        &emulator,
+        reqwest::Method::POST,
+        "/v3/nothing/here",
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(r.status, 404);
     assert!(r.json["error_code"].is_string(), "{}", r.text);
     assert!(r.headers.contains_key("x-request-id"));
@@ -205,7 +273,10 @@ async fn hostile_requests_get_the_documented_error_shape() {
         Some(vec![0xff, 0xfe, 0x00, 0x7b]),
     )
     .await;
-    assert_eq!((r.status, r.json["error_code"].as_str()), (400, Some("DBS.200001")));
+    assert_eq!(
+        (r.status, r.json["error_code"].as_str()),
+        (400, Some("DBS.200001"))
+    );
     emulator.shutdown().await;
 }
 
@@ -216,20 +287,53 @@ async fn faults_fail_the_next_calls_then_clear() {
     let arm = |spec: FaultSpec| {
         let url = format!("{}/_emulator/faults", emulator.url());
         async move {
-            let r = reqwest::Client::new().post(url).json(&spec_json(&spec)).send().await.unwrap();
+            let r = reqwest::Client::new()
+                .post(url)
+                .json(&spec_json(&spec))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200);
         }
     };
-    arm(FaultSpec { count: Some(1), status: Some(503), ..FaultSpec::default() }).await;
-    let err = client.create_backup(INSTANCE, "backup-1").send().await.unwrap_err();
+    arm(FaultSpec {
+        count: Some(1),
+        status: Some(503),
+        ..FaultSpec::default()
+    })
+    .await;
+    let err = client
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 503);
-    client.create_backup(INSTANCE, "backup-1").send().await.expect("the fault is used up");
+    client
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .expect("the fault is used up");
 
-    arm(FaultSpec { count: Some(1), reset: true, ..FaultSpec::default() }).await;
-    let err = client.create_backup("00000000000000000000000000000000in07", "b-1x").send().await.unwrap_err();
+    arm(FaultSpec {
+        count: Some(1),
+        reset: true,
+        ..FaultSpec::default()
+    })
+    .await;
+    let err = client
+        .create_backup("00000000000000000000000000000000in07", "b-1x")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 
-    arm(FaultSpec { count: Some(1), delay_ms: Some(2_000), status: Some(500), ..FaultSpec::default() }).await;
+    arm(FaultSpec {
+        count: Some(1),
+        delay_ms: Some(2_000),
+        status: Some(500),
+        ..FaultSpec::default()
+    })
+    .await;
     let impatient = gaussdb_backup::Client::builder()
         .endpoint_url(&emulator.url())
         .project_id(PROJECT)
@@ -237,14 +341,34 @@ async fn faults_fail_the_next_calls_then_clear() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = impatient.create_backup(INSTANCE, "backup-1").send().await.unwrap_err();
+    let err = impatient
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 
-    arm(FaultSpec { status: Some(500), ..FaultSpec::default() }).await;
-    let r = reqwest::Client::new().delete(format!("{}/_emulator/faults", emulator.url())).send().await.unwrap();
+    arm(FaultSpec {
+        status: Some(500),
+        ..FaultSpec::default()
+    })
+    .await;
+    let r = reqwest::Client::new()
+        .delete(format!("{}/_emulator/faults", emulator.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
-    let err = client.create_backup("00000000000000000000000000000000in07", "backup-1").send().await.unwrap_err();
-    assert_eq!(code(&err), (404, "DBS.200002"), "cleared faults no longer apply");
+    let err = client
+        .create_backup("00000000000000000000000000000000in07", "backup-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        (404, "DBS.200002"),
+        "cleared faults no longer apply"
+    );
 
     let bad = reqwest::Client::new()
         .post(format!("{}/_emulator/faults", emulator.url()))
@@ -272,13 +396,32 @@ async fn the_state_file_keeps_backups_across_restarts() {
         ..Config::default()
     };
     let emulator = start(config.clone()).await;
-    let created = client(&emulator, "t").create_backup(INSTANCE, "backup-1").send().await.unwrap();
+    let created = client(&emulator, "t")
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap();
     emulator.shutdown().await;
 
     let emulator = start(config).await;
-    let err = client(&emulator, "t").create_backup(INSTANCE, "backup-2").send().await.unwrap_err();
-    assert_eq!(code(&err), (409, "DBS.201205"), "the building backup survived the restart");
-    let listed = raw(&emulator, reqwest::Method::GET, "/_emulator/backups", &[], None).await;
+    let err = client(&emulator, "t")
+        .create_backup(INSTANCE, "backup-2")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        (409, "DBS.201205"),
+        "the building backup survived the restart"
+    );
+    let listed = raw(
+        &emulator,
+        reqwest::Method::GET,
+        "/_emulator/backups",
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(listed.json["backups"][0]["id"], created.backup.id.as_str());
     emulator.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
@@ -287,16 +430,37 @@ async fn the_state_file_keeps_backups_across_restarts() {
 #[tokio::test]
 async fn documents_are_served() {
     let emulator = start(Config::default()).await;
-    let spec = raw(&emulator, reqwest::Method::GET, "/openapi/gaussdb-backup.yaml", &[], None).await;
+    let spec = raw(
+        &emulator,
+        reqwest::Method::GET,
+        "/openapi/gaussdb-backup.yaml",
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(spec.status, 200);
-    assert_eq!(spec.text, include_str!("../../../openapi/gaussdb-backup.yaml"));
+    assert_eq!(
+        spec.text,
+        include_str!("../../../openapi/gaussdb-backup.yaml")
+    );
     let doc = raw(&emulator, reqwest::Method::GET, "/openapi.json", &[], None).await;
     assert_eq!(doc.status, 200);
     assert!(doc.json["paths"]["/v3/{project_id}/backups/create"]["post"].is_object());
     let ui = raw(&emulator, reqwest::Method::GET, "/docs/", &[], None).await;
     assert_eq!(ui.status, 200);
-    assert!(ui.text.contains("swagger"), "{}", &ui.text[..ui.text.len().min(200)]);
-    let js = raw(&emulator, reqwest::Method::GET, "/docs/swagger-ui-bundle.js", &[], None).await;
+    assert!(
+        ui.text.contains("swagger"),
+        "{}",
+        &ui.text[..ui.text.len().min(200)]
+    );
+    let js = raw(
+        &emulator,
+        reqwest::Method::GET,
+        "/docs/swagger-ui-bundle.js",
+        &[],
+        None,
+    )
+    .await;
     assert_eq!(js.status, 200, "Swagger UI's assets are vendored");
     emulator.shutdown().await;
 }

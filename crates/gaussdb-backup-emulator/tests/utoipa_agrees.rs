@@ -1,0 +1,224 @@
+//! The emulator's utoipa document (OpenAPI 3.1) and the hand-written spec
+//! (OpenAPI 3.0.3) describe the same API. Both are normalised — `$ref`s
+//! inlined, 3.1 type arrays and `{type: null}` branches turned into
+//! `nullable`, `example`/`examples` and descriptions dropped, exclusive
+//! bounds in one form — and must then agree on paths, methods, parameters,
+//! constraints, statuses and schemas. Changing either side alone fails here.
+
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut current = schema;
+    for _ in 0..16 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                current = doc
+                    .pointer(r.trim_start_matches('#'))
+                    .unwrap_or_else(|| panic!("{r} does not resolve"))
+            }
+            None => break,
+        }
+    }
+    current
+}
+
+/// A schema in a canonical form, with `nullable` as a plain flag.
+fn norm(doc: &Value, schema: &Value) -> Value {
+    let schema = resolve(doc, schema);
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+            let is_null = |b: &Value| b.get("type") == Some(&json!("null"));
+            let others: Vec<&Value> = branches.iter().filter(|b| !is_null(b)).collect();
+            if others.len() == 1 && others.len() < branches.len() {
+                let mut inner = norm(doc, others[0]);
+                inner["nullable"] = json!(true);
+                return inner;
+            }
+        }
+    }
+    let mut out = Map::new();
+    let mut nullable = schema.get("nullable") == Some(&json!(true));
+    match schema.get("type") {
+        Some(Value::Array(types)) => {
+            let mut rest: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+            nullable |= rest.len() < types.len();
+            if rest.len() == 1 {
+                out.insert("type".into(), rest.remove(0).clone());
+            } else {
+                out.insert("type".into(), json!(rest));
+            }
+        }
+        Some(t) => {
+            out.insert("type".into(), t.clone());
+        }
+        None => {}
+    }
+    for key in [
+        "format",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "default",
+        "multipleOf",
+    ] {
+        if let Some(v) = schema.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    for (bound, exclusive) in [
+        ("minimum", "exclusiveMinimum"),
+        ("maximum", "exclusiveMaximum"),
+    ] {
+        match (schema.get(bound), schema.get(exclusive)) {
+            (Some(v), Some(Value::Bool(true))) => {
+                out.insert(exclusive.into(), v.clone());
+            }
+            (_, Some(v @ Value::Number(_))) => {
+                out.insert(exclusive.into(), v.clone());
+            }
+            (Some(v), _) => {
+                out.insert(bound.into(), v.clone());
+            }
+            _ => {}
+        }
+    }
+    if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        let mut values: Vec<Value> = options.iter().filter(|v| !v.is_null()).cloned().collect();
+        nullable |= values.len() < options.len();
+        values.sort_by_key(Value::to_string);
+        out.insert("enum".into(), json!(values));
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        let normalised: Map<String, Value> = properties
+            .iter()
+            .map(|(k, v)| (k.clone(), norm(doc, v)))
+            .collect();
+        out.insert("properties".into(), Value::Object(normalised));
+        let mut required: Vec<Value> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        required.sort_by_key(Value::to_string);
+        out.insert("required".into(), json!(required));
+    }
+    if let Some(items) = schema.get("items") {
+        out.insert("items".into(), norm(doc, items));
+    }
+    out.insert("nullable".into(), json!(nullable));
+    Value::Object(out)
+}
+
+/// Every operation of a document, normalised.
+fn operations(doc: &Value) -> Value {
+    let mut out = Map::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let mut params: Vec<Value> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let p = resolve(doc, p);
+                    let mut schema = norm(doc, &p["schema"]);
+                    // A header or path value cannot be null: nullability of a
+                    // parameter schema is noise from Option<T> in utoipa.
+                    schema["nullable"] = json!(false);
+                    json!({
+                        "name": p["name"], "in": p["in"],
+                        "required": p.get("required").cloned().unwrap_or(json!(false)),
+                        "schema": schema,
+                    })
+                })
+                .collect();
+            params.sort_by_key(|p| format!("{}{}", p["in"], p["name"]));
+            let content = |c: &Value| -> Value {
+                c.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(mt, m)| (mt.clone(), norm(doc, &m["schema"])))
+                    .collect::<Map<String, Value>>()
+                    .into()
+            };
+            let body = &op["requestBody"];
+            let responses: Map<String, Value> = op["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(status, r)| (status.clone(), content(&resolve(doc, r)["content"])))
+                .collect();
+            let security: Vec<String> = op
+                .get("security")
+                .or(doc.get("security"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .flat_map(|r| r.as_object().unwrap().keys().cloned())
+                .collect();
+            out.insert(
+                format!("{} {path}", method.to_uppercase()),
+                json!({
+                    "operationId": op["operationId"],
+                    "parameters": params,
+                    "requestBody": {"required": body.get("required").cloned().unwrap_or(json!(false)), "content": content(&body["content"])},
+                    "responses": responses,
+                    "security": security,
+                }),
+            );
+        }
+    }
+    Value::Object(out)
+}
+
+#[test]
+fn the_utoipa_document_agrees_with_the_spec() {
+    let utoipa_doc =
+        serde_json::to_value(gaussdb_backup_emulator::openapi::ApiDoc::openapi()).unwrap();
+    assert_eq!(utoipa_doc["openapi"], "3.1.0", "utoipa 6 emits OpenAPI 3.1");
+    let spec_text = include_str!("../../../openapi/gaussdb-backup.yaml");
+    let spec = openapi_check::parse(spec_text, openapi_check::Format::Yaml)
+        .unwrap()
+        .value;
+    assert_eq!(spec["openapi"], "3.0.3");
+    let ours = operations(&utoipa_doc);
+    let theirs = operations(&spec);
+    if ours != theirs {
+        panic!(
+            "the emulator's document and openapi/gaussdb-backup.yaml disagree:\nutoipa: {}\nspec:   {}",
+            serde_json::to_string_pretty(&ours).unwrap(),
+            serde_json::to_string_pretty(&theirs).unwrap()
+        );
+    }
+    // The same security scheme.
+    let scheme = |d: &Value| d["components"]["securitySchemes"]["iamToken"].clone();
+    assert_eq!(scheme(&utoipa_doc)["name"], scheme(&spec)["name"]);
+    assert_eq!(scheme(&utoipa_doc)["in"], scheme(&spec)["in"]);
+}
+
+#[test]
+fn the_normaliser_sees_a_difference() {
+    // A changed constraint must make the two documents disagree.
+    let spec_text = include_str!("../../../openapi/gaussdb-backup.yaml");
+    let mut spec = openapi_check::parse(spec_text, openapi_check::Format::Yaml)
+        .unwrap()
+        .value;
+    let before = operations(&spec);
+    spec["components"]["schemas"]["BackupName"]["maxLength"] = json!(63);
+    assert_ne!(before, operations(&spec));
+    // And 3.1's forms normalise to 3.0's.
+    let doc = json!({});
+    assert_eq!(
+        norm(&doc, &json!({"type": ["string", "null"]})),
+        norm(&doc, &json!({"type": "string", "nullable": true}))
+    );
+    assert_eq!(
+        norm(
+            &doc,
+            &json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        ),
+        norm(&doc, &json!({"type": "number", "exclusiveMinimum": 0}))
+    );
+}

@@ -93,7 +93,6 @@ async fn list_backups(State(app): State<Arc<AppState>>) -> Response {
     let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
     let backups: Vec<_> = store
         .backups()
-        .iter()
         .map(|b| {
             json!({
                 "id": b.id,

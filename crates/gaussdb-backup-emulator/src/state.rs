@@ -2,6 +2,7 @@
 //! written atomically (a temporary file, fsync, rename, fsync of the folder),
 //! so a crash mid-write loses nothing already acknowledged.
 
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,10 +45,17 @@ struct StateFile {
     backups: Vec<StoredBackup>,
 }
 
+/// At most this many backups are kept; past it the oldest go first, so a
+/// long or hostile run cannot grow the emulator without bound.
+pub const MAX_BACKUPS: usize = 100_000;
+
 /// The store.
 #[derive(Debug, Default)]
 pub struct Store {
-    backups: Vec<StoredBackup>,
+    backups: VecDeque<StoredBackup>,
+    /// Start of the newest backup of each instance: the in-progress check is
+    /// one lookup, however many backups there are.
+    latest_start: HashMap<String, i64>,
     file: Option<PathBuf>,
 }
 
@@ -88,15 +96,28 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(source) => return Err(StateError::Io { path, source }),
         };
-        Ok(Store {
-            backups,
+        let mut store = Store {
             file: Some(path),
-        })
+            ..Store::default()
+        };
+        for backup in backups {
+            store.insert(backup);
+        }
+        Ok(store)
+    }
+
+    fn insert(&mut self, backup: StoredBackup) {
+        let start = self.latest_start.entry(backup.instance_id.clone()).or_insert(i64::MIN);
+        *start = (*start).max(backup.started_ms);
+        self.backups.push_back(backup);
+        if self.backups.len() > MAX_BACKUPS {
+            self.backups.pop_front();
+        }
     }
 
     /// All backups, oldest first.
-    pub fn backups(&self) -> &[StoredBackup] {
-        &self.backups
+    pub fn backups(&self) -> impl Iterator<Item = &StoredBackup> {
+        self.backups.iter()
     }
 
     /// Adds a backup unless one of the same instance is still building;
@@ -107,16 +128,26 @@ impl Store {
         now_ms: i64,
         complete_after: Duration,
     ) -> Result<StoredBackup, ApiError> {
-        let busy = self.backups.iter().any(|b| {
-            b.instance_id == backup.instance_id
-                && b.status(now_ms, complete_after) == gaussdb_backup::BackupStatus::Building
-        });
+        let busy = self
+            .latest_start
+            .get(&backup.instance_id)
+            .is_some_and(|start| now_ms.saturating_sub(*start) < complete_after.as_millis() as i64);
         if busy {
             return Err(ApiError::BackupInProgress);
         }
-        self.backups.push(backup.clone());
+        let previous = self.latest_start.get(&backup.instance_id).copied();
+        let evicted = (self.backups.len() >= MAX_BACKUPS).then(|| self.backups.front().cloned()).flatten();
+        self.insert(backup.clone());
         if let Err(e) = self.persist() {
-            self.backups.pop();
+            // Undo, so that memory and file agree.
+            self.backups.pop_back();
+            if let Some(front) = evicted {
+                self.backups.push_front(front);
+            }
+            match previous {
+                Some(start) => self.latest_start.insert(backup.instance_id.clone(), start),
+                None => self.latest_start.remove(&backup.instance_id),
+            };
             tracing::error!(error = %e, "cannot write the state file");
             return Err(ApiError::Internal(String::new()));
         }
@@ -129,7 +160,7 @@ impl Store {
         };
         let state = StateFile {
             version: 1,
-            backups: self.backups.clone(),
+            backups: self.backups.iter().cloned().collect(),
         };
         let bytes = serde_json::to_vec_pretty(&state).expect("the state serializes");
         write_atomically(path, &bytes).map_err(|source| StateError::Io {
@@ -192,7 +223,7 @@ mod tests {
         store.create(backup("b", 1), 1, delay).unwrap();
         // Once the first completed, a new one may start.
         store.create(backup("a", 10_000), 10_000, delay).unwrap();
-        assert_eq!(store.backups().len(), 3);
+        assert_eq!(store.backups().count(), 3);
     }
 
     #[test]
@@ -204,7 +235,7 @@ mod tests {
         let mut store = Store::open(Some(path.clone())).unwrap();
         store.create(backup("a", 0), 0, Duration::ZERO).unwrap();
         let reopened = Store::open(Some(path.clone())).unwrap();
-        assert_eq!(reopened.backups(), store.backups());
+        assert!(reopened.backups().eq(store.backups()));
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()

@@ -12,10 +12,18 @@ const BODY: &str = r#"{"backup":{"begin_time":"2020-07-07T01:17:05+0800","descri
 
 #[tokio::main]
 async fn main() {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:18090".into());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:18090".into());
     let app = axum::Router::new().route(
         "/v3/{project_id}/backups/create",
-        post(|| async { (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], BODY) }),
+        post(|| async {
+            (
+                StatusCode::CREATED,
+                [(header::CONTENT_TYPE, "application/json")],
+                BODY,
+            )
+        }),
     );
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
     println!("bare axum listening on http://{addr}");

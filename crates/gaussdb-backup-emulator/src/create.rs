@@ -99,24 +99,27 @@ async fn handle(
     if !app.config.instances.contains(&instance) {
         return Err(ApiError::InstanceNotFound);
     }
-    let now = Utc::now();
-    let offset = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    let begin_time = BeginTime::from_datetime(now.with_timezone(&offset));
-    let stored = StoredBackup {
-        id: uuid::Uuid::new_v4().to_string(),
-        project_id: project_id.to_string(),
-        instance_id: instance,
-        name: request.name.to_string(),
-        description: request.description.as_deref().cloned(),
-        begin_time: begin_time.to_string(),
-        started_ms: now.timestamp_millis(),
-        job_id: uuid::Uuid::new_v4().to_string(),
+    // The time is read under the store's lock, so that backups are stored in
+    // the order of their start times and the in-progress check never sees a
+    // later backup before an earlier one.
+    let (stored, begin_time) = {
+        let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Utc::now();
+        let offset = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+        let begin_time = BeginTime::from_datetime(now.with_timezone(&offset));
+        let stored = StoredBackup {
+            id: uuid::Uuid::new_v4().to_string(),
+            project_id: project_id.to_string(),
+            instance_id: instance,
+            name: request.name.to_string(),
+            description: request.description.as_deref().cloned(),
+            begin_time: begin_time.to_string(),
+            started_ms: now.timestamp_millis(),
+            job_id: uuid::Uuid::new_v4().to_string(),
+        };
+        let stored = store.create(stored, now.timestamp_millis(), app.config.complete_after)?;
+        (stored, begin_time)
     };
-    let stored = app.store.lock().unwrap_or_else(|e| e.into_inner()).create(
-        stored,
-        now.timestamp_millis(),
-        app.config.complete_after,
-    )?;
     tracing::info!(backup = %stored.id, instance = %stored.instance_id, "backup started");
     Ok(CreateBackupResponse {
         backup: Backup {

@@ -107,7 +107,10 @@ impl Store {
     }
 
     fn insert(&mut self, backup: StoredBackup) {
-        let start = self.latest_start.entry(backup.instance_id.clone()).or_insert(i64::MIN);
+        let start = self
+            .latest_start
+            .entry(backup.instance_id.clone())
+            .or_insert(i64::MIN);
         *start = (*start).max(backup.started_ms);
         self.backups.push_back(backup);
         if self.backups.len() > MAX_BACKUPS {
@@ -136,7 +139,9 @@ impl Store {
             return Err(ApiError::BackupInProgress);
         }
         let previous = self.latest_start.get(&backup.instance_id).copied();
-        let evicted = (self.backups.len() >= MAX_BACKUPS).then(|| self.backups.front().cloned()).flatten();
+        let evicted = (self.backups.len() >= MAX_BACKUPS)
+            .then(|| self.backups.front().cloned())
+            .flatten();
         self.insert(backup.clone());
         if let Err(e) = self.persist() {
             // Undo, so that memory and file agree.

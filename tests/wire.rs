@@ -338,3 +338,50 @@ async fn the_token_appears_in_no_debug_or_display_output() {
     // The token did reach the server, so the test would see it if it leaked.
     assert_eq!(server.requests()[0].headers["x-auth-token"], TOKEN);
 }
+
+#[tokio::test]
+async fn a_signed_request_carries_the_gateway_headers_and_no_token() {
+    let server = TestServer::start(Reply::json(201, CREATED)).await;
+    let client = Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::temporary(
+            "AK-public",
+            "SK-the-secret-key",
+            "ST-the-security-token",
+        ))
+        .build()
+        .unwrap();
+    send_documented(&client).await.unwrap();
+    let request = &server.requests()[0];
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(header("x-auth-token"), None);
+    assert_eq!(header("x-project-id").as_deref(), Some(PROJECT));
+    assert_eq!(
+        header("x-security-token").as_deref(),
+        Some("ST-the-security-token")
+    );
+    let date = header("x-sdk-date").unwrap();
+    assert!(
+        gaussdb_backup::signing::parse_date(&date).is_some(),
+        "{date}"
+    );
+    let authorization = header("authorization").unwrap();
+    let parsed = gaussdb_backup::signing::Authorization::parse(&authorization).unwrap();
+    assert_eq!(parsed.access, "AK-public");
+    assert_eq!(
+        parsed.signed_headers,
+        ["host", "x-project-id", "x-sdk-date", "x-security-token"]
+    );
+    assert!(!authorization.contains("SK-the-secret-key"));
+    let shown = format!("{client:?}");
+    assert!(
+        !shown.contains("SK-the-secret-key") && !shown.contains("ST-the-security-token"),
+        "{shown}"
+    );
+}

@@ -1,6 +1,6 @@
 //! What the emulator accepts and knows.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -8,12 +8,15 @@ use std::time::Duration;
 pub const DOCUMENTED_INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
 
 /// Emulator settings. `Default` is the out-of-the-box behaviour: any
-/// non-empty token, the documented instance, backups complete after 5 s,
-/// state in memory.
+/// non-empty token, signatures by the key pair `AccessKey`/`SecretKey` (the
+/// official SDKs' test pair), the documented instance, backups complete
+/// after 5 s, state in memory.
 #[derive(Clone)]
 pub struct Config {
     /// Accepted tokens; empty means any non-empty token.
     pub tokens: BTreeSet<String>,
+    /// Access key → secret key of the pairs whose signatures are accepted.
+    pub key_pairs: BTreeMap<String, String>,
     /// Instance IDs that exist (in every project).
     pub instances: BTreeSet<String>,
     /// Time from BUILDING to COMPLETED.
@@ -28,6 +31,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             tokens: BTreeSet::new(),
+            key_pairs: BTreeMap::from([("AccessKey".to_owned(), "SecretKey".to_owned())]),
             instances: BTreeSet::from([DOCUMENTED_INSTANCE.to_owned()]),
             complete_after: Duration::from_secs(5),
             state_file: None,
@@ -48,6 +52,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("tokens", &format_args!("[{} redacted]", self.tokens.len()))
+            .field("access_keys", &self.key_pairs.keys().collect::<Vec<_>>())
             .field("instances", &self.instances)
             .field("complete_after", &self.complete_after)
             .field("state_file", &self.state_file)

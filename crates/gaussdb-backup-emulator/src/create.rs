@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{FixedOffset, Utc};
 use gaussdb_backup::types::{
@@ -44,21 +44,24 @@ pub fn lang(headers: &HeaderMap) -> Lang {
     responses(
         (status = 201, description = "The backup was accepted and is being created.", body = crate::openapi::CreateBackupResponse),
         (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused an AK/SK-signed request.", body = crate::openapi::ErrorResponse),
         (status = 403, description = "Authentication or authorization failed.", body = crate::openapi::ErrorResponse),
         (status = 404, description = "The instance does not exist.", body = crate::openapi::ErrorResponse),
         (status = 409, description = "The instance is busy.", body = crate::openapi::ErrorResponse),
         (status = 500, description = "Internal server error.", body = crate::openapi::ErrorResponse),
     ),
-    security(("iamToken" = []))
+    security(("iamToken" = []), ("akskSignature" = []))
 )]
 pub async fn create_backup(
     State(app): State<Arc<AppState>>,
     Path(project_id): Path<String>,
+    method: Method,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let lang = lang(&headers);
-    match handle(&app, &project_id, &headers, body).await {
+    match handle(&app, &project_id, &method, &uri, &headers, body).await {
         Ok(created) => (StatusCode::CREATED, Json(created)).into_response(),
         Err(err) => err.respond(lang),
     }
@@ -67,15 +70,41 @@ pub async fn create_backup(
 async fn handle(
     app: &AppState,
     project_id: &str,
+    method: &Method,
+    uri: &Uri,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<CreateBackupResponse, ApiError> {
-    let token = headers
-        .get("x-auth-token")
+    let limit = app.config.max_body_bytes;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::InvalidParameter(format!("The body is larger than {limit} bytes."))
+    })?;
+    let signed = headers
+        .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !app.config.accepts(token) {
-        return Err(ApiError::InvalidToken);
+        .filter(|v| v.starts_with(gaussdb_backup::signing::ALGORITHM));
+    match signed {
+        Some(authorization) => {
+            crate::signature::verify(
+                &app.config,
+                method,
+                uri,
+                headers,
+                authorization,
+                &bytes,
+                Utc::now(),
+            )
+            .map_err(ApiError::SignatureRefused)?;
+        }
+        None => {
+            let token = headers
+                .get("x-auth-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !app.config.accepts(token) {
+                return Err(ApiError::InvalidToken);
+            }
+        }
     }
     let project_id = ProjectId::try_from(project_id)
         .map_err(|e| ApiError::InvalidParameter(format!("project_id: {e}")))?;
@@ -89,10 +118,6 @@ async fn handle(
             "Content-Type must be application/json, not {content_type:?}."
         )));
     }
-    let limit = app.config.max_body_bytes;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::InvalidParameter(format!("The body is larger than {limit} bytes."))
-    })?;
     let request = parse_body(&bytes)?;
 
     let instance = request.instance_id.to_string();

@@ -22,6 +22,8 @@ pub enum Lang {
 pub enum ApiError {
     /// `X-Auth-Token` missing, or not one of the accepted tokens.
     InvalidToken,
+    /// An AK/SK signature that does not verify (the gateway's `APIGW.0301`).
+    SignatureRefused(String),
     /// The backup name breaks its rules.
     InvalidName(String),
     /// The description breaks its rules.
@@ -61,6 +63,11 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 "DBS.280056",
                 pick("Invalid token.", "无效的token。"),
+            ),
+            ApiError::SignatureRefused(d) => (
+                StatusCode::UNAUTHORIZED,
+                "APIGW.0301",
+                format!("Incorrect IAM authentication information: {d}"),
             ),
             ApiError::InvalidName(d) => (
                 StatusCode::BAD_REQUEST,

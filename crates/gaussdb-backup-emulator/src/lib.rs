@@ -44,6 +44,7 @@ pub mod create;
 pub mod error;
 pub mod faults;
 pub mod openapi;
+pub mod signature;
 pub mod state;
 
 use std::net::SocketAddr;

@@ -30,6 +30,16 @@ struct Args {
         hide_env_values = true
     )]
     tokens: Vec<String>,
+    /// Key pairs whose AK/SK signatures are accepted, as AK:SK, comma-separated.
+    #[arg(
+        long = "key-pair",
+        env = "GAUSSDB_EMULATOR_KEY_PAIRS",
+        value_delimiter = ',',
+        default_value = "AccessKey:SecretKey",
+        hide_env_values = true,
+        hide_default_value = false
+    )]
+    key_pairs: Vec<String>,
     /// Instance IDs that exist, comma-separated.
     #[arg(long = "instance", env = "GAUSSDB_EMULATOR_INSTANCES", value_delimiter = ',',
           default_value = DOCUMENTED_INSTANCE)]
@@ -58,8 +68,19 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    let mut key_pairs = std::collections::BTreeMap::new();
+    for pair in args.key_pairs.iter().filter(|p| !p.is_empty()) {
+        let (ak, sk) = pair
+            .split_once(':')
+            .filter(|(ak, sk)| !ak.is_empty() && !sk.is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!("--key-pair takes AK:SK (one of the values is not of that form)")
+            })?;
+        key_pairs.insert(ak.to_owned(), sk.to_owned());
+    }
     let config = Config {
         tokens: args.tokens.into_iter().filter(|t| !t.is_empty()).collect(),
+        key_pairs,
         instances: args.instances.into_iter().collect(),
         complete_after: Duration::from_millis(args.complete_after_ms),
         state_file: args.state,

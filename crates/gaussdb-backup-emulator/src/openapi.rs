@@ -102,6 +102,10 @@ impl utoipa::Modify for SecurityAddon {
             "iamToken",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Auth-Token"))),
         );
+        components.add_security_scheme(
+            "akskSignature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("Authorization"))),
+        );
     }
 }
 

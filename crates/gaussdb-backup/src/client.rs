@@ -132,6 +132,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::Transport)?,
         };
+        let settings_project_id = project_id.to_string();
         Ok(Client {
             base_url: endpoint.base(),
             project_id,
@@ -139,6 +140,7 @@ impl ClientBuilder {
             http,
             settings: Arc::new(Settings {
                 credentials,
+                project_id: settings_project_id,
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),

@@ -44,25 +44,94 @@ impl From<&str> for Secret {
     }
 }
 
-/// How requests are authenticated.
-///
-/// Only IAM tokens exist today; AK/SK request signing will be another variant,
-/// applied by the same hook (it needs the final request, body included, which
-/// the hook has).
+/// How requests are authenticated. Applied by the request hook to the final
+/// request, so a signature covers the exact bytes sent.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Credentials {
     /// An IAM token, sent as `X-Auth-Token` (valid for 24 hours).
     Token(Secret),
+    /// An access key pair: every request is signed (`SDK-HMAC-SHA256`).
+    AkSk {
+        /// The access key ID (not secret).
+        access_key: String,
+        /// The secret access key.
+        secret_key: Secret,
+        /// For temporary credentials: the security token, sent as
+        /// `X-Security-Token`.
+        security_token: Option<Secret>,
+    },
 }
 
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+
+/// The environment variables the official SDKs read.
+pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+/// See [`ENV_AK`].
+pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+/// See [`ENV_AK`].
+pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 
 impl Credentials {
     /// Authenticate with an IAM token: the `X-Subject-Token` header of IAM's
     /// "obtain a user token" response.
     pub fn token(token: impl Into<Secret>) -> Self {
         Credentials::Token(token.into())
+    }
+
+    /// Authenticate by signing every request with an access key pair.
+    pub fn aksk(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
+        Credentials::AkSk {
+            access_key: access_key.into(),
+            secret_key: secret_key.into(),
+            security_token: None,
+        }
+    }
+
+    /// Temporary credentials: a key pair and its security token.
+    pub fn temporary(
+        access_key: impl Into<String>,
+        secret_key: impl Into<Secret>,
+        security_token: impl Into<Secret>,
+    ) -> Self {
+        Credentials::AkSk {
+            access_key: access_key.into(),
+            secret_key: secret_key.into(),
+            security_token: Some(security_token.into()),
+        }
+    }
+
+    /// The key pair from `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (and
+    /// `HUAWEICLOUD_SDK_SECURITY_TOKEN` when set), as the official SDKs read
+    /// them. The error names the variable that is missing.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let var = |name: &'static str| {
+            get(name)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::invalid("credentials", format!("{name} is not set")))
+        };
+        let access_key = var(ENV_AK)?;
+        let secret_key = Secret::new(var(ENV_SK)?);
+        let security_token = get(ENV_SECURITY_TOKEN)
+            .filter(|v| !v.is_empty())
+            .map(Secret::new);
+        Ok(Credentials::AkSk {
+            access_key,
+            secret_key,
+            security_token,
+        })
+    }
+
+    /// Whether these credentials sign requests.
+    pub fn is_signing(&self) -> bool {
+        matches!(self, Credentials::AkSk { .. })
     }
 
     /// Rejects credentials that cannot be sent, before any request.
@@ -80,11 +149,40 @@ impl Credentials {
                 }
                 Ok(())
             }
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            } => {
+                if access_key.is_empty() || secret_key.expose().is_empty() {
+                    return Err(Error::invalid(
+                        "credentials",
+                        "the access key and the secret key are required",
+                    ));
+                }
+                let header_safe = |v: &str| HeaderValue::from_str(v).is_ok();
+                if !header_safe(access_key)
+                    || !security_token
+                        .as_ref()
+                        .is_none_or(|t| header_safe(t.expose()))
+                {
+                    return Err(Error::invalid(
+                        "credentials",
+                        "the access key or security token contains characters not allowed in an HTTP header",
+                    ));
+                }
+                Ok(())
+            }
         }
     }
 
     /// Adds the authentication headers to a request about to be sent.
-    pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+    pub(crate) fn apply(
+        &self,
+        request: &mut reqwest::Request,
+        project_id: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Error> {
         match self {
             Credentials::Token(token) => {
                 let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
@@ -98,8 +196,91 @@ impl Credentials {
                 request.headers_mut().insert(X_AUTH_TOKEN, value);
                 Ok(())
             }
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            } => sign(
+                request,
+                access_key,
+                secret_key,
+                security_token.as_ref(),
+                project_id,
+                now,
+            ),
         }
     }
+}
+
+/// Signs `request` in place: adds `X-Sdk-Date`, `X-Project-Id`,
+/// `X-Security-Token` (temporary credentials), then `Authorization` over the
+/// host, those headers, `X-Language` if present, the path, the query and the
+/// exact body bytes.
+fn sign(
+    request: &mut reqwest::Request,
+    access_key: &str,
+    secret_key: &Secret,
+    security_token: Option<&Secret>,
+    project_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Error> {
+    use crate::signing::{SigningInput, format_date};
+
+    let bad_header = || Error::invalid("credentials", "a value not allowed in an HTTP header");
+    let date = format_date(now);
+    let headers = request.headers_mut();
+    headers.insert(
+        X_SDK_DATE,
+        HeaderValue::from_str(&date).map_err(|_| bad_header())?,
+    );
+    headers.insert(
+        X_PROJECT_ID,
+        HeaderValue::from_str(project_id).map_err(|_| bad_header())?,
+    );
+    if let Some(token) = security_token {
+        let mut value = HeaderValue::from_str(token.expose()).map_err(|_| bad_header())?;
+        value.set_sensitive(true);
+        headers.insert(X_SECURITY_TOKEN, value);
+    }
+
+    let url = request.url();
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_owned(),
+    };
+    let path = percent_encoding::percent_decode_str(url.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let mut signed = vec![("host".to_owned(), host)];
+    for name in [
+        "x-sdk-date",
+        "x-project-id",
+        "x-security-token",
+        "x-language",
+    ] {
+        if let Some(value) = request.headers().get(name).and_then(|v| v.to_str().ok()) {
+            signed.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    let body = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .unwrap_or(b"");
+    let input = SigningInput {
+        method: request.method().as_str(),
+        path: &path,
+        query,
+        headers: signed,
+        body,
+    };
+    let authorization = input.authorization(access_key, secret_key.expose(), &date);
+    let mut value = HeaderValue::from_str(&authorization).map_err(|_| bad_header())?;
+    value.set_sensitive(true);
+    request
+        .headers_mut()
+        .insert(reqwest::header::AUTHORIZATION, value);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -112,6 +293,47 @@ mod tests {
         let shown = format!("{credentials:?} {credentials:#?}");
         assert!(!shown.contains("tok-very-secret"), "{shown}");
         assert!(shown.contains("REDACTED"));
+    }
+
+    #[test]
+    fn aksk_debug_hides_the_secret_key_and_token() {
+        let credentials = Credentials::temporary("AK-visible", "SK-very-secret", "ST-very-secret");
+        let shown = format!("{credentials:?}");
+        assert!(shown.contains("AK-visible"), "{shown}");
+        assert!(
+            !shown.contains("SK-very-secret") && !shown.contains("ST-very-secret"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn from_env_reads_the_official_variables() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let c = Credentials::from_lookup(env(&[(ENV_AK, "ak"), (ENV_SK, "sk")])).unwrap();
+        assert!(
+            matches!(c, Credentials::AkSk { ref access_key, security_token: None, .. } if access_key == "ak")
+        );
+        let err = Credentials::from_lookup(env(&[(ENV_AK, "ak")])).unwrap_err();
+        assert!(err.to_string().contains(ENV_SK), "{err}");
+        let c = Credentials::from_lookup(env(&[
+            (ENV_AK, "a"),
+            (ENV_SK, "s"),
+            (ENV_SECURITY_TOKEN, "t"),
+        ]))
+        .unwrap();
+        assert!(matches!(
+            c,
+            Credentials::AkSk {
+                security_token: Some(_),
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -98,7 +98,15 @@ impl fmt::Display for ServiceError {
             self.error_code,
             self.error_msg,
             request_id_suffix(&self.request_id)
-        )
+        )?;
+        if self.error_code == "APIGW.0301" {
+            // The usual causes, which the gateway's message does not name.
+            f.write_str(
+                " (the API gateway refused the AK/SK signature: check the key pair, \
+                 and that this machine's clock is within 15 minutes of the gateway's)",
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -23,6 +23,8 @@ use crate::Credentials;
 #[derive(Debug)]
 pub(crate) struct Settings {
     pub(crate) credentials: Credentials,
+    /// Sent as `X-Project-Id` with signed requests.
+    pub(crate) project_id: String,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -90,7 +92,11 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         self.inner()
             .settings
             .credentials
-            .apply(request)
+            .apply(
+                request,
+                &self.inner().settings.project_id,
+                chrono::Utc::now(),
+            )
             .map_err(|err| progenitor_client::Error::Custom(err.to_string()))
     }
 

@@ -52,6 +52,7 @@ mod extensible;
 #[allow(missing_docs, dead_code, unused_imports, clippy::all, clippy::pedantic)]
 mod generated;
 mod hooks;
+pub mod signing;
 
 pub use begin_time::BeginTime;
 pub use client::{Client, ClientBuilder, CreateBackup, CreatedBackup};

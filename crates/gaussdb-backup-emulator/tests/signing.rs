@@ -1,0 +1,167 @@
+//! AK/SK signing end to end: the client signs, the emulator verifies with the
+//! key pairs it is configured with (out of the box `AccessKey`/`SecretKey`).
+
+mod support;
+
+use std::time::Duration;
+
+use gaussdb_backup::signing::{SigningInput, format_date};
+use gaussdb_backup::{Client, Credentials, Error};
+use gaussdb_backup_emulator::Config;
+use support::*;
+
+fn signed_client(emulator: &gaussdb_backup_emulator::Emulator, credentials: Credentials) -> Client {
+    Client::builder()
+        .endpoint_url(&emulator.url())
+        .project_id(PROJECT)
+        .credentials(credentials)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_request_is_accepted() {
+    let emulator = start(Config::default()).await;
+    let created = signed_client(&emulator, Credentials::aksk("AccessKey", "SecretKey"))
+        .create_backup(INSTANCE, "signed-1")
+        .description("Signed with AK/SK")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.backup.name, "signed-1");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn temporary_credentials_and_languages_are_signed_too() {
+    let emulator = start(Config::default()).await;
+    let client = signed_client(
+        &emulator,
+        Credentials::temporary("AccessKey", "SecretKey", "security-token"),
+    );
+    let err = client
+        .create_backup("00000000000000000000000000000000in07", "signed-1")
+        .language(gaussdb_backup::Language::ZhCn)
+        .send()
+        .await
+        .unwrap_err();
+    // The signature verified: the request reached the instance check.
+    assert_eq!(err.error_code(), Some("DBS.200002"), "{err}");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_wrong_secret_or_unknown_key_is_apigw_0301() {
+    let emulator = start(Config::default()).await;
+    for credentials in [
+        Credentials::aksk("AccessKey", "WrongSecret"),
+        Credentials::aksk("Nobody", "SecretKey"),
+    ] {
+        let err = signed_client(&emulator, credentials)
+            .create_backup(INSTANCE, "signed-1")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().unwrap().as_u16(), 401);
+        assert_eq!(err.error_code(), Some("APIGW.0301"));
+        let shown = err.to_string();
+        assert!(
+            shown.contains("15 minutes"),
+            "the error names the usual causes: {shown}"
+        );
+        assert!(!shown.contains("WrongSecret") && !format!("{err:?}").contains("WrongSecret"));
+    }
+    emulator.shutdown().await;
+}
+
+/// A raw request signed at `when`, optionally with its body changed after
+/// signing.
+async fn raw_signed(
+    emulator: &gaussdb_backup_emulator::Emulator,
+    when: chrono::DateTime<chrono::Utc>,
+    tamper: bool,
+) -> Raw {
+    let body = br#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"raw-signed"}"#;
+    let date = format_date(when);
+    let host = emulator.addr().to_string();
+    let path = format!("/v3/{PROJECT}/backups/create");
+    let input = SigningInput {
+        method: "POST",
+        path: &path,
+        query: vec![],
+        headers: vec![
+            ("host".into(), host.clone()),
+            ("x-sdk-date".into(), date.clone()),
+        ],
+        body,
+    };
+    let authorization = input.authorization("AccessKey", "SecretKey", &date);
+    let sent: &[u8] = if tamper {
+        br#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"tampered"}"#
+    } else {
+        body
+    };
+    raw(
+        emulator,
+        reqwest::Method::POST,
+        &path,
+        &[
+            ("authorization", &authorization),
+            ("x-sdk-date", &date),
+            ("content-type", "application/json"),
+        ],
+        Some(sent.to_vec()),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_signature_covers_the_body_and_the_date_must_be_fresh() {
+    let emulator = start(Config {
+        complete_after: Duration::ZERO,
+        ..Config::default()
+    })
+    .await;
+    let now = chrono::Utc::now();
+    assert_eq!(raw_signed(&emulator, now, false).await.status, 201);
+    let tampered = raw_signed(&emulator, now, true).await;
+    assert_eq!(
+        (tampered.status, tampered.json["error_code"].as_str()),
+        (401, Some("APIGW.0301"))
+    );
+    let stale = raw_signed(&emulator, now - chrono::TimeDelta::minutes(20), false).await;
+    assert_eq!(stale.status, 401);
+    let message = stale.json["error_msg"].as_str().unwrap();
+    assert!(
+        message.contains("X-Sdk-Date") && message.contains("15"),
+        "{message}"
+    );
+    let future = raw_signed(&emulator, now + chrono::TimeDelta::minutes(16), false).await;
+    assert_eq!(future.status, 401);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn configured_key_pairs_replace_the_default() {
+    let emulator = start(Config {
+        key_pairs: [("MyAK".to_owned(), "MySK".to_owned())].into(),
+        ..Config::default()
+    })
+    .await;
+    signed_client(&emulator, Credentials::aksk("MyAK", "MySK"))
+        .create_backup(INSTANCE, "signed-1")
+        .send()
+        .await
+        .unwrap();
+    let err = signed_client(&emulator, Credentials::aksk("AccessKey", "SecretKey"))
+        .create_backup(INSTANCE, "signed-2")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Service(ref s) if s.error_code == "APIGW.0301"),
+        "{err:?}"
+    );
+    emulator.shutdown().await;
+}

@@ -2,7 +2,9 @@
 //! derived file. Each derived output is one module under `generate/` that
 //! turns the [`Spec`] into [`Output`]s; this file only writes or compares them.
 
+mod cli;
 mod client;
+mod httpmock;
 mod rustfmt;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +34,8 @@ pub fn rust_header(spec: &Spec) -> String {
 fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let mut all = Vec::new();
     all.extend(client::outputs(spec)?);
+    all.extend(cli::outputs(spec)?);
+    all.extend(httpmock::outputs(spec)?);
     Ok(all)
 }
 

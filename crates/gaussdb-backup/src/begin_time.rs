@@ -85,6 +85,20 @@ impl fmt::Debug for BeginTime {
     }
 }
 
+impl schemars::JsonSchema for BeginTime {
+    fn schema_name() -> String {
+        "BeginTime".to_owned()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
 impl Serialize for BeginTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.raw)

@@ -174,6 +174,12 @@ impl Client {
         }
     }
 
+    /// The generated progenitor client, configured like this one (endpoint,
+    /// credentials, headers, timeouts). Its errors are progenitor's own.
+    pub fn raw(&self) -> generated::Client {
+        self.generated().0
+    }
+
     /// A generated client for one call, sharing the connection pool.
     fn generated(&self) -> (generated::Client, CallContext) {
         let context = CallContext::new(Arc::clone(&self.settings));

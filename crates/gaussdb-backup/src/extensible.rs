@@ -62,6 +62,23 @@ macro_rules! open_enum {
             }
         }
 
+        // A string schema listing the known values, like the spec's, for
+        // tools (the generated CLI) that describe types with schemars.
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).to_owned()
+            }
+
+            fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+                schemars::schema::SchemaObject {
+                    instance_type: Some(schemars::schema::InstanceType::String.into()),
+                    enum_values: Some(vec![$( serde_json::Value::from($wire), )+]),
+                    ..Default::default()
+                }
+                .into()
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = String::deserialize(deserializer)?;

@@ -9,7 +9,9 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[allow(clippy::all)]
 pub mod types {
     #[doc = "Backup information. The documented page marks none of these fields as\nrequired in the response; the service's example carries them all, so\nthey are listed as required here. Unknown fields are ignored by\nclients, so the service may add fields without breaking them.\n"]
-    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
     pub struct Backup {
         pub begin_time: crate::BeginTime,
         #[doc = "Backup description, as given in the request. Absent when none was given."]
@@ -31,7 +33,17 @@ pub mod types {
         }
     }
     #[doc = "Backup description: at most 256 characters, none of which may be one\nof `>`, `!`, `<`, `\"`, `&`, `'` or `=`.\n"]
-    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
     #[serde(transparent)]
     pub struct BackupDescription(::std::string::String);
     impl ::std::ops::Deref for BackupDescription {
@@ -86,7 +98,17 @@ pub mod types {
         }
     }
     #[doc = "Backup name: 4 to 64 characters, starting with a letter; only letters\n(case-sensitive), digits, hyphens (`-`) and underscores (`_`). Letters\nare the ASCII letters `A`-`Z` and `a`-`z`.\n"]
-    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
     #[serde(transparent)]
     pub struct BackupName(::std::string::String);
     impl ::std::ops::Deref for BackupName {
@@ -146,7 +168,9 @@ pub mod types {
         }
     }
     #[doc = "Body of a request to create a manual backup."]
-    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
     pub struct CreateBackupRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<BackupDescription>,
@@ -159,7 +183,9 @@ pub mod types {
         }
     }
     #[doc = "The backup that was started and the job that runs it."]
-    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
     pub struct CreateBackupResponse {
         pub backup: Backup,
         #[doc = "ID of the asynchronous job that creates the backup."]
@@ -171,7 +197,9 @@ pub mod types {
         }
     }
     #[doc = "Error body of every failed call, from the service and from the API gateway."]
-    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
     pub struct ErrorResponse {
         #[doc = "Error code, for example `DBS.280277` or `APIGW.0301`."]
         pub error_code: ::std::string::String,
@@ -184,7 +212,17 @@ pub mod types {
         }
     }
     #[doc = "ID of a TaurusDB instance: 32 lowercase hexadecimal characters followed\nby `in07`. The documented page calls it \"compatible with the UUID\nformat\", but its own example (and every ID this service issues) has\nthis shape; newer revisions of the page drop the UUID wording. The\nservice answers `DBS.280404` to an ID of another shape.\n"]
-    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
     #[serde(transparent)]
     pub struct InstanceId(::std::string::String);
     impl ::std::ops::Deref for InstanceId {
@@ -253,6 +291,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
+        schemars :: JsonSchema,
     )]
     pub enum Language {
         #[serde(rename = "en-us")]
@@ -298,7 +337,17 @@ pub mod types {
         }
     }
     #[doc = "Project ID of a tenant in a region, 32 letters and digits."]
-    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
     #[serde(transparent)]
     pub struct ProjectId(::std::string::String);
     impl ::std::ops::Deref for ProjectId {

@@ -64,5 +64,14 @@ pub use extensible::{BackupStatus, BackupType};
 /// The types generated from the spec's schemas (`components/schemas`).
 pub use generated::types;
 
+/// The generated progenitor client, its builders and types: what the
+/// generated CLI and mocks are written against. Get a client with
+/// [`Client::raw`]; it applies the same credentials and hook. Most code
+/// wants [`Client`] instead.
+pub mod raw {
+    pub use crate::generated::{Client, Error, ResponseValue, builder, types};
+    pub use crate::hooks::CallContext;
+}
+
 /// Language of the service's messages (`X-Language`).
 pub use generated::types::Language;

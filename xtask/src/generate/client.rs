@@ -38,18 +38,25 @@ const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
     ),
 ];
 
-pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
+/// The generator settings shared by the client, the CLI and the mocks, so
+/// that all three name the same types.
+pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote_path("crate::hooks::CallContext"))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // The generated CLI prints and reads types through schemars.
+        .with_derive("schemars::JsonSchema");
     for (schema, rust_type, impls) in REPLACEMENTS {
         settings.with_replacement(schema, rust_type, impls.iter().cloned());
     }
+    settings
+}
 
-    let tokens = generate(&settings, &spec.openapi).map_err(|err| {
+pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
+    let tokens = generate(&settings(), &spec.openapi).map_err(|err| {
         anyhow!(
             "{}: progenitor cannot generate the client: {err}",
             spec.rel_path
@@ -62,15 +69,28 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     }])
 }
 
-/// Runs progenitor, turning its panics (it asserts on some inputs) into errors.
+/// Runs progenitor's client generator.
 fn generate(settings: &GenerationSettings, openapi: &openapiv3::OpenAPI) -> Result<String, String> {
+    run(settings, openapi, |generator, openapi| {
+        generator.generate_tokens(openapi)
+    })
+}
+
+/// Runs one of progenitor's generators, turning its panics (it asserts on
+/// some inputs) into errors.
+pub fn run(
+    settings: &GenerationSettings,
+    openapi: &openapiv3::OpenAPI,
+    generate: impl FnOnce(
+        &mut Generator,
+        &openapiv3::OpenAPI,
+    ) -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<String, String> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(settings);
-        generator
-            .generate_tokens(openapi)
-            .map(|tokens| tokens.to_string())
+        generate(&mut generator, openapi).map(|tokens| tokens.to_string())
     }));
     std::panic::set_hook(previous_hook);
     match result {

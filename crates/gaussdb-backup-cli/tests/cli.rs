@@ -1,0 +1,247 @@
+//! `gaussdb-backup create-backup` end to end against the emulator on
+//! loopback: arguments, JSON output, errors and exit codes, credentials from
+//! the environment or a config file.
+
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use gaussdb_backup_emulator::{Config, Emulator};
+
+const PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
+const INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
+
+/// One emulator for the whole file, on its own runtime thread.
+fn emulator_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let emulator = Emulator::start(Config {
+                    complete_after: std::time::Duration::ZERO,
+                    ..Config::default()
+                })
+                .await
+                .unwrap();
+                tx.send(emulator.url()).unwrap();
+                emulator.wait().await;
+            });
+        });
+        rx.recv().unwrap()
+    })
+}
+
+fn cli() -> Command {
+    let mut cmd = Command::cargo_bin("gaussdb-backup").unwrap();
+    for var in [
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+        "HUAWEICLOUD_TOKEN",
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "HUAWEICLOUD_SDK_REGION",
+        "GAUSSDB_BACKUP_ENDPOINT",
+        "GAUSSDB_BACKUP_CONFIG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+#[test]
+fn create_backup_with_aksk_from_the_environment() {
+    let out = cli()
+        .env("HUAWEICLOUD_SDK_AK", "AccessKey")
+        .env("HUAWEICLOUD_SDK_SK", "SecretKey")
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args([
+            "--instance-id",
+            INSTANCE,
+            "--name",
+            "cli-backup",
+            "--description",
+            "From the CLI",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["backup"]["name"], "cli-backup");
+    assert_eq!(json["backup"]["status"], "BUILDING");
+    assert!(json["job_id"].is_string());
+}
+
+#[test]
+fn a_token_and_the_project_from_a_config_file() {
+    let dir = std::env::temp_dir().join(format!("gaussdb-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("endpoint = \"{}\"\nproject_id = \"{PROJECT}\"\n\n[credentials]\ntoken = \"file-token\"\n", emulator_url()),
+    )
+    .unwrap();
+    let out = cli()
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "create-backup",
+            "--instance-id",
+            INSTANCE,
+            "--name",
+            "from-file",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_service_error_exits_1_with_code_and_message_on_stderr() {
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args([
+            "--instance-id",
+            "00000000000000000000000000000000in07",
+            "--name",
+            "cli-backup",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("DBS.200002") && stderr.contains("404"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_refused_signature_exits_1() {
+    let out = cli()
+        .env("HUAWEICLOUD_SDK_AK", "AccessKey")
+        .env("HUAWEICLOUD_SDK_SK", "NotTheSecret")
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args(["--instance-id", INSTANCE, "--name", "cli-backup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("APIGW.0301"), "{stderr}");
+    assert!(!stderr.contains("NotTheSecret"), "{stderr}");
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_2_before_sending() {
+    // An invalid name is refused by the argument parser, with the rule.
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args(["--instance-id", INSTANCE, "--name", "9x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shorter than 4 characters"));
+    // No credentials.
+    let out = cli()
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args(["--instance-id", INSTANCE, "--name", "cli-backup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no credentials"));
+    // Plain HTTP to a non-loopback host.
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .args([
+            "--endpoint",
+            "http://gaussdb.example.com",
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args(["--instance-id", INSTANCE, "--name", "cli-backup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_unreachable_endpoint_exits_3() {
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "create-backup",
+            "--project-id",
+            PROJECT,
+        ])
+        .args(["--instance-id", INSTANCE, "--name", "cli-backup"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn help_offers_no_secret_flags() {
+    let out = cli().args(["create-backup", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("--instance-id") && help.contains("--name"),
+        "{help}"
+    );
+    for secret in ["--token", "--sk", "--secret", "--ak"] {
+        assert!(!help.contains(secret), "{secret} in help:\n{help}");
+    }
+    let top = cli().arg("--help").output().unwrap();
+    assert!(String::from_utf8_lossy(&top.stdout).contains("HUAWEICLOUD_SDK_AK"));
+}

@@ -4,6 +4,7 @@
 
 mod cli;
 mod client;
+mod docs;
 mod httpmock;
 mod rustfmt;
 
@@ -36,6 +37,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(client::outputs(spec)?);
     all.extend(cli::outputs(spec)?);
     all.extend(httpmock::outputs(spec)?);
+    all.extend(docs::outputs(spec)?);
     Ok(all)
 }
 

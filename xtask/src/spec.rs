@@ -15,6 +15,8 @@ pub struct Spec {
     pub rel_path: &'static str,
     /// The typed document progenitor consumes.
     pub openapi: openapiv3::OpenAPI,
+    /// The same document as plain JSON, for outputs that read it freely.
+    pub value: serde_json::Value,
 }
 
 /// The outcome of validating the spec: the rendered findings and whether any
@@ -69,12 +71,13 @@ impl Spec {
             );
         }
         let value = validation.value.context("the spec did not parse")?;
-        let openapi = serde_json::from_value(value).with_context(|| {
+        let openapi = serde_json::from_value(value.clone()).with_context(|| {
             format!("{SPEC_PATH}: not an OpenAPI 3.0 document progenitor can read")
         })?;
         Ok(Spec {
             rel_path: SPEC_PATH,
             openapi,
+            value,
         })
     }
 }

@@ -54,7 +54,9 @@ async fn create_through_the_client() {
 #[tokio::test]
 async fn a_second_backup_while_building_is_409_then_allowed_after_completion() {
     let emulator = start(Config {
-        complete_after: Duration::from_millis(300),
+        // Long enough that a loaded CI machine still sends the second call
+        // while the first is building.
+        complete_after: Duration::from_millis(1500),
         ..Config::default()
     })
     .await;
@@ -70,7 +72,7 @@ async fn a_second_backup_while_building_is_409_then_allowed_after_completion() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), (409, "DBS.201205"));
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1700)).await;
     let listed = support::raw(
         &emulator,
         reqwest::Method::GET,

@@ -31,6 +31,27 @@ pub fn rust_header(spec: &Spec) -> String {
     )
 }
 
+/// A generated Rust file: progenitor's tokens (or why there are none), with
+/// the header, formatted by rustfmt.
+pub fn rust_output(
+    spec: &Spec,
+    path: &str,
+    what: &str,
+    tokens: Result<String, String>,
+) -> Result<Output> {
+    let tokens = tokens.map_err(|err| {
+        anyhow::anyhow!(
+            "{}: progenitor cannot generate the {what}: {err}",
+            spec.rel_path
+        )
+    })?;
+    let source = format!("{}{}", rust_header(spec), tokens);
+    Ok(Output {
+        path: path.into(),
+        contents: rustfmt::format(&source)?,
+    })
+}
+
 /// Every output, in a fixed order.
 fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let mut all = Vec::new();

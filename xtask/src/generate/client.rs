@@ -11,10 +11,10 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
-use super::{Output, rust_header, rustfmt};
+use super::{Output, rust_output};
 use crate::spec::Spec;
 
 const OUTPUT_PATH: &str = "crates/gaussdb-backup/src/generated.rs";
@@ -56,17 +56,8 @@ pub fn settings() -> GenerationSettings {
 }
 
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
-    let tokens = generate(&settings(), &spec.openapi).map_err(|err| {
-        anyhow!(
-            "{}: progenitor cannot generate the client: {err}",
-            spec.rel_path
-        )
-    })?;
-    let source = format!("{}{}", rust_header(spec), tokens);
-    Ok(vec![Output {
-        path: OUTPUT_PATH.into(),
-        contents: rustfmt::format(&source)?,
-    }])
+    let tokens = generate(&settings(), &spec.openapi);
+    Ok(vec![rust_output(spec, OUTPUT_PATH, "client", tokens)?])
 }
 
 /// Runs progenitor's client generator.

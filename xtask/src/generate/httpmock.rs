@@ -2,9 +2,9 @@
 //! `crates/gaussdb-backup-httpmock/src/generated_httpmock.rs`, against the
 //! client crate's `raw` module.
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
-use super::{Output, client, rust_header, rustfmt};
+use super::{Output, client, rust_output};
 use crate::spec::Spec;
 
 const OUTPUT_PATH: &str = "crates/gaussdb-backup-httpmock/src/generated_httpmock.rs";
@@ -12,16 +12,6 @@ const OUTPUT_PATH: &str = "crates/gaussdb-backup-httpmock/src/generated_httpmock
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let tokens = client::run(&client::settings(), &spec.openapi, |generator, openapi| {
         generator.httpmock(openapi, "gaussdb_backup::raw")
-    })
-    .map_err(|err| {
-        anyhow!(
-            "{}: progenitor cannot generate the mocks: {err}",
-            spec.rel_path
-        )
-    })?;
-    let source = format!("{}{}", rust_header(spec), tokens);
-    Ok(vec![Output {
-        path: OUTPUT_PATH.into(),
-        contents: rustfmt::format(&source)?,
-    }])
+    });
+    Ok(vec![rust_output(spec, OUTPUT_PATH, "mocks", tokens)?])
 }

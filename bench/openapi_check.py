@@ -5,7 +5,9 @@ Run from the workspace root:  python3 bench/openapi_check.py [--no-peers] [--run
 
 What it does, all in one run so that the ratios compare like with like:
 1. builds openapi-check in release mode;
-2. fetches GitHub's REST description (OAS 3.0.3, 13 MB) from the npm package
+2. times `openapi-check diff` on GitHub Enterprise Server's descriptions
+   3.18 → 3.19 (`generated/ghes-3.18.json`, `ghes-3.19.json`, 11 MB each);
+3. fetches GitHub's REST description (OAS 3.0.3, 13 MB) from the npm package
    @octokit/openapi (generated/api.github.com.json) into target/bench/ (never
    committed);
 3. writes synthetic specs of 10, 100, 1,000 and 10,000 operations;
@@ -114,12 +116,19 @@ def main():
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--peer-runs", type=int, default=1)
+    ap.add_argument("--diff-only", action="store_true", help="only the GHES 3.18 → 3.19 diff")
     args = ap.parse_args()
     if not shutil.which("/usr/bin/time"):
         sys.exit("GNU time (/usr/bin/time) is needed: apt-get install time")
     os.makedirs(CACHE, exist_ok=True)
     sh(["cargo", "build", "--release", "-q", "-p", "openapi-check"], cwd=ROOT)
     octokit = fetch_octokit()
+    old, new = (os.path.join(octokit, f"ghes-3.{v}.json") for v in (18, 19))
+    t, mb, rc = measure([BIN, "diff", "--format", "json", old, new], args.runs)
+    print(f"openapi-check diff ghes-3.18.json ghes-3.19.json (11 MB each): {t:.2f} s median of {args.runs}, "
+          f"{mb:.0f} MB peak, exit {rc}\n")
+    if args.diff_only:
+        return
     files = [("GitHub REST (13 MB)", os.path.join(octokit, "api.github.com.json"))] + synthetic()
     peers = {} if args.no_peers else install_peers()
 

@@ -9,12 +9,21 @@ commands:
                        derived file; with --check, write nothing and fail with a
                        diff when a checked-in file is stale
   validate             run openapi-check on the spec (warnings fail too)
+  diff [--base REV] [--format text|markdown|json|github]
+                       the spec's API changes since REV (default: the merge
+                       base with main), and the semver gate on gaussdb-backup
   help                 print this message";
 
 pub enum Flags {
     Help,
-    Generate { check: bool },
+    Generate {
+        check: bool,
+    },
     Validate,
+    Diff {
+        base: Option<String>,
+        format: openapi_check::diff::DiffFormat,
+    },
 }
 
 impl Flags {
@@ -38,6 +47,21 @@ impl Flags {
                 Ok(Flags::Generate { check })
             }
             Some("validate") if rest.is_empty() => Ok(Flags::Validate),
+            Some("diff") => {
+                let mut base = None;
+                let mut format = openapi_check::diff::DiffFormat::Text;
+                let mut rest = rest.into_iter();
+                while let Some(arg) = rest.next() {
+                    match arg.as_str() {
+                        "--base" => base = Some(rest.next().ok_or("--base needs a revision")?),
+                        "--format" => {
+                            format = rest.next().ok_or("--format needs a value")?.parse()?
+                        }
+                        other => return Err(format!("unknown argument to diff: {other}")),
+                    }
+                }
+                Ok(Flags::Diff { base, format })
+            }
             Some("validate") => Err(format!(
                 "unexpected arguments to validate: {}",
                 rest.join(" ")

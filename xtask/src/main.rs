@@ -5,6 +5,7 @@
 //! Nothing in the workspace depends on this crate; it only reads the spec and
 //! writes derived files.
 
+mod diff;
 mod flags;
 mod generate;
 mod spec;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         }
         flags::Flags::Generate { check } => generate::run(&project_root(), check),
         flags::Flags::Validate => validate::run(&project_root()),
+        flags::Flags::Diff { base, format } => diff::run(&project_root(), base.as_deref(), format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -33,6 +33,7 @@
 
 mod check;
 mod config;
+pub mod diff;
 mod finding;
 mod locate;
 mod output;

@@ -38,7 +38,70 @@ struct Args {
     specs: Vec<PathBuf>,
 }
 
+/// Compare two versions of an OpenAPI 3.0 document: every change classified
+/// breaking, potentially breaking or non-breaking for existing clients.
+///
+/// Exit status: 0 no change at or above --fail-on, 1 some, 2 unreadable input
+/// or bad usage.
+#[derive(Parser)]
+#[command(name = "openapi-check diff", version)]
+struct DiffArgs {
+    /// Output format: text, markdown, json or github.
+    #[arg(long, default_value = "text")]
+    format: openapi_check::diff::DiffFormat,
+    /// Exit 1 when a change is at this level or above: breaking or
+    /// potentially-breaking.
+    #[arg(long)]
+    fail_on: Option<openapi_check::diff::Level>,
+    /// The old document.
+    old: PathBuf,
+    /// The new document.
+    new: PathBuf,
+}
+
+fn diff_main() -> ExitCode {
+    let args = match DiffArgs::try_parse_from(std::env::args_os().skip(1)) {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let read = |path: &PathBuf| -> Result<openapi_check::Source, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Ok(openapi_check::Source::new(path.display().to_string(), text))
+    };
+    let (old, new) = match (read(&args.old), read(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("openapi-check diff: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = match openapi_check::diff::diff(&old, &new) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("openapi-check diff: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _ =
+        std::io::stdout().write_all(openapi_check::diff::render(&report, args.format).as_bytes());
+    let failing = args
+        .fail_on
+        .is_some_and(|threshold| report.changes.iter().any(|c| c.level <= threshold));
+    ExitCode::from(u8::from(failing))
+}
+
 fn main() -> ExitCode {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "diff") {
+        return diff_main();
+    }
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) => {

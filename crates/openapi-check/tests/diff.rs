@@ -1,0 +1,104 @@
+//! `openapi-check diff`: before/after pairs under `tests/diff/<rule>/`, one
+//! change each (named by its directory, `no-change` has none), with the
+//! report in every format as insta snapshots.
+
+use std::path::Path;
+
+use openapi_check::Source;
+use openapi_check::diff::{DiffFormat, Level, diff, render};
+
+fn source(path: &Path) -> Source {
+    Source::new(
+        path.display().to_string(),
+        std::fs::read_to_string(path).unwrap(),
+    )
+}
+
+#[test]
+fn each_pair_reports_its_change_in_every_format() {
+    let mut dirs: Vec<_> = std::fs::read_dir("tests/diff")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 15);
+    for dir in dirs {
+        let rule = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let report = diff(
+            &source(&dir.join("old.yaml")),
+            &source(&dir.join("new.yaml")),
+        )
+        .unwrap();
+        if rule == "no-change" {
+            assert!(report.changes.is_empty(), "{:?}", report.changes);
+        } else {
+            assert!(
+                report.changes.iter().any(|c| c.rule == rule),
+                "{rule}: {}",
+                render(&report, DiffFormat::Text)
+            );
+        }
+        for change in &report.changes {
+            for place in change.old.iter().chain(change.new.iter()) {
+                assert!(place.span.is_some(), "{rule}: {change:?} has no position");
+            }
+        }
+        let all = [
+            DiffFormat::Text,
+            DiffFormat::Markdown,
+            DiffFormat::Json,
+            DiffFormat::Github,
+        ]
+        .map(|f| render(&report, f))
+        .join("\n----\n");
+        insta::assert_snapshot!(format!("diff-{rule}"), all);
+    }
+}
+
+#[test]
+fn levels_order_from_most_severe() {
+    assert!(Level::Breaking < Level::PotentiallyBreaking);
+    assert!(Level::PotentiallyBreaking < Level::NonBreaking);
+}
+
+#[test]
+fn the_cli_fails_on_the_chosen_level() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_openapi-check"))
+            .arg("diff")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let pair = |name: &str| {
+        [
+            format!("tests/diff/{name}/old.yaml"),
+            format!("tests/diff/{name}/new.yaml"),
+        ]
+    };
+    let [old, new] = pair("request-property-max-length-decreased");
+    assert_eq!(run(&[&old, &new]).status.code(), Some(0));
+    assert_eq!(
+        run(&["--fail-on", "breaking", &old, &new]).status.code(),
+        Some(1)
+    );
+    let [old, new] = pair("response-property-enum-value-added");
+    assert_eq!(
+        run(&["--fail-on", "breaking", &old, &new]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["--fail-on", "potentially-breaking", &old, &new])
+            .status
+            .code(),
+        Some(1)
+    );
+    let out = run(&["--format", "markdown", &old, &new]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("🟡 **API changes: 0 breaking, 1 potentially breaking"),
+        "{text}"
+    );
+    assert_eq!(run(&["missing.yaml", &new]).status.code(), Some(2));
+    assert_eq!(run(&[&old]).status.code(), Some(2));
+}

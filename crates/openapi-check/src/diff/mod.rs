@@ -877,37 +877,84 @@ fn json_schema(owner: &Value) -> Option<(String, &Value)> {
     ))
 }
 
-/// `request-property` + `max-length-decreased` → a static rule id.
+/// Every rule the differ reports, in oasdiff's naming where oasdiff has the
+/// check.
+pub const DIFF_RULES: &[&str] = &[
+    "api-removed-with-deprecation",
+    "api-removed-without-deprecation",
+    "api-security-added",
+    "api-security-removed",
+    "endpoint-added",
+    "new-optional-request-parameter",
+    "new-optional-request-property",
+    "new-required-request-parameter",
+    "new-required-request-property",
+    "request-body-became-required",
+    "request-parameter-became-required",
+    "request-parameter-enum-value-removed",
+    "request-parameter-max-decreased",
+    "request-parameter-max-length-decreased",
+    "request-parameter-min-increased",
+    "request-parameter-min-length-increased",
+    "request-parameter-pattern-changed",
+    "request-parameter-removed",
+    "request-parameter-type-changed",
+    "request-property-became-required",
+    "request-property-enum-value-removed",
+    "request-property-max-decreased",
+    "request-property-max-length-decreased",
+    "request-property-min-increased",
+    "request-property-min-length-increased",
+    "request-property-pattern-changed",
+    "request-property-removed",
+    "request-property-type-changed",
+    "response-non-success-status-added",
+    "response-non-success-status-removed",
+    "response-optional-property-removed",
+    "response-property-added",
+    "response-property-became-optional",
+    "response-property-enum-value-added",
+    "response-property-type-changed",
+    "response-required-property-removed",
+    "response-success-status-added",
+    "response-success-status-removed",
+];
+
+/// `request-property` + `max-length-decreased` → its rule id in
+/// [`DIFF_RULES`].
 fn rule_id(prefix: &str, suffix: &str) -> &'static str {
-    const IDS: &[&str] = &[
-        "request-parameter-type-changed",
-        "request-parameter-max-length-decreased",
-        "request-parameter-min-length-increased",
-        "request-parameter-max-decreased",
-        "request-parameter-min-increased",
-        "request-parameter-pattern-changed",
-        "request-parameter-enum-value-removed",
-        "request-parameter-enum-value-added",
-        "request-property-type-changed",
-        "request-property-max-length-decreased",
-        "request-property-min-length-increased",
-        "request-property-max-decreased",
-        "request-property-min-increased",
-        "request-property-pattern-changed",
-        "request-property-enum-value-removed",
-        "request-property-enum-value-added",
-        "response-property-type-changed",
-        "response-property-max-length-decreased",
-        "response-property-min-length-increased",
-        "response-property-max-decreased",
-        "response-property-min-increased",
-        "response-property-pattern-changed",
-        "response-property-enum-value-removed",
-        "response-property-enum-value-added",
-    ];
     let wanted = format!("{prefix}-{suffix}");
-    IDS.iter()
+    DIFF_RULES
+        .iter()
         .find(|id| **id == wanted)
         .copied()
-        .unwrap_or("schema-changed")
+        .unwrap_or_else(|| unreachable!("no diff rule {wanted}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefixes are fixed by the call sites: parameters and request
+    /// bodies compare in the request direction, responses in the response
+    /// one. Every suffix each can meet names a registered rule.
+    #[test]
+    fn every_reachable_rule_id_is_registered() {
+        for prefix in ["request-parameter", "request-property"] {
+            for suffix in [
+                "type-changed",
+                "max-length-decreased",
+                "min-length-increased",
+                "max-decreased",
+                "min-increased",
+                "pattern-changed",
+                "enum-value-removed",
+            ] {
+                assert!(DIFF_RULES.contains(&rule_id(prefix, suffix)));
+            }
+        }
+        for suffix in ["type-changed", "enum-value-added"] {
+            assert!(DIFF_RULES.contains(&rule_id("response-property", suffix)));
+        }
+    }
 }

@@ -239,6 +239,10 @@ fn help_offers_no_secret_flags() {
         help.contains("--instance-id") && help.contains("--name"),
         "{help}"
     );
+    assert!(
+        !help.contains("json-body-template") && !help.contains("XXX"),
+        "{help}"
+    );
     for secret in ["--token", "--sk", "--secret", "--ak"] {
         assert!(!help.contains(secret), "{secret} in help:\n{help}");
     }

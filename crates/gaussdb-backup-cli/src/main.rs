@@ -45,7 +45,10 @@ fn command() -> Command {
         .alias("create-gauss-my-sql-backup")
         .mut_arg("project-id", |a| {
             a.env("HUAWEICLOUD_SDK_PROJECT_ID").required(false)
-        });
+        })
+        // progenitor declares this flag but generates no code for it: hidden
+        // rather than offered and ignored.
+        .mut_arg("json-body-template", |a| a.hide(true));
     Command::new("gaussdb-backup")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Command-line client for Huawei Cloud TaurusDB (GaussDB for MySQL) manual backups.")

@@ -127,27 +127,15 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let cli = Cli::new(client.raw(), output::Output);
-    let mut sub = sub.clone();
-    // The generated command reads the project ID from its own argument; fill
-    // it from the environment or config when it was not given.
-    if sub.get_one::<types::ProjectId>("project-id").is_none() {
-        let with_project = command().try_get_matches_from(std::env::args_os().chain([
-            "--project-id".into(),
-            settings.project_id.to_string().into(),
-        ]));
-        match with_project
-            .ok()
-            .and_then(|m| m.subcommand_matches("create-backup").cloned())
-        {
-            Some(m) => sub = m,
-            None => {
-                eprintln!("error: cannot apply the project ID");
-                return ExitCode::from(exit::USAGE);
-            }
-        }
-    }
-    match runtime.block_on(cli.execute(CliCommand::CreateGaussMySqlBackup, &sub)) {
+    // The project ID already resolved (flag, environment, config file) is
+    // applied by the generated CLI's per-operation hook; see `output.rs`.
+    let cli = Cli::new(
+        client.raw(),
+        output::Output {
+            project_id: settings.project_id.clone(),
+        },
+    );
+    match runtime.block_on(cli.execute(CliCommand::CreateGaussMySqlBackup, sub)) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => ExitCode::from(output::exit_code(&e)),
     }

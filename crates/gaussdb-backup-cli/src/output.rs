@@ -1,15 +1,30 @@
 //! JSON results on stdout; errors on stderr with the service's code and
 //! message; exit codes by kind of failure.
 
-use gaussdb_backup::raw::{Error, ResponseValue};
+use gaussdb_backup::raw::{Error, ResponseValue, builder, types};
 use serde_json::Value;
 
 use crate::exit;
 use crate::generated_cli::CliConfig;
 
-pub struct Output;
+/// Output settings, and the project ID to put on every request.
+pub struct Output {
+    pub project_id: types::ProjectId,
+}
 
 impl CliConfig for Output {
+    /// The generated command only knows `--project-id`; the ID may also come
+    /// from `HUAWEICLOUD_SDK_PROJECT_ID` or the config file, resolved (flag
+    /// first) before the call.
+    fn execute_create_gauss_my_sql_backup(
+        &self,
+        _: &clap::ArgMatches,
+        request: &mut builder::CreateGaussMySqlBackup,
+    ) -> anyhow::Result<()> {
+        *request = request.clone().project_id(self.project_id.clone());
+        Ok(())
+    }
+
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,

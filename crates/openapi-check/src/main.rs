@@ -59,17 +59,25 @@ struct DiffArgs {
     new: PathBuf,
 }
 
-fn diff_main() -> ExitCode {
-    let args = match DiffArgs::try_parse_from(std::env::args_os().skip(1)) {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+/// Parses arguments; on failure prints clap's message and gives the exit
+/// code: 2 for bad usage, 0 for `--help` and `--version`.
+fn parse_args<T: Parser>(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<T, ExitCode> {
+    T::try_parse_from(args).map_err(|e| {
+        let _ = e.print();
+        if e.use_stderr() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
         }
+    })
+}
+
+fn diff_main() -> ExitCode {
+    let args = match parse_args::<DiffArgs>(std::env::args_os().skip(1)) {
+        Ok(args) => args,
+        Err(code) => return code,
     };
     let read = |path: &PathBuf| -> Result<openapi_check::Source, String> {
         let text = std::fs::read_to_string(path)
@@ -102,16 +110,9 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "diff") {
         return diff_main();
     }
-    let args = match Args::try_parse() {
+    let args = match parse_args::<Args>(std::env::args_os()) {
         Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(code) => return code,
     };
     match run(args) {
         Ok(code) => code,

@@ -286,7 +286,7 @@ impl Differ<'_> {
                         None,
                     );
                 }
-                Some(new_ptr) => self.operation(old_ptr, new_ptr, path),
+                Some(new_ptr) => self.operation(old_ptr, new_ptr),
             }
         }
         for ((path, method), new_ptr) in &new_ops {
@@ -304,7 +304,7 @@ impl Differ<'_> {
         self.operation = None;
     }
 
-    fn operation(&mut self, old_ptr: &str, new_ptr: &str, path: &str) {
+    fn operation(&mut self, old_ptr: &str, new_ptr: &str) {
         let (old_doc, new_doc) = (self.old, self.new);
         let old_op = old_doc.pointer(old_ptr).unwrap_or(&Value::Null);
         let new_op = new_doc.pointer(new_ptr).unwrap_or(&Value::Null);
@@ -312,7 +312,6 @@ impl Differ<'_> {
             p.rsplit_once('/')
                 .map_or(String::new(), |(a, _)| a.to_owned())
         };
-        let _ = path;
 
         // Security: the effective requirement alternatives.
         let schemes = |doc: &Value, op: &Value| -> BTreeSet<String> {

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Change, DiffReport, Level, Place};
+use crate::output::github::{escape_data, escape_property};
 
 /// An output format of `openapi-check diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,14 +167,4 @@ pub fn render(report: &DiffReport, format: DiffFormat) -> String {
         }
     }
     out
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

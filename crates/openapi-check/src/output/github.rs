@@ -42,14 +42,14 @@ pub fn render(reports: &[FileReport]) -> String {
 }
 
 /// Escaping of the message part, as the Actions runner defines it.
-fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escaping of property values (`,` and `:` are separators there).
-fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

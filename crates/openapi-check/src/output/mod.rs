@@ -1,7 +1,7 @@
 //! Rendering findings: for people (codeframes), for tools (JSON), for code
 //! scanning (SARIF 2.1.0) and for GitHub Actions annotations.
 
-mod github;
+pub(crate) mod github;
 mod human;
 mod json;
 mod sarif;

@@ -36,7 +36,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         let mut errors: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
         let has_success_range = responses.contains_key("2XX") || responses.contains_key("2xx");
         for (status, response) in responses {
-            let Some(kind) = ctx.deref(response).and_then(|r| kind(ctx, r)) else {
+            let Some(kind) = ctx.deref(response).and_then(kind) else {
                 continue;
             };
             let is_default = status == "default";
@@ -111,7 +111,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
 
 /// The kind of a (dereferenced) Response Object, reporting a JSON media type
 /// without a schema, which progenitor cannot type.
-fn kind(ctx: &Ctx<'_>, response: &Value) -> Option<Kind> {
+fn kind(response: &Value) -> Option<Kind> {
     let content = response.get("content").and_then(Value::as_object);
     let Some(content) = content.filter(|c| !c.is_empty()) else {
         return Some(Kind::None);
@@ -126,7 +126,6 @@ fn kind(ctx: &Ctx<'_>, response: &Value) -> Option<Kind> {
                 Some(r) => r.to_owned(),
                 None => schema.to_string(),
             };
-            let _ = ctx;
             Some(Kind::Json(identity))
         }
         None => Some(Kind::Raw),

@@ -95,13 +95,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 effective.insert(key, (param_pointer, resolved));
             }
         }
-        path_params(
-            ctx,
-            op.path,
-            &op.pointer,
-            &effective,
-            op.method == first_method(op.path_item),
-        );
+        path_params(ctx, op.path, &op.pointer, &effective);
 
         // Responses
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
@@ -154,7 +148,6 @@ fn path_params(
     path: &str,
     op_pointer: &str,
     effective: &HashMap<(String, String), (String, &Value)>,
-    _first: bool,
 ) {
     let variables = template_variables(path);
     let path_key_pointer = op_pointer

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use crate::error::ServiceError;
 use crate::generated::{self, types};
 use crate::hooks::{CallContext, CapturedResponse, Settings};
-use crate::{Credentials, Endpoint, Error, Language};
+use crate::{Clock, Credentials, Endpoint, Error, Language, SystemClock};
 
 /// Default time limit for a whole call (connect, send, receive).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -44,6 +44,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
     http: Option<reqwest::Client>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl ClientBuilder {
@@ -109,6 +110,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The clock for `X-Sdk-Date` and the waiter's delays; default
+    /// [`SystemClock`]. Tests pass a [`crate::ManualClock`] so that waiting
+    /// takes no real time.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Checks everything and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self
@@ -144,6 +153,7 @@ impl ClientBuilder {
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             }),
         })
     }

@@ -26,6 +26,8 @@ pub(crate) struct Settings {
     /// Sent as `X-Project-Id` with signed requests.
     pub(crate) project_id: String,
     pub(crate) max_response_bytes: usize,
+    /// The time for `X-Sdk-Date` and the waiter's delays.
+    pub(crate) clock: Arc<dyn crate::Clock>,
 }
 
 /// The generated client's inner value: shared settings plus a slot for the
@@ -84,6 +86,7 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        crate::credentials::canonicalize_query(request.url_mut());
         let headers = request.headers_mut();
         headers.remove("api-version");
         if headers.contains_key(CONTENT_TYPE) {
@@ -95,7 +98,7 @@ impl ClientHooks<CallContext> for crate::generated::Client {
             .apply(
                 request,
                 &self.inner().settings.project_id,
-                chrono::Utc::now(),
+                self.inner().settings.clock.now(),
             )
             .map_err(|err| progenitor_client::Error::Custom(err.to_string()))
     }

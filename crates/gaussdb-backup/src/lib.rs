@@ -44,6 +44,7 @@
 
 mod begin_time;
 mod client;
+pub mod clock;
 mod credentials;
 mod endpoint;
 mod error;
@@ -55,7 +56,11 @@ mod hooks;
 pub mod signing;
 
 pub use begin_time::BeginTime;
-pub use client::{Client, ClientBuilder, CreateBackup, CreatedBackup};
+pub use client::{
+    Client, ClientBuilder, CreateBackup, CreatedBackup, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::Endpoint;
 pub use error::{Error, ServiceError};

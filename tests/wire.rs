@@ -135,9 +135,16 @@ async fn parses_the_documented_201() {
     assert_eq!(created.job_id, "e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7");
     assert_eq!(created.request_id.as_deref(), Some("req-0123"));
     assert_eq!(created.backup.id, "2f4ddb93-b901-4b08-93d8-1d2e472f30fe");
-    assert_eq!(created.backup.status, BackupStatus::Building);
+    assert_eq!(created.backup.status, Some(BackupStatus::Building));
     assert_eq!(
-        created.backup.begin_time.datetime().unwrap().to_rfc3339(),
+        created
+            .backup
+            .begin_time
+            .as_ref()
+            .unwrap()
+            .datetime()
+            .unwrap()
+            .to_rfc3339(),
         "2020-07-07T01:17:05+08:00"
     );
 }
@@ -152,9 +159,12 @@ async fn unknown_values_and_fields_do_not_fail_the_response() {
     let created = send_documented(&client_for(&server)).await.unwrap();
     assert_eq!(
         created.backup.status,
-        BackupStatus::Unknown("QUEUED".into())
+        Some(BackupStatus::Unknown("QUEUED".into()))
     );
-    assert_eq!(created.backup.type_.as_str(), "incremental");
+    assert_eq!(
+        created.backup.type_.as_ref().unwrap().as_str(),
+        "incremental"
+    );
 }
 
 #[tokio::test]
@@ -231,16 +241,59 @@ async fn a_documented_status_with_a_non_json_body_keeps_the_status() {
 }
 
 #[tokio::test]
-async fn a_malformed_201_is_reported_with_its_body() {
+async fn a_malformed_201_says_the_backup_may_have_started_with_the_job_id() {
     // The page's own example, comma missing, as a server might really send it.
     let broken = CREATED.replace("\"Manual backup\",", "\"Manual backup\"");
     let server = TestServer::start(Reply::json(201, &broken)).await;
     let err = send_documented(&client_for(&server)).await.unwrap_err();
-    let Error::MalformedResponse { status, body, .. } = &err else {
+    let Error::BackupMayHaveStarted {
+        status,
+        body,
+        job_id,
+        ..
+    } = &err
+    else {
         panic!("{err:?}");
     };
     assert_eq!(status.as_u16(), 201);
     assert_eq!(body, broken.as_bytes());
+    assert_eq!(
+        job_id.as_deref(),
+        Some("e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7")
+    );
+    let text = err.to_string();
+    assert!(text.contains("may have been started"), "{text}");
+    assert!(
+        text.contains("e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_201_of_an_unexpected_shape_keeps_both_ids() {
+    // Valid JSON, but `backup.status` is a number: the types cannot take it.
+    let odd = r#"{"backup":{"id":"b-1","status":7},"job_id":"j-1"}"#;
+    let server = TestServer::start(Reply::json(201, odd)).await;
+    let err = send_documented(&client_for(&server)).await.unwrap_err();
+    let Error::BackupMayHaveStarted {
+        job_id, backup_id, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(job_id.as_deref(), Some("j-1"));
+    assert_eq!(backup_id.as_deref(), Some("b-1"));
+}
+
+#[tokio::test]
+async fn a_201_with_only_the_required_fields_is_a_success() {
+    let minimal = r#"{"backup":{"id":"b-1"},"job_id":"j-1","extra":{"new":"field"}}"#;
+    let server = TestServer::start(Reply::json(201, minimal)).await;
+    let created = send_documented(&client_for(&server)).await.unwrap();
+    assert_eq!(created.backup.id, "b-1");
+    assert_eq!(created.job_id, "j-1");
+    assert_eq!(created.backup.status, None);
+    assert_eq!(created.backup.begin_time, None);
 }
 
 #[tokio::test]

@@ -42,10 +42,11 @@
 //! [thiserror]: https://docs.rs/thiserror
 #![deny(missing_docs)]
 
-mod begin_time;
 mod client;
 pub mod clock;
+mod create;
 mod credentials;
+mod delete;
 mod endpoint;
 mod error;
 mod extensible;
@@ -53,18 +54,29 @@ mod extensible;
 #[allow(missing_docs, dead_code, unused_imports, clippy::all, clippy::pedantic)]
 mod generated;
 mod hooks;
+mod job;
+mod list;
+mod rules;
 pub mod signing;
+mod timestamp;
+pub mod wait;
 
-pub use begin_time::BeginTime;
+pub use timestamp::Timestamp;
+/// The name this type had when only `begin_time` used it.
+pub type BeginTime = Timestamp;
 pub use client::{
-    Client, ClientBuilder, CreateBackup, CreatedBackup, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use create::{CreateBackup, CreatedBackup};
 pub use credentials::{Credentials, Secret};
+pub use delete::DeleteBackup;
 pub use endpoint::Endpoint;
 pub use error::{Error, ServiceError};
-pub use extensible::{BackupStatus, BackupType};
+pub use extensible::{BackupStatus, BackupType, JobStatus, Language};
+pub use job::{ShowJob, job_percent};
+pub use list::{BackupPage, DEFAULT_MAX_ITEMS, ListBackups};
+pub use wait::{JobProgress, WaitForBackup};
 
 /// The types generated from the spec's schemas (`components/schemas`).
 pub use generated::types;
@@ -77,6 +89,3 @@ pub mod raw {
     pub use crate::generated::{Client, Error, ResponseValue, builder, types};
     pub use crate::hooks::CallContext;
 }
-
-/// Language of the service's messages (`X-Language`).
-pub use generated::types::Language;

@@ -66,7 +66,7 @@ fn command() -> Command {
                 .long("region")
                 .global(true)
                 .env("HUAWEICLOUD_SDK_REGION")
-                .help("Region ID, such as eu-west-101; its public endpoint is used"),
+                .help("Region ID, such as ap-southeast-1; its public endpoint is used"),
         )
         .arg(
             Arg::new("config")

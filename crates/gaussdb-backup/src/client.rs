@@ -53,7 +53,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The endpoint of a Huawei Cloud region, such as `eu-west-101`.
+    /// The endpoint of a Huawei Cloud region, such as `ap-southeast-1`, from [`crate::REGIONS`].
     pub fn region(mut self, region: &str) -> Self {
         self.endpoint = Some(Endpoint::region(region));
         self

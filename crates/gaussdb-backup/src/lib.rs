@@ -13,7 +13,7 @@
 //! use gaussdb_backup::{Client, Credentials};
 //!
 //! let client = Client::builder()
-//!     .region("eu-west-101")
+//!     .region("ap-southeast-1")
 //!     .project_id("619d3e78f61b4be68bc5aa0b59edcf7b")
 //!     .credentials(Credentials::token(std::env::var("HUAWEICLOUD_TOKEN").unwrap_or_default()))
 //!     .build()?;
@@ -71,7 +71,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use create::{CreateBackup, CreatedBackup};
 pub use credentials::{Credentials, Secret};
 pub use delete::DeleteBackup;
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, REGIONS};
 pub use error::{Error, ServiceError};
 pub use extensible::{BackupStatus, BackupType, JobStatus, Language};
 pub use job::{ShowJob, job_percent};

@@ -18,7 +18,8 @@ use crate::generated::types;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An argument broke a rule of the spec; nothing was sent.
+    /// An argument broke a rule of the spec; nothing was sent. `rule` says
+    /// in words what the value must be: correct the argument.
     #[error("invalid {field}: {rule}")]
     InvalidArgument {
         /// The argument, as the spec names it (`name`, `instance_id`, ...).
@@ -27,14 +28,17 @@ pub enum Error {
         rule: String,
     },
 
-    /// The service answered with its documented error body
-    /// (`{"error_code": ..., "error_msg": ...}`).
+    /// The service or its API gateway answered with the documented error
+    /// body (`{"error_code": ..., "error_msg": ...}`). Act on the code:
+    /// `DBS.*` codes are the service's (see the spec's responses),
+    /// `APIGW.0301` refused credentials, `APIGW.0101` a wrong endpoint.
     #[error(transparent)]
     Service(Box<ServiceError>),
 
     /// The service answered with a status the spec does not document, or an
     /// error status whose body is not the documented error JSON (for example
-    /// an HTML page from a gateway).
+    /// an HTML page from a proxy). Check the endpoint and any proxy; quote
+    /// the request ID to support.
     #[error("HTTP {status}: unexpected response{}: {}", request_id_suffix(.request_id), body_preview(.body))]
     UnexpectedResponse {
         /// HTTP status.
@@ -45,7 +49,9 @@ pub enum Error {
         body: Bytes,
     },
 
-    /// A success status whose body does not match the spec.
+    /// A success status whose body does not match the spec (for calls other
+    /// than create, which reports [`Error::BackupMayHaveStarted`]). The
+    /// call did what it was asked; re-reading is safe.
     #[error("HTTP {status}: malformed response body{}: {source}", request_id_suffix(.request_id))]
     MalformedResponse {
         /// HTTP status.
@@ -84,7 +90,8 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// The response body was larger than the client accepts.
+    /// The response body was larger than the client accepts. Raise
+    /// [`crate::ClientBuilder::max_response_bytes`], or ask for smaller pages.
     #[error("HTTP {status}: response body larger than {limit} bytes")]
     ResponseTooLarge {
         /// HTTP status.
@@ -131,13 +138,15 @@ pub enum Error {
         last_error: Option<Box<Error>>,
     },
 
-    /// The call did not complete within the configured timeout. The backup
-    /// may or may not have been started: this call is not idempotent, so it is
-    /// never retried automatically.
+    /// The call did not complete within the configured timeout. For a
+    /// create call the backup may or may not have been started: it is not
+    /// idempotent, so it is never retried automatically; list the
+    /// instance's backups before trying again.
     #[error("the request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
 
-    /// Connecting, sending or receiving failed.
+    /// Connecting, sending or receiving failed (DNS, TLS, a refused or reset
+    /// connection). Check the endpoint and the network.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
 }

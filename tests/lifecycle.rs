@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use gaussdb_backup::{
-    BackupStatus, BackupType, Client, Credentials, Error, JobStatus, ManualClock,
+    BackupStatus, BackupType, Client, Clock, Credentials, Error, JobStatus, ManualClock,
 };
 use gaussdb_backup_emulator::{Config, Emulator, JobSchedule};
 
@@ -107,12 +107,24 @@ async fn create_wait_list_delete() {
         assert!(slept <= Duration::from_secs(8), "{slept:?}");
     }
 
-    let listed = w.client.backups().instance_id(INSTANCE).send().await.unwrap();
+    let listed = w
+        .client
+        .backups()
+        .instance_id(INSTANCE)
+        .send()
+        .await
+        .unwrap();
     assert!(listed.backups.iter().any(|b| b.id == backup.id));
 
     let deleted = w.client.delete_backup(&backup.id).send().await.unwrap();
     assert_eq!(deleted.backup_id.as_deref(), Some(backup.id.as_str()));
-    let after = w.client.backups().backup_id(&backup.id).send().await.unwrap();
+    let after = w
+        .client
+        .backups()
+        .backup_id(&backup.id)
+        .send()
+        .await
+        .unwrap();
     assert!(after.backups.is_empty(), "{:?}", after.backups);
     assert_eq!(after.total_count, Some(0));
 
@@ -125,7 +137,12 @@ async fn create_wait_list_delete() {
 #[tokio::test]
 async fn a_new_job_not_yet_visible_is_absorbed_within_the_grace_period() {
     let w = world(config()).await;
-    let created = w.client.create_backup(INSTANCE, "backup-1").send().await.unwrap();
+    let created = w
+        .client
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap();
     // Just after the create, the job is not visible: the service's answer.
     let err = w.client.job(&created.job_id).send().await.unwrap_err();
     assert_eq!(err.error_code(), Some("DBS.200543"));
@@ -155,8 +172,17 @@ async fn a_failing_backup_surfaces_the_fail_reason() {
         .send()
         .await
         .unwrap();
-    assert!(armed.status().is_success(), "{}", armed.text().await.unwrap());
-    let created = w.client.create_backup(INSTANCE, "doomed").send().await.unwrap();
+    assert!(
+        armed.status().is_success(),
+        "{}",
+        armed.text().await.unwrap()
+    );
+    let created = w
+        .client
+        .create_backup(INSTANCE, "doomed")
+        .send()
+        .await
+        .unwrap();
     let err = created.wait(&w.client).send().await.unwrap_err();
     let Error::BackupFailed {
         job_id,
@@ -173,7 +199,13 @@ async fn a_failing_backup_surfaces_the_fail_reason() {
     assert!(err.to_string().contains("Disk quota exceeded."), "{err}");
 
     // The failed backup is listed as FAILED.
-    let page = w.client.backups().backup_id(&created.backup.id).send().await.unwrap();
+    let page = w
+        .client
+        .backups()
+        .backup_id(&created.backup.id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.backups[0].status, Some(BackupStatus::Failed));
     w.emulator.shutdown().await;
 }
@@ -188,7 +220,12 @@ async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
         ..Config::default()
     })
     .await;
-    let created = w.client.create_backup(INSTANCE, "slow").send().await.unwrap();
+    let created = w
+        .client
+        .create_backup(INSTANCE, "slow")
+        .send()
+        .await
+        .unwrap();
     let start = w.clock.now();
     let err = created
         .wait(&w.client)
@@ -224,7 +261,12 @@ async fn dropping_the_wait_stops_polling() {
         ..Config::default()
     })
     .await;
-    let created = w.client.create_backup(INSTANCE, "dropped").send().await.unwrap();
+    let created = w
+        .client
+        .create_backup(INSTANCE, "dropped")
+        .send()
+        .await
+        .unwrap();
     let polls = Arc::new(Mutex::new(0));
     let counter = Arc::clone(&polls);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -285,7 +327,11 @@ async fn paging_over_250_backups_returns_each_exactly_once() {
         .await
         .unwrap();
     assert_eq!(manual.total_count, Some(0));
-    w.client.create_backup(INSTANCE, "one-manual").send().await.unwrap();
+    w.client
+        .create_backup(INSTANCE, "one-manual")
+        .send()
+        .await
+        .unwrap();
     let manual = w
         .client
         .backups()

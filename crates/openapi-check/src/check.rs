@@ -162,7 +162,8 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
             raw.extend(ctx.out);
         }
     }
-    let findings = place(&source, parsed.positions.as_ref(), &options.config, raw);
+    let positions = parsed.positions.as_ref().map(|p| (p, &parsed.value));
+    let findings = place(&source, positions, &options.config, raw);
     FileReport {
         source,
         findings,
@@ -173,7 +174,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
 /// Applies the config, drops repeats, and gives each finding its span.
 fn place(
     source: &Source,
-    positions: Option<&crate::yaml::Positions>,
+    positions: Option<(&crate::yaml::Positions, &serde_json::Value)>,
     config: &Config,
     raw: Vec<Raw>,
 ) -> Vec<Finding> {
@@ -190,7 +191,7 @@ fn place(
     // YAML was placed by its one parse; JSON is scanned for the wanted
     // pointers only.
     let spans = match positions {
-        Some(positions) => crate::locate::locate_in(positions, &wanted),
+        Some((positions, value)) => crate::locate::locate_in(positions, value, &wanted),
         None => locate(&source.text, source.format, &wanted),
     };
     let mut findings: Vec<Finding> = kept

@@ -112,11 +112,15 @@ pub fn locate(text: &str, format: Format, wanted: &[&str]) -> HashMap<String, Lo
 }
 
 /// Like [`locate`], with the positions a YAML parse recorded.
-pub fn locate_in(positions: &crate::yaml::Positions, wanted: &[&str]) -> HashMap<String, Located> {
+pub fn locate_in(
+    positions: &crate::yaml::Positions,
+    value: &serde_json::Value,
+    wanted: &[&str],
+) -> HashMap<String, Located> {
     wanted
         .iter()
         .map(|w| {
-            let hit = positions.locate(w).unwrap_or(Located {
+            let hit = positions.locate(value, w).unwrap_or(Located {
                 key: None,
                 value: Span {
                     start: Pos { line: 1, column: 1 },

@@ -10,6 +10,7 @@
 //! of nesting, one document, and alias expansion bounded by the size of the
 //! input (an alias bomb is refused, not expanded).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
@@ -26,59 +27,58 @@ const MAX_DEPTH: usize = 128;
 /// of the input.
 const ALIAS_NODES_BASE: u64 = 10_000;
 
-/// Where every node of a YAML document is.
+/// Where every node of a YAML document is: one flat array, each
+/// container's children side by side in the order of the value's members.
 #[derive(Debug)]
 pub struct Positions {
-    root: Option<NodePos>,
+    nodes: Vec<NodePos>,
+    root: Option<usize>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 struct NodePos {
+    /// The key naming the node, when its parent is a mapping.
+    key: Option<Span>,
     value: Span,
-    kind: Kind,
-}
-
-#[derive(Debug)]
-enum Kind {
-    /// A scalar, or an alias (placed where the alias is written).
-    Leaf,
-    Seq(Vec<NodePos>),
-    /// Members in source order, duplicates included (the last one wins, as
-    /// in the value).
-    Map(Vec<(String, Span, NodePos)>),
+    /// Children: `nodes[first..first + len]`.
+    first: u32,
+    len: u32,
+    container: bool,
 }
 
 impl Positions {
-    /// The node a pointer names, or its deepest existing ancestor.
-    pub fn locate(&self, wanted: &str) -> Option<Located> {
-        let mut node = self.root.as_ref()?;
-        let mut key = None;
+    /// The node `wanted` names in `value` (the document these positions
+    /// were built with), or its deepest existing ancestor. An alias is
+    /// placed where it is written.
+    pub fn locate(&self, value: &Value, wanted: &str) -> Option<Located> {
+        let mut node = *self.nodes.get(self.root?)?;
+        let mut value = value;
         for token in pointer::tokens(wanted) {
-            let next =
-                match &node.kind {
-                    Kind::Leaf => None,
-                    Kind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-                    Kind::Map(members) => members.iter().rev().find(|(k, _, _)| *k == token).map(
-                        |(_, key_span, n)| {
-                            key = Some(*key_span);
-                            n
-                        },
-                    ),
-                };
-            match next {
-                Some(n) => {
-                    if !matches!(node.kind, Kind::Map(_)) {
-                        key = None;
-                    }
-                    node = n;
-                }
-                None => break,
+            if !node.container {
+                break;
             }
+            let found = match value {
+                Value::Array(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i).map(|v| (i, v))),
+                Value::Object(members) => members
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (k, _))| **k == *token)
+                    .map(|(i, (_, v))| (i, v)),
+                _ => None,
+            };
+            let Some((i, child)) = found.filter(|(i, _)| *i < node.len as usize) else {
+                break;
+            };
+            node = self.nodes[node.first as usize + i];
+            value = child;
         }
         Some(Located {
-            key,
+            key: node.key,
             value: node.value,
-            container: !matches!(node.kind, Kind::Leaf),
+            container: node.container,
         })
     }
 }
@@ -91,13 +91,9 @@ pub struct Document {
 }
 
 enum Frame {
-    Seq {
-        items: Vec<Value>,
-        positions: Vec<NodePos>,
-    },
+    Seq(Vec<Value>),
     Map {
         object: Map<String, Value>,
-        positions: Vec<(String, Span, NodePos)>,
         /// A key read, waiting for its value.
         key: Option<(String, Span)>,
     },
@@ -128,8 +124,13 @@ fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
 }
 
 /// Parses one YAML document.
+#[allow(clippy::too_many_lines)]
 pub fn parse(text: &str) -> Result<Document, SyntaxError> {
     let mut stack: Vec<Open> = Vec::new();
+    // The positions of the children of the container open at each depth,
+    // reused from one container to the next.
+    let mut children: Vec<Vec<NodePos>> = Vec::new();
+    let mut nodes: Vec<NodePos> = Vec::new();
     let mut anchors: HashMap<usize, (Value, u64)> = HashMap::new();
     let mut duplicates = Vec::new();
     let mut root: Option<(Value, NodePos)> = None;
@@ -143,9 +144,9 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
             start: pos(span.start),
             end: pos(span.end),
         };
-        // A completed node: a scalar, an alias, or a closed container.
         let is_map = matches!(event, Event::MappingStart(..));
-        let done: Option<(Value, NodePos, usize, Option<Span>)> = match event {
+        // A completed node: a scalar, an alias, or a closed container.
+        let done: Option<(Value, NodePos, usize)> = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
@@ -167,17 +168,13 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                 }) = stack.last_mut()
                 {
                     let name =
-                        key_text(&text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
+                        key_text(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
                     *key = Some((name, here));
                     continue;
                 }
                 let value =
-                    scalar(&text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
-                let node = NodePos {
-                    value: here,
-                    kind: Kind::Leaf,
-                };
-                Some((value, node, anchor, None))
+                    scalar(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
+                Some((value, leaf(here), anchor))
             }
             Event::Alias(id) => {
                 let Some((value, size)) = anchors.get(&id) else {
@@ -200,11 +197,7 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                         span.start,
                     ));
                 }
-                let node = NodePos {
-                    value: here,
-                    kind: Kind::Leaf,
-                };
-                Some((value.clone(), node, 0, None))
+                Some((value.clone(), leaf(here), 0))
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 check_container_tag(tag.as_deref(), is_map).map_err(|m| error(m, span.start))?;
@@ -217,7 +210,7 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                 let (token, key) = match stack.last_mut() {
                     None => (String::new(), None),
                     Some(Open {
-                        frame: Frame::Seq { items, .. },
+                        frame: Frame::Seq(items),
                         ..
                     }) => (items.len().to_string(), None),
                     Some(Open {
@@ -236,14 +229,10 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                 let frame = if is_map {
                     Frame::Map {
                         object: Map::new(),
-                        positions: Vec::new(),
                         key: None,
                     }
                 } else {
-                    Frame::Seq {
-                        items: Vec::new(),
-                        positions: Vec::new(),
-                    }
+                    Frame::Seq(Vec::new())
                 };
                 stack.push(Open {
                     frame,
@@ -252,60 +241,78 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                     token,
                     key,
                 });
+                if children.len() < stack.len() {
+                    children.push(Vec::new());
+                }
+                children[stack.len() - 1].clear();
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                let depth = stack.len();
                 let Some(open) = stack.pop() else {
                     return Err(error("unbalanced YAML events", span.start));
                 };
-                let value_span = Span {
-                    start: open.start,
-                    end: here.end,
-                };
-                let (value, kind) = match open.frame {
-                    Frame::Seq { items, positions } => (Value::Array(items), Kind::Seq(positions)),
-                    Frame::Map {
-                        object, positions, ..
-                    } => (Value::Object(object), Kind::Map(positions)),
+                let first = nodes.len();
+                nodes.extend(children[depth - 1].drain(..));
+                let value = match open.frame {
+                    Frame::Seq(items) => Value::Array(items),
+                    Frame::Map { object, .. } => Value::Object(object),
                 };
                 let node = NodePos {
-                    value: value_span,
-                    kind,
+                    key: open.key,
+                    value: Span {
+                        start: open.start,
+                        end: here.end,
+                    },
+                    first: u32::try_from(first).unwrap_or(u32::MAX),
+                    len: u32::try_from(nodes.len() - first).unwrap_or(0),
+                    container: true,
                 };
-                Some((value, node, open.anchor, open.key))
+                Some((value, node, open.anchor))
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
         };
-        let Some((value, node, anchor, _)) = done else {
+        let Some((value, mut node, anchor)) = done else {
             continue;
         };
         if anchor != 0 {
             anchors.insert(anchor, (value.clone(), count_nodes(&value)));
         }
+        let depth = stack.len();
         let mut duplicate = None;
         match stack.last_mut() {
             None => root = Some((value, node)),
             Some(Open {
-                frame: Frame::Seq { items, positions },
+                frame: Frame::Seq(items),
                 ..
             }) => {
                 items.push(value);
-                positions.push(node);
+                children[depth - 1].push(node);
             }
             Some(Open {
-                frame:
-                    Frame::Map {
-                        object,
-                        positions,
-                        key,
-                    },
+                frame: Frame::Map { object, key },
                 ..
             }) => {
                 if let Some((name, key_span)) = key.take() {
-                    if object.insert(name.clone(), value).is_some() {
-                        duplicate = Some(pointer::escape(&name).into_owned());
+                    node.key = Some(key_span);
+                    let siblings = &mut children[depth - 1];
+                    // A repeated key keeps its first place (as the value's
+                    // map does) and takes the last value and position.
+                    match object.get_mut(&name) {
+                        Some(slot) => {
+                            *slot = value;
+                            if let Some(i) = object.keys().position(|k| *k == name)
+                                && let Some(old) = siblings.get_mut(i)
+                            {
+                                *old = node;
+                            }
+                            duplicate = Some(pointer::escape(&name).into_owned());
+                        }
+                        None => {
+                            object.insert(name, value);
+                            siblings.push(node);
+                        }
                     }
-                    positions.push((name, key_span, node));
                 }
             }
         }
@@ -317,15 +324,31 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
         }
     }
     match root {
-        Some((value, node)) => Ok(Document {
-            value,
-            duplicate_keys: duplicates,
-            positions: Positions { root: Some(node) },
-        }),
+        Some((value, node)) => {
+            nodes.push(node);
+            Ok(Document {
+                value,
+                duplicate_keys: duplicates,
+                positions: Positions {
+                    root: Some(nodes.len() - 1),
+                    nodes,
+                },
+            })
+        }
         None => Err(SyntaxError {
             message: "the document is empty".into(),
             pos: Some(Pos { line: 1, column: 1 }),
         }),
+    }
+}
+
+fn leaf(value: Span) -> NodePos {
+    NodePos {
+        key: None,
+        value,
+        first: 0,
+        len: 0,
+        container: false,
     }
 }
 
@@ -365,13 +388,14 @@ fn check_container_tag(tag: Option<&Tag>, is_map: bool) -> Result<(), String> {
 }
 
 /// A scalar's value: quoted ones are strings, plain ones are resolved.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     let Some(tag) = tag else {
         if style != ScalarStyle::Plain {
-            return Ok(Value::String(text.to_owned()));
+            return Ok(Value::String(text.into_owned()));
         }
         return resolve_plain(text);
     };
+    let text = text.as_ref();
     let wrong = || format!("{text:?} is not a valid {tag}");
     match core(tag) {
         Some("str" | "binary" | "timestamp") => Ok(Value::String(text.to_owned())),
@@ -393,24 +417,30 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, St
     }
 }
 
-fn resolve_plain(text: &str) -> Result<Value, String> {
-    match text {
+fn resolve_plain(text: Cow<'_, str>) -> Result<Value, String> {
+    match text.as_ref() {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         _ => {}
     }
-    if let Some(b) = parse_bool(text) {
-        return Ok(Value::Bool(b));
+    // Only text that starts like a number or a boolean needs resolving.
+    let first = text.as_bytes().first().copied().unwrap_or(b' ');
+    if matches!(
+        first,
+        b'0'..=b'9' | b'+' | b'-' | b'.' | b't' | b'T' | b'f' | b'F'
+    ) {
+        if let Some(b) = parse_bool(&text) {
+            return Ok(Value::Bool(b));
+        }
+        if let Some(n) = parse_int(&text) {
+            return Ok(n);
+        }
+        if !digits_but_not_number(&text)
+            && let Some(result) = float(&text)
+        {
+            return result;
+        }
     }
-    if let Some(n) = parse_int(text) {
-        return Ok(n);
-    }
-    if digits_but_not_number(text) {
-        return Ok(Value::String(text.to_owned()));
-    }
-    match float(text) {
-        Some(result) => result,
-        None => Ok(Value::String(text.to_owned())),
-    }
+    Ok(Value::String(text.into_owned()))
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -493,7 +523,7 @@ fn float(text: &str) -> Option<Result<Value, String>> {
 
 /// A mapping key as text: scalars resolve as values do, then print as
 /// serde_yaml_ng printed them (`200` → "200", `1.0` → "1", `~` → "null").
-fn key_text(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<String, String> {
+fn key_text(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<String, String> {
     Ok(match scalar(text, style, tag)? {
         Value::String(s) => s,
         Value::Null => "null".to_owned(),
@@ -560,14 +590,14 @@ mod tests {
         let doc = parse("x: &a {b: [1, 2]}\ny: *a\n").unwrap();
         assert_eq!(doc.value, json!({"x": {"b": [1, 2]}, "y": {"b": [1, 2]}}));
         // Inside an alias, positions fall back to the alias itself.
-        let at = doc.positions.locate("/y/b/1").unwrap();
+        let at = doc.positions.locate(&doc.value, "/y/b/1").unwrap();
         assert_eq!(at.value.start, Pos { line: 2, column: 4 });
     }
 
     #[test]
     fn positions_of_keys_values_and_containers() {
         let doc = parse("a:\n  b/c:\n    - 1\n    - d: true\ne: 2\ne: 3\n").unwrap();
-        let d = doc.positions.locate("/a/b~1c/1/d").unwrap();
+        let d = doc.positions.locate(&doc.value, "/a/b~1c/1/d").unwrap();
         assert_eq!(
             d.value.start,
             Pos {
@@ -576,16 +606,16 @@ mod tests {
             }
         );
         assert_eq!(d.key.unwrap().start, Pos { line: 4, column: 7 });
-        let list = doc.positions.locate("/a/b~1c").unwrap();
+        let list = doc.positions.locate(&doc.value, "/a/b~1c").unwrap();
         assert!(list.container);
         assert_eq!(list.key.unwrap().start, Pos { line: 2, column: 3 });
         // A duplicate key: the value and the position are the last one's.
         assert_eq!(doc.value["e"], json!(3));
-        let e = doc.positions.locate("/e").unwrap();
+        let e = doc.positions.locate(&doc.value, "/e").unwrap();
         assert_eq!(e.value.start, Pos { line: 6, column: 4 });
         assert_eq!(doc.duplicate_keys, ["/e"]);
         // A missing member: its deepest existing ancestor.
-        let missing = doc.positions.locate("/a/nothing/here").unwrap();
+        let missing = doc.positions.locate(&doc.value, "/a/nothing/here").unwrap();
         assert_eq!(missing.key.unwrap().start, Pos { line: 1, column: 1 });
     }
 }

@@ -103,8 +103,6 @@ struct Open {
     frame: Frame,
     start: Pos,
     anchor: usize,
-    /// The escaped pointer token of this node in its parent.
-    token: String,
     /// The key span, when the parent is a mapping.
     key: Option<Span>,
 }
@@ -130,7 +128,8 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
     // The positions of the children of the container open at each depth,
     // reused from one container to the next.
     let mut children: Vec<Vec<NodePos>> = Vec::new();
-    let mut nodes: Vec<NodePos> = Vec::new();
+    // About one node per 16 bytes of YAML: reserved once, not regrown.
+    let mut nodes: Vec<NodePos> = Vec::with_capacity(text.len() / 16);
     let mut anchors: HashMap<usize, (Value, u64)> = HashMap::new();
     let mut duplicates = Vec::new();
     let mut root: Option<(Value, NodePos)> = None;
@@ -207,17 +206,12 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                         span.start,
                     ));
                 }
-                let (token, key) = match stack.last_mut() {
-                    None => (String::new(), None),
-                    Some(Open {
-                        frame: Frame::Seq(items),
-                        ..
-                    }) => (items.len().to_string(), None),
+                let key = match stack.last() {
                     Some(Open {
                         frame: Frame::Map { key, .. },
                         ..
                     }) => match key {
-                        Some((k, key_span)) => (pointer::escape(k).into_owned(), Some(*key_span)),
+                        Some((_, key_span)) => Some(*key_span),
                         None => {
                             return Err(error(
                                 "a mapping or sequence as a mapping key is not supported (keys are strings)",
@@ -225,6 +219,7 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                             ));
                         }
                     },
+                    _ => None,
                 };
                 let frame = if is_map {
                     Frame::Map {
@@ -238,7 +233,6 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                     frame,
                     start: here.start,
                     anchor,
-                    token,
                     key,
                 });
                 if children.len() < stack.len() {
@@ -352,12 +346,20 @@ fn leaf(value: Span) -> NodePos {
     }
 }
 
-/// The pointer of the innermost open container.
+/// The pointer of the innermost open container: each open mapping's
+/// pending key, each open sequence's next index.
 fn stack_pointer(stack: &[Open]) -> String {
     let mut out = String::new();
-    for open in stack.iter().skip(1) {
+    for parent in stack.iter().take(stack.len().saturating_sub(1)) {
         out.push('/');
-        out.push_str(&open.token);
+        match &parent.frame {
+            Frame::Seq(items) => out.push_str(&items.len().to_string()),
+            Frame::Map { key, .. } => {
+                out.push_str(&pointer::escape(
+                    key.as_ref().map_or("", |(k, _)| k.as_str()),
+                ));
+            }
+        }
     }
     out
 }

@@ -80,13 +80,16 @@ def run_one(path, timeout):
     with tempfile.NamedTemporaryFile("r") as stats:
         start = time.monotonic()
         try:
-            proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats.name, BIN, "--format", "json", path],
+            proc = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", stats.name, BIN, "--format", "json", path],
                                   capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            return {"seconds": time.monotonic() - start, "mb": None, "status": "timeout", "findings": None,
-                    "rules": {}}
+            return {"seconds": time.monotonic() - start, "cpu": None, "mb": None, "status": "timeout",
+                    "findings": None, "rules": {}}
         line = (stats.read().strip().splitlines() or ["0 0"])[-1].split()
-        seconds, mb = (float(line[0]), int(line[1]) / 1024) if len(line) == 2 else (time.monotonic() - start, None)
+        if len(line) == 4:
+            seconds, mb, cpu = float(line[0]), int(line[1]) / 1024, float(line[2]) + float(line[3])
+        else:
+            seconds, mb, cpu = time.monotonic() - start, None, None
         rules = collections.Counter()
         findings = None
         if proc.returncode in (0, 1, 2):
@@ -99,7 +102,7 @@ def run_one(path, timeout):
             except (ValueError, KeyError, TypeError):
                 pass
         status = proc.returncode if proc.returncode >= 0 else f"signal {-proc.returncode}"
-        return {"seconds": seconds, "mb": mb, "status": status, "findings": findings, "rules": dict(rules),
+        return {"seconds": seconds, "cpu": cpu, "mb": mb, "status": status, "findings": findings, "rules": dict(rules),
                 "stderr": proc.stderr.decode(errors="replace")[-500:] if proc.returncode not in (0, 1) else ""}
 
 
@@ -157,7 +160,7 @@ def main():
     if not args.compare:
         print(f"{len(files)} OAS 3.0 files, {sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB", flush=True)
         with open(os.path.join(CACHE, "results.tsv"), "w") as out:
-            out.write("file\tbytes\tseconds\tpeak_mb\tstatus\tfindings\n")
+            out.write("file\tbytes\tseconds\tcpu_seconds\tpeak_mb\tstatus\tfindings\n")
             for i, path in enumerate(files):
                 r = run_one(path, args.timeout)
                 results[path] = r
@@ -175,6 +178,8 @@ def main():
 def summary(api, results):
     times = [r["seconds"] for r in results.values()]
     total = sum(times)
+    cpu = sum(r["cpu"] or 0 for r in results.values())
+    load = os.getloadavg()[0]
     peak = max((r["mb"] or 0) for r in results.values())
     slow = sorted(results.items(), key=lambda kv: -kv[1]["seconds"])
     over = [p for p, r in slow if r["seconds"] >= 2]
@@ -187,15 +192,18 @@ def summary(api, results):
     version = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"\n{version}, {os.cpu_count()} cores, one process per file\n")
     print(f"- files: {len(results)}")
-    print(f"- total wall time: {total:.1f} s (median {statistics.median(times) * 1000:.0f} ms per file)")
+    print(f"- total wall time: {total:.1f} s (median {statistics.median(times) * 1000:.0f} ms per file); "
+          f"CPU time (user + system): {cpu:.1f} s; load average at the end: {load:.1f}")
     print(f"- peak memory (largest single file): {peak:.0f} MB")
     print(f"- files over 2 s: {len(over)}")
     print(f"- crashes, exit status 2, timeouts: {len(crashes)}")
     for p, r in crashes:
         print(f"  - {os.path.relpath(p, api)}: {r['status']} {r.get('stderr', '')[:300]!r}")
-    print("\n| slowest | size (MB) | wall time (s) | peak memory (MB) |\n|---|---:|---:|---:|")
+    print("\n| slowest | size (MB) | wall time (s) | CPU time (s) | peak memory (MB) | exit |\n"
+          "|---|---:|---:|---:|---:|---:|")
     for p, r in slow[:10]:
-        print(f"| {os.path.relpath(p, api)} | {os.path.getsize(p) / 1e6:.1f} | {r['seconds']:.2f} | {r['mb'] or 0:.0f} |")
+        print(f"| {os.path.relpath(p, api)} | {os.path.getsize(p) / 1e6:.1f} | {r['seconds']:.2f} | "
+              f"{r['cpu'] or 0:.2f} | {r['mb'] or 0:.0f} | {r['status']} |")
     print("\n| rule | findings | files |\n|---|---:|---:|")
     for rule, count in rules.most_common():
         print(f"| {rule} | {count} | {files_per_rule[rule]} |")

@@ -247,7 +247,7 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                     return Err(error("unbalanced YAML events", span.start));
                 };
                 let first = nodes.len();
-                nodes.extend(children[depth - 1].drain(..));
+                nodes.append(&mut children[depth - 1]);
                 let value = match open.frame {
                     Frame::Seq(items) => Value::Array(items),
                     Frame::Map { object, .. } => Value::Object(object),

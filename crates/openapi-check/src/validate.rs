@@ -62,6 +62,8 @@ pub struct Outcome {
     /// `false` when the work budget ran out or a pattern could not be run:
     /// the value may have more violations than those listed.
     pub complete: bool,
+    /// Why the check is not complete, in words.
+    pub incomplete_because: Option<String>,
 }
 
 /// Limits that keep hostile schemas cheap: `$ref` chains and nesting.
@@ -77,9 +79,18 @@ const MAX_BACKTRACKS: usize = 100_000;
 /// Validates values against schemas found in `root`.
 pub struct Validator<'a> {
     root: &'a Value,
-    /// Compiled patterns; `None` for one that cannot be run here.
-    regexes: RefCell<HashMap<String, Option<fancy_regex::Regex>>>,
+    /// Compiled patterns.
+    regexes: RefCell<HashMap<String, Compiled>>,
     max_steps: u64,
+}
+
+/// A pattern ready to match, or why not.
+enum Compiled {
+    Ready(fancy_regex::Regex),
+    /// Not ECMA-262 (reported once by the schema rules).
+    Invalid,
+    /// Valid, but not translatable or too large for the bounded engines.
+    Unrunnable,
 }
 
 /// Where the violations of one walk go, and how many are wanted.
@@ -114,8 +125,8 @@ struct Walk<'v, 'a> {
     validator: &'v Validator<'a>,
     direction: Direction,
     steps: u64,
-    /// The budget ran out or a pattern could not be run.
-    incomplete: bool,
+    /// The budget ran out or a pattern could not be run: why.
+    incomplete: Option<String>,
     exhausted: bool,
     /// (schema, instance) addresses → whether the instance is valid.
     memo: HashMap<(usize, usize), bool>,
@@ -157,6 +168,7 @@ impl<'a> Validator<'a> {
             None => Outcome {
                 violations: Vec::new(),
                 complete: true,
+                incomplete_because: None,
             },
         }
     }
@@ -187,7 +199,7 @@ impl<'a> Validator<'a> {
             validator: self,
             direction,
             steps: 0,
-            incomplete: false,
+            incomplete: None,
             exhausted: false,
             memo: HashMap::new(),
         };
@@ -196,23 +208,36 @@ impl<'a> Validator<'a> {
         walk.object(schema, instance, &mut path, &mut sink, 0, ignore_enum);
         Outcome {
             violations: sink.list,
-            complete: !walk.incomplete,
+            complete: walk.incomplete.is_none(),
+            incomplete_because: walk.incomplete,
         }
     }
 
-    /// Whether `s` matches `pattern`: `None` when the pattern cannot be run
-    /// (invalid, untranslatable, or past the backtracking limit).
-    fn matches(&self, pattern: &str, s: &str) -> Option<bool> {
+    /// Whether `s` matches `pattern`: `Err(true)` when the pattern is valid
+    /// but cannot be run here (untranslatable, too large for the linear
+    /// engine, or past the backtracking limit), `Err(false)` when it is not
+    /// ECMA-262 at all.
+    fn matches(&self, pattern: &str, s: &str) -> Result<bool, bool> {
         let mut cache = self.regexes.borrow_mut();
-        let regex = cache.entry(pattern.to_owned()).or_insert_with(|| {
-            regress::Regex::new(pattern).ok()?;
-            let translated = jsonschema_regex::to_rust_regex(pattern).ok()?;
-            fancy_regex::RegexBuilder::new(&translated)
-                .backtrack_limit(MAX_BACKTRACKS)
-                .build()
+        let compiled = cache.entry(pattern.to_owned()).or_insert_with(|| {
+            if regress::Regex::new(pattern).is_err() {
+                return Compiled::Invalid;
+            }
+            jsonschema_regex::to_rust_regex(pattern)
                 .ok()
+                .and_then(|translated| {
+                    fancy_regex::RegexBuilder::new(&translated)
+                        .backtrack_limit(MAX_BACKTRACKS)
+                        .build()
+                        .ok()
+                })
+                .map_or(Compiled::Unrunnable, Compiled::Ready)
         });
-        regex.as_ref()?.is_match(s).ok()
+        match compiled {
+            Compiled::Ready(regex) => regex.is_match(s).map_err(|_| true),
+            Compiled::Invalid => Err(false),
+            Compiled::Unrunnable => Err(true),
+        }
     }
 
     fn resolve(&self, reference: &str) -> Option<&'a Value> {
@@ -245,9 +270,12 @@ impl Walk<'_, '_> {
     /// Counts `n` steps; `false` once the budget is spent.
     fn spend(&mut self, n: u64) -> bool {
         self.steps = self.steps.saturating_add(n);
-        if self.steps > self.validator.max_steps {
+        if self.steps > self.validator.max_steps && !self.exhausted {
             self.exhausted = true;
-            self.incomplete = true;
+            self.incomplete = Some(format!(
+                "schema too complex (more than {} validation steps)",
+                self.validator.max_steps
+            ));
         }
         !self.exhausted
     }
@@ -649,15 +677,19 @@ impl Walk<'_, '_> {
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             // An invalid pattern is reported by the schema rules, once.
             match self.validator.matches(pattern, s) {
-                Some(true) => {}
-                Some(false) => out.push(
+                Ok(true) | Err(false) => {}
+                Ok(false) => out.push(
                     path,
                     format!("{} does not match the pattern {pattern:?}", describe_str(s)),
                 ),
-                None => {
-                    if regress::Regex::new(pattern).is_ok() {
-                        self.incomplete = true;
-                    }
+                Err(true) => {
+                    self.incomplete.get_or_insert_with(|| {
+                        format!(
+                            "the pattern {pattern:?} cannot be run in bounded time here \
+                             (untranslatable, too large for the linear-time engine, or past \
+                             the backtracking limit)"
+                        )
+                    });
                 }
             }
         }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::Ctx;
 use crate::pointer::push;
-use crate::validate::{Direction, MAX_STEPS, Outcome};
+use crate::validate::{Direction, Outcome};
 use crate::walk::Carrier;
 
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -134,14 +134,12 @@ fn report(
 }
 
 fn emit(ctx: &mut Ctx<'_>, rule: &'static str, at: &str, what: &str, outcome: Outcome) {
-    if !outcome.complete {
+    if let Some(because) = &outcome.incomplete_because {
         ctx.report(
             "example-not-fully-checked",
             at,
             format!(
-                "{what} not fully checked: schema too complex (more than {MAX_STEPS} validation \
-                 steps, or a pattern past its backtracking limit); violations beyond those \
-                 reported may exist"
+                "{what} not fully checked: {because}; violations beyond those reported may exist"
             ),
         );
     }

@@ -14,10 +14,22 @@ impl<T: CliConfig> Cli<T> {
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
             CliCommand::CreateGaussMySqlBackup => Self::cli_create_gauss_my_sql_backup(),
+            CliCommand::ShowGaussMySqlJobInfo => Self::cli_show_gauss_my_sql_job_info(),
+            CliCommand::ShowGaussMySqlBackupList => Self::cli_show_gauss_my_sql_backup_list(),
+            CliCommand::DeleteGaussMySqlBackup => Self::cli_delete_gauss_my_sql_backup(),
         }
     }
     pub fn cli_create_gauss_my_sql_backup() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (types :: BackupDescription)) . required (false)) . arg (:: clap :: Arg :: new ("instance-id") . long ("instance-id") . value_parser (:: clap :: value_parser ! (types :: InstanceId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (types :: BackupName)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (types :: ProjectId)) . required (true) . help ("Project ID of the tenant in the region (32 letters and digits).")) . arg (:: clap :: Arg :: new ("x-language") . long ("x-language") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: Language :: EnUs . to_string () , types :: Language :: ZhCn . to_string () ,]) , | s | types :: Language :: try_from (s) . unwrap ())) . required (false) . help ("Language of the error messages in the response.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . help ("XXX")) . about ("Create a manual backup\n\nStarts a manual full backup of an instance. Only one backup of an\ninstance can run at a time: while one is in progress the call fails\nwith `409` and `DBS.201205`.\n\nThis call is not idempotent: retrying after a timeout may start a\nsecond backup or fail with `409`. Clients must not retry it\nautomatically.\n")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (types :: BackupDescription)) . required (false)) . arg (:: clap :: Arg :: new ("instance-id") . long ("instance-id") . value_parser (:: clap :: value_parser ! (types :: InstanceId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (types :: BackupName)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (types :: ProjectId)) . required (true) . help ("Project ID of the tenant in the region (32 letters and digits).")) . arg (:: clap :: Arg :: new ("x-language") . long ("x-language") . value_parser (:: clap :: value_parser ! (crate :: Language)) . required (false) . help ("Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . help ("XXX")) . about ("Create a manual backup\n\nStarts a manual full backup of an instance. Only one backup of an\ninstance can run at a time: while one is in progress the call fails\nwith `409` and `DBS.201205`.\n\nThe backup runs asynchronously: the answer is `201` with the backup in\nstate `BUILDING` and a `job_id`. Follow the job with\n`ShowGaussMySqlJobInfo` until it is `Completed` or `Failed`.\n\nThis call is not idempotent: retrying after a timeout may start a\nsecond backup or fail with `409`. Clients must not retry it\nautomatically.\n")
+    }
+    pub fn cli_show_gauss_my_sql_job_info() -> ::clap::Command {
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: ShowGaussMySqlJobInfoId)) . required (true) . help ("The job ID, as returned in `job_id` by the call that started it.")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (types :: ProjectId)) . required (true) . help ("Project ID of the tenant in the region (32 letters and digits).")) . arg (:: clap :: Arg :: new ("x-language") . long ("x-language") . value_parser (:: clap :: value_parser ! (crate :: Language)) . required (false) . help ("Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n")) . about ("Show a job\n\nThe state of an asynchronous job, such as the one a create call\nstarted. A job goes `Pending` → `Running` (with `process` rising) →\n`Completed` or `Failed` (with `fail_reason`).\n\nA job just started may not be visible for a few seconds: meanwhile\nthe service answers `400` `DBS.200543` (\"The job does not exist.\"),\nwhich a waiter treats as \"not visible yet\" for a grace period. Jobs\nare kept for one month.\n")
+    }
+    pub fn cli_show_gauss_my_sql_backup_list() -> ::clap::Command {
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("backup-id") . long ("backup-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only the backup with this ID.")) . arg (:: clap :: Arg :: new ("backup-type") . long ("backup-type") . value_parser (:: clap :: value_parser ! (crate :: BackupType)) . required (false) . help ("Only backups of this type: `auto` (automated full backup) or `manual` (manual full backup).")) . arg (:: clap :: Arg :: new ("begin-time") . long ("begin-time") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only backups started at or after this time, in the service's form\n`yyyy-mm-ddThh:mm:ss+hhmm` (for example `2020-07-06T10:41:14+0800`).\nThe `+` must reach the service as `%2B`; the client encodes it.\n")) . arg (:: clap :: Arg :: new ("end-time") . long ("end-time") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only backups started before this time, in the same form; later than `begin_time`.")) . arg (:: clap :: Arg :: new ("instance-id") . long ("instance-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only the backups of this instance.")) . arg (:: clap :: Arg :: new ("instance-name") . long ("instance-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only backups of instances with this name.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU32)) . required (false) . help ("How many backups to return at most, 1 to 100 (default 100).")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only backups with this name.")) . arg (:: clap :: Arg :: new ("offset") . long ("offset") . value_parser (:: clap :: value_parser ! (i32)) . required (false) . help ("How many matching backups to skip before the first one returned\n(default 0). The official SDKs send it as a string; it must be a\nwhole number, not negative.\n")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (types :: ProjectId)) . required (true) . help ("Project ID of the tenant in the region (32 letters and digits).")) . arg (:: clap :: Arg :: new ("x-language") . long ("x-language") . value_parser (:: clap :: value_parser ! (crate :: Language)) . required (false) . help ("Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n")) . about ("List backups\n\nFull backups of the project, automated and manual, filtered by the\nquery and paged with `offset` and `limit`. `total_count` is the number\nof backups matching the filters, over all pages.\n")
+    }
+    pub fn cli_delete_gauss_my_sql_backup() -> ::clap::Command {
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("backup-id") . long ("backup-id") . value_parser (:: clap :: value_parser ! (types :: DeleteGaussMySqlBackupBackupId)) . required (true) . help ("The backup's ID, from `ShowGaussMySqlBackupList` or a create call.")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (types :: ProjectId)) . required (true) . help ("Project ID of the tenant in the region (32 letters and digits).")) . arg (:: clap :: Arg :: new ("x-language") . long ("x-language") . value_parser (:: clap :: value_parser ! (crate :: Language)) . required (false) . help ("Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n")) . about ("Delete a manual backup\n\nDeletes a manual backup that has finished. Automated backups are\ndeleted by their retention policy, not by this call, and a backup\nstill being created cannot be deleted: both are `400` `DBS.201208`.\n")
     }
     pub async fn execute(
         &self,
@@ -27,6 +39,15 @@ impl<T: CliConfig> Cli<T> {
         match cmd {
             CliCommand::CreateGaussMySqlBackup => {
                 self.execute_create_gauss_my_sql_backup(matches).await
+            }
+            CliCommand::ShowGaussMySqlJobInfo => {
+                self.execute_show_gauss_my_sql_job_info(matches).await
+            }
+            CliCommand::ShowGaussMySqlBackupList => {
+                self.execute_show_gauss_my_sql_backup_list(matches).await
+            }
+            CliCommand::DeleteGaussMySqlBackup => {
+                self.execute_delete_gauss_my_sql_backup(matches).await
             }
         }
     }
@@ -47,7 +68,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
             request = request.project_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<types::Language>("x-language") {
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
             request = request.x_language(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
@@ -59,6 +80,114 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config
             .execute_create_gauss_my_sql_backup(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_show_gauss_my_sql_job_info(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.show_gauss_my_sql_job_info();
+        if let Some(value) = matches.get_one::<types::ShowGaussMySqlJobInfoId>("id") {
+            request = request.id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+            request = request.project_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+            request = request.x_language(value.clone());
+        }
+        self.config
+            .execute_show_gauss_my_sql_job_info(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_show_gauss_my_sql_backup_list(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.show_gauss_my_sql_backup_list();
+        if let Some(value) = matches.get_one::<::std::string::String>("backup-id") {
+            request = request.backup_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::BackupType>("backup-type") {
+            request = request.backup_type(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("begin-time") {
+            request = request.begin_time(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("end-time") {
+            request = request.end_time(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("instance-id") {
+            request = request.instance_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("instance-name") {
+            request = request.instance_name(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU32>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            request = request.name(value.clone());
+        }
+        if let Some(value) = matches.get_one::<i32>("offset") {
+            request = request.offset(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+            request = request.project_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+            request = request.x_language(value.clone());
+        }
+        self.config
+            .execute_show_gauss_my_sql_backup_list(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_delete_gauss_my_sql_backup(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.delete_gauss_my_sql_backup();
+        if let Some(value) = matches.get_one::<types::DeleteGaussMySqlBackupBackupId>("backup-id") {
+            request = request.backup_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+            request = request.project_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+            request = request.x_language(value.clone());
+        }
+        self.config
+            .execute_delete_gauss_my_sql_backup(matches, &mut request)?;
         let result = request.send().await;
         match result {
             Ok(r) => {
@@ -99,18 +228,51 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    fn execute_show_gauss_my_sql_job_info(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ShowGaussMySqlJobInfo,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_show_gauss_my_sql_backup_list(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ShowGaussMySqlBackupList,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_delete_gauss_my_sql_backup(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::DeleteGaussMySqlBackup,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
     CreateGaussMySqlBackup,
+    ShowGaussMySqlJobInfo,
+    ShowGaussMySqlBackupList,
+    DeleteGaussMySqlBackup,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::CreateGaussMySqlBackup].into_iter()
+        vec![
+            CliCommand::CreateGaussMySqlBackup,
+            CliCommand::ShowGaussMySqlJobInfo,
+            CliCommand::ShowGaussMySqlBackupList,
+            CliCommand::DeleteGaussMySqlBackup,
+        ]
+        .into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
             CliCommand::CreateGaussMySqlBackup => "create_gauss_my_sql_backup",
+            CliCommand::ShowGaussMySqlJobInfo => "show_gauss_my_sql_job_info",
+            CliCommand::ShowGaussMySqlBackupList => "show_gauss_my_sql_backup_list",
+            CliCommand::DeleteGaussMySqlBackup => "delete_gauss_my_sql_backup",
         }
     }
 }

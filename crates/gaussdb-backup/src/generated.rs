@@ -8,31 +8,38 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    #[doc = "Backup information. The documented page marks none of these fields as\nrequired in the response; the service's example carries them all, so\nthey are listed as required here. Unknown fields are ignored by\nclients, so the service may add fields without breaking them.\n"]
+    #[doc = "The backup a create call started. Only `id` is required: the official\nSDKs mark every field optional, and a success must never be lost\nbecause a field the caller does not need is missing. Unknown fields\nare ignored.\n"]
     #[derive(
         :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
     )]
     pub struct Backup {
-        pub begin_time: crate::BeginTime,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub begin_time: ::std::option::Option<crate::Timestamp>,
         #[doc = "Backup description, as given in the request. Absent when none was given."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[doc = "Backup ID."]
         pub id: ::std::string::String,
         #[doc = "ID of the instance the backup belongs to."]
-        pub instance_id: ::std::string::String,
-        #[doc = "Backup name, as given in the request. It is not constrained here:\na client accepts whatever name the service reports.\n"]
-        pub name: ::std::string::String,
-        pub status: crate::BackupStatus,
-        #[serde(rename = "type")]
-        pub type_: crate::BackupType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        #[doc = "Backup name, as given in the request (not constrained in responses)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::BackupStatus>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<crate::BackupType>,
     }
     impl Backup {
         pub fn builder() -> builder::Backup {
             Default::default()
         }
     }
-    #[doc = "Backup description: at most 256 characters, none of which may be one\nof `>`, `!`, `<`, `\"`, `&`, `'` or `=`.\n"]
+    #[doc = "Backup description: at most 256 characters, none of which may be one\nof `>`, `!`, `<`, `\"`, `&`, `'` or `=`. The newest user manual also\nforbids carriage returns; the API reference and the SDKs do not, so\nclients send them and the service (and the emulator) answer\n`DBS.280127`.\n"]
     #[derive(
         :: serde :: Serialize,
         Clone,
@@ -97,7 +104,7 @@ pub mod types {
                 })
         }
     }
-    #[doc = "Backup name: 4 to 64 characters, starting with a letter; only letters\n(case-sensitive), digits, hyphens (`-`) and underscores (`_`). Letters\nare the ASCII letters `A`-`Z` and `a`-`z`.\n"]
+    #[doc = "Backup name: 4 to 64 characters, starting with a letter or a Chinese\ncharacter, then letters (case-sensitive), digits, hyphens (`-`),\nunderscores (`_`) or Chinese characters; at most 64 bytes in UTF-8 (a\nChinese character takes 3). This is the official SDKs' rule, the\nnewest; the API reference page allows ASCII only, a subset of it.\nChinese characters are the CJK Unified Ideographs U+4E00 to U+9FFF.\nThe byte limit cannot be written in JSON Schema: the service (and the\nemulator) enforce it with `DBS.280277`.\n"]
     #[derive(
         :: serde :: Serialize,
         Clone,
@@ -133,10 +140,11 @@ pub mod types {
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
                 ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[A-Za-z][A-Za-z0-9_-]*$").unwrap()
+                    ::regress::Regex::new("^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$")
+                        .unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Za-z][A-Za-z0-9_-]*$\"".into());
+                return Err ("doesn't match pattern \"^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$\"" . into ()) ;
             }
             Ok(Self(value.to_string()))
         }
@@ -167,6 +175,53 @@ pub mod types {
                 })
         }
     }
+    #[doc = "A backup as the list shows it. Only `id` is required (the official\nSDKs mark every field optional).\n"]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
+    pub struct BackupSummary {
+        #[doc = "Backup level, `0`, `1` or `2`; present only when level-1 backup is enabled."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_level: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub begin_time: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub datastore: ::std::option::Option<Datastore>,
+        #[doc = "Backup description."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<crate::Timestamp>,
+        #[doc = "Backup ID."]
+        pub id: ::std::string::String,
+        #[doc = "ID of the instance the backup belongs to."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        #[doc = "Name of that instance."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_name: ::std::option::Option<::std::string::String>,
+        #[doc = "Backup name."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[doc = "Backup size in MB. The Go SDK and the API reference say an integer\n(`Long`); the newer Python (since 3.1.201) and Java SDKs a\ndouble. A number covers both.\n"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::BackupStatus>,
+        #[doc = "How long the backup took, in minutes."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take_up_time: ::std::option::Option<i32>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<crate::BackupType>,
+    }
+    impl BackupSummary {
+        pub fn builder() -> builder::BackupSummary {
+            Default::default()
+        }
+    }
     #[doc = "Body of a request to create a manual backup."]
     #[derive(
         :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
@@ -182,7 +237,7 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "The backup that was started and the job that runs it."]
+    #[doc = "The backup that was started and the job that runs it. Both are\nrequired: they are what a caller needs to follow the backup.\n"]
     #[derive(
         :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
     )]
@@ -196,22 +251,132 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "Error body of every failed call, from the service and from the API gateway."]
+    #[doc = "The database engine of a backup."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars :: JsonSchema,
+    )]
+    pub struct Datastore {
+        #[doc = "Engine, `gaussdb-mysql`."]
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[doc = "Engine version, such as `8.0`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    impl Datastore {
+        pub fn builder() -> builder::Datastore {
+            Default::default()
+        }
+    }
+    #[doc = "The backup that was deleted."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars :: JsonSchema,
+    )]
+    pub struct DeleteBackupResponse {
+        #[doc = "Backup ID."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_id: ::std::option::Option<::std::string::String>,
+        #[doc = "Backup name."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_name: ::std::option::Option<::std::string::String>,
+    }
+    impl DeleteBackupResponse {
+        pub fn builder() -> builder::DeleteBackupResponse {
+            Default::default()
+        }
+    }
+    #[doc = "`DeleteGaussMySqlBackupBackupId`"]
+    #[derive(
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct DeleteGaussMySqlBackupBackupId(::std::string::String);
+    impl ::std::ops::Deref for DeleteGaussMySqlBackupBackupId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteGaussMySqlBackupBackupId> for ::std::string::String {
+        fn from(value: DeleteGaussMySqlBackupBackupId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteGaussMySqlBackupBackupId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteGaussMySqlBackupBackupId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeleteGaussMySqlBackupBackupId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteGaussMySqlBackupBackupId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Error body of every failed call, from the service and from the API\ngateway. Gateway bodies (`APIGW.*`) also carry `request_id`.\n"]
     #[derive(
         :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
     )]
     pub struct ErrorResponse {
         #[doc = "Error code, for example `DBS.280277` or `APIGW.0301`."]
         pub error_code: ::std::string::String,
-        #[doc = "Error message, in the language chosen by `X-Language`."]
+        #[doc = "Error message, in English."]
         pub error_msg: ::std::string::String,
+        #[doc = "The request's ID, in the API gateway's error bodies (the same as `X-Request-Id`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
     }
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
     }
-    #[doc = "ID of a TaurusDB instance: 32 lowercase hexadecimal characters followed\nby `in07`. The documented page calls it \"compatible with the UUID\nformat\", but its own example (and every ID this service issues) has\nthis shape; newer revisions of the page drop the UUID wording. The\nservice answers `DBS.280404` to an ID of another shape.\n"]
+    #[doc = "ID of a TaurusDB instance. The newest documentation (the API\nreference's \"Querying Backups\", 2026) says: letters and digits ending\nin `in07`, 36 characters; the official SDKs still say \"strictly\nmatches the UUID rule\", which is also 36 characters, with hyphens.\nA client must not refuse what the service accepts, so the rule here\nis what both share: 36 letters, digits or hyphens. The service (and\nthe emulator) answer `DBS.280404` to an ID of another shape.\n"]
     #[derive(
         :: serde :: Serialize,
         Clone,
@@ -246,9 +411,9 @@ pub mod types {
                 return Err("shorter than 36 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[0-9a-f]{32}in07$").unwrap());
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[0-9A-Za-z-]{36}$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9a-f]{32}in07$\"".into());
+                return Err("doesn't match pattern \"^[0-9A-Za-z-]{36}$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -279,61 +444,80 @@ pub mod types {
                 })
         }
     }
-    #[doc = "Language of the request: `en-us` (the default) or `zh-cn`."]
+    #[doc = "An asynchronous job. Only `id` and `status` are required: they are\nwhat a caller needs to follow the job; the official SDKs also mark\n`name`, `created` and `instance` required, but a reply without them is\nstill a usable answer.\n"]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
+    pub struct Job {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended: ::std::option::Option<crate::Timestamp>,
+        #[doc = "What the job works on; its content depends on the job."]
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub entities: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[doc = "Why the job failed, when `status` is `Failed`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        #[doc = "Job ID."]
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance: ::std::option::Option<JobInstance>,
+        #[doc = "Job name, for example `CreateMysqlInstance`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[doc = "Progress while `Running`, such as `60%`; an empty string otherwise."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub process: ::std::option::Option<::std::string::String>,
+        pub status: crate::JobStatus,
+    }
+    impl Job {
+        pub fn builder() -> builder::Job {
+            Default::default()
+        }
+    }
+    #[doc = "The instance a job works on."]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
-        Copy,
         Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        Default,
         schemars :: JsonSchema,
     )]
-    pub enum Language {
-        #[serde(rename = "en-us")]
-        EnUs,
-        #[serde(rename = "zh-cn")]
-        ZhCn,
+    pub struct JobInstance {
+        #[doc = "Instance ID."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[doc = "Instance name."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
-    impl ::std::fmt::Display for Language {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EnUs => f.write_str("en-us"),
-                Self::ZhCn => f.write_str("zh-cn"),
-            }
+    impl JobInstance {
+        pub fn builder() -> builder::JobInstance {
+            Default::default()
         }
     }
-    impl ::std::str::FromStr for Language {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "en-us" => Ok(Self::EnUs),
-                "zh-cn" => Ok(Self::ZhCn),
-                _ => Err("invalid value".into()),
-            }
-        }
+    #[doc = "One page of backups and the number of backups matching the filters."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars :: JsonSchema,
+    )]
+    pub struct ListBackupsResponse {
+        #[doc = "The backups of this page (absent means none)."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub backups: ::std::vec::Vec<BackupSummary>,
+        #[doc = "How many backups match the filters, over all pages."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
     }
-    impl ::std::convert::TryFrom<&str> for Language {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Language {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for Language {
-        fn default() -> Self {
-            Language::EnUs
+    impl ListBackupsResponse {
+        pub fn builder() -> builder::ListBackupsResponse {
+            Default::default()
         }
     }
     #[doc = "Project ID of a tenant in a region, 32 letters and digits."]
@@ -404,38 +588,125 @@ pub mod types {
                 })
         }
     }
+    #[doc = "`ShowGaussMySqlJobInfoId`"]
+    #[derive(
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct ShowGaussMySqlJobInfoId(::std::string::String);
+    impl ::std::ops::Deref for ShowGaussMySqlJobInfoId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowGaussMySqlJobInfoId> for ::std::string::String {
+        fn from(value: ShowGaussMySqlJobInfoId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowGaussMySqlJobInfoId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowGaussMySqlJobInfoId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowGaussMySqlJobInfoId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowGaussMySqlJobInfoId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "The job asked for."]
+    #[derive(
+        :: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, schemars :: JsonSchema,
+    )]
+    pub struct ShowJobResponse {
+        pub job: Job,
+    }
+    impl ShowJobResponse {
+        pub fn builder() -> builder::ShowJobResponse {
+            Default::default()
+        }
+    }
     #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Backup {
-            begin_time: ::std::result::Result<crate::BeginTime, ::std::string::String>,
+            begin_time: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            instance_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            status: ::std::result::Result<crate::BackupStatus, ::std::string::String>,
-            type_: ::std::result::Result<crate::BackupType, ::std::string::String>,
+            instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::BackupStatus>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::BackupType>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Backup {
             fn default() -> Self {
                 Self {
-                    begin_time: Err("no value supplied for begin_time".to_string()),
+                    begin_time: Ok(Default::default()),
                     description: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    instance_id: Err("no value supplied for instance_id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    instance_id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
                 }
             }
         }
         impl Backup {
             pub fn begin_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::BeginTime>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.begin_time = value
@@ -465,7 +736,7 @@ pub mod types {
             }
             pub fn instance_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.instance_id = value
@@ -475,7 +746,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -485,7 +756,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::BackupStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -495,7 +766,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::BackupType>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -529,6 +800,244 @@ pub mod types {
                     instance_id: Ok(value.instance_id),
                     name: Ok(value.name),
                     status: Ok(value.status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BackupSummary {
+            backup_level: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            begin_time: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            datastore: ::std::result::Result<
+                ::std::option::Option<super::Datastore>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instance_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::BackupStatus>,
+                ::std::string::String,
+            >,
+            take_up_time: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::BackupType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BackupSummary {
+            fn default() -> Self {
+                Self {
+                    backup_level: Ok(Default::default()),
+                    begin_time: Ok(Default::default()),
+                    datastore: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    instance_id: Ok(Default::default()),
+                    instance_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    take_up_time: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl BackupSummary {
+            pub fn backup_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_level = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for backup_level: {e}"));
+                self
+            }
+            pub fn begin_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.begin_time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for begin_time: {e}"));
+                self
+            }
+            pub fn datastore<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Datastore>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datastore = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for datastore: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for end_time: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for instance_id: {e}"));
+                self
+            }
+            pub fn instance_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for instance_name: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for size: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn take_up_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take_up_time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for take_up_time: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BackupSummary> for super::BackupSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BackupSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backup_level: value.backup_level?,
+                    begin_time: value.begin_time?,
+                    datastore: value.datastore?,
+                    description: value.description?,
+                    end_time: value.end_time?,
+                    id: value.id?,
+                    instance_id: value.instance_id?,
+                    instance_name: value.instance_name?,
+                    name: value.name?,
+                    size: value.size?,
+                    status: value.status?,
+                    take_up_time: value.take_up_time?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BackupSummary> for BackupSummary {
+            fn from(value: super::BackupSummary) -> Self {
+                Self {
+                    backup_level: Ok(value.backup_level),
+                    begin_time: Ok(value.begin_time),
+                    datastore: Ok(value.datastore),
+                    description: Ok(value.description),
+                    end_time: Ok(value.end_time),
+                    id: Ok(value.id),
+                    instance_id: Ok(value.instance_id),
+                    instance_name: Ok(value.instance_name),
+                    name: Ok(value.name),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    take_up_time: Ok(value.take_up_time),
                     type_: Ok(value.type_),
                 }
             }
@@ -659,15 +1168,140 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Datastore {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Datastore {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl Datastore {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for version: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Datastore> for super::Datastore {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Datastore,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Datastore> for Datastore {
+            fn from(value: super::Datastore) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteBackupResponse {
+            backup_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            backup_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteBackupResponse {
+            fn default() -> Self {
+                Self {
+                    backup_id: Ok(Default::default()),
+                    backup_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeleteBackupResponse {
+            pub fn backup_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for backup_id: {e}"));
+                self
+            }
+            pub fn backup_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for backup_name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteBackupResponse> for super::DeleteBackupResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteBackupResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backup_id: value.backup_id?,
+                    backup_name: value.backup_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteBackupResponse> for DeleteBackupResponse {
+            fn from(value: super::DeleteBackupResponse) -> Self {
+                Self {
+                    backup_id: Ok(value.backup_id),
+                    backup_name: Ok(value.backup_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error_code: ::std::result::Result<::std::string::String, ::std::string::String>,
             error_msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
                 Self {
                     error_code: Err("no value supplied for error_code".to_string()),
                     error_msg: Err("no value supplied for error_msg".to_string()),
+                    request_id: Ok(Default::default()),
                 }
             }
         }
@@ -692,6 +1326,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for error_msg: {e}"));
                 self
             }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for request_id: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
             type Error = super::error::ConversionError;
@@ -701,6 +1345,7 @@ pub mod types {
                 Ok(Self {
                     error_code: value.error_code?,
                     error_msg: value.error_msg?,
+                    request_id: value.request_id?,
                 })
             }
         }
@@ -709,7 +1354,332 @@ pub mod types {
                 Self {
                     error_code: Ok(value.error_code),
                     error_msg: Ok(value.error_msg),
+                    request_id: Ok(value.request_id),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Job {
+            created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            ended: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            entities: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            instance: ::std::result::Result<
+                ::std::option::Option<super::JobInstance>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            process: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<crate::JobStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for Job {
+            fn default() -> Self {
+                Self {
+                    created: Ok(Default::default()),
+                    ended: Ok(Default::default()),
+                    entities: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    instance: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    process: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl Job {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created: {e}"));
+                self
+            }
+            pub fn ended<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ended: {e}"));
+                self
+            }
+            pub fn entities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entities = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for entities: {e}"));
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for fail_reason: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::JobInstance>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for instance: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn process<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.process = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for process: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::JobStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Job> for super::Job {
+            type Error = super::error::ConversionError;
+            fn try_from(value: Job) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    ended: value.ended?,
+                    entities: value.entities?,
+                    fail_reason: value.fail_reason?,
+                    id: value.id?,
+                    instance: value.instance?,
+                    name: value.name?,
+                    process: value.process?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Job> for Job {
+            fn from(value: super::Job) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    ended: Ok(value.ended),
+                    entities: Ok(value.entities),
+                    fail_reason: Ok(value.fail_reason),
+                    id: Ok(value.id),
+                    instance: Ok(value.instance),
+                    name: Ok(value.name),
+                    process: Ok(value.process),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JobInstance {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JobInstance {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl JobInstance {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobInstance> for super::JobInstance {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobInstance,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JobInstance> for JobInstance {
+            fn from(value: super::JobInstance) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListBackupsResponse {
+            backups:
+                ::std::result::Result<::std::vec::Vec<super::BackupSummary>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListBackupsResponse {
+            fn default() -> Self {
+                Self {
+                    backups: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListBackupsResponse {
+            pub fn backups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BackupSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for backups: {e}"));
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListBackupsResponse> for super::ListBackupsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListBackupsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backups: value.backups?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListBackupsResponse> for ListBackupsResponse {
+            fn from(value: super::ListBackupsResponse) -> Self {
+                Self {
+                    backups: Ok(value.backups),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowJobResponse {
+            job: ::std::result::Result<super::Job, ::std::string::String>,
+        }
+        impl ::std::default::Default for ShowJobResponse {
+            fn default() -> Self {
+                Self {
+                    job: Err("no value supplied for job".to_string()),
+                }
+            }
+        }
+        impl ShowJobResponse {
+            pub fn job<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Job>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for job: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowJobResponse> for super::ShowJobResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowJobResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { job: value.job? })
+            }
+        }
+        impl ::std::convert::From<super::ShowJobResponse> for ShowJobResponse {
+            fn from(value: super::ShowJobResponse) -> Self {
+                Self { job: Ok(value.job) }
             }
         }
     }
@@ -741,7 +1711,7 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for TaurusDB manual backup API\n\nCreates a manual full backup of a TaurusDB (formerly GaussDB(for MySQL))\ninstance. Huawei's official SDKs name this operation\n`CreateGaussMySqlBackup` (module `gaussdb`, API v3).\n\nThe backup runs asynchronously: the call answers `201` at once with the\nbackup in state `BUILDING` and a `job_id`. Poll the job with\n`GET /v3/{project_id}/jobs?id={job_id}` or list backups with\n`GET /v3/{project_id}/backups` to see it finish (those calls are outside\nthis document).\n\nAuthentication is either an IAM token in `X-Auth-Token` or AK/SK request\nsigning (`SDK-HMAC-SHA256`) as Huawei's API gateway defines it.\n\n\nVersion: 3.0.0"]
+#[doc = "Client for TaurusDB manual backup API\n\nThe manual-backup lifecycle of TaurusDB (formerly GaussDB(for MySQL))\ninstances: create a backup, follow the job that makes it, list backups,\ndelete one. Operation IDs are those of Huawei's official SDKs (module\n`gaussdb`, API v3). Every fact here has a source, listed in\n`openapi/SOURCES.md`; where sources disagree, the description says\nwhich one won and why.\n\nA backup runs asynchronously: the create call answers `201` at once with\nthe backup in state `BUILDING` and a `job_id`; `ShowGaussMySqlJobInfo`\nfollows the job until it is `Completed` or `Failed`, and\n`ShowGaussMySqlBackupList` shows the finished backup.\n\nAuthentication is either an IAM token in `X-Auth-Token` or AK/SK request\nsigning (`SDK-HMAC-SHA256`) as Huawei's API gateway defines it. The\ngateway answers before the service: refused credentials are `401`\n`APIGW.0301`, and an unknown path or method is `404` `APIGW.0101` (\"The\nAPI does not exist or has not been published in the environment.\"),\nboth with `request_id` in the body.\n\n\nVersion: 3.0.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -806,9 +1776,21 @@ const _: () = {
     }
 };
 impl Client {
-    #[doc = "Create a manual backup\n\nStarts a manual full backup of an instance. Only one backup of an\ninstance can run at a time: while one is in progress the call fails\nwith `409` and `DBS.201205`.\n\nThis call is not idempotent: retrying after a timeout may start a\nsecond backup or fail with `409`. Clients must not retry it\nautomatically.\n\n\nSends a `POST` request to `/v3/{project_id}/backups/create`\n\nArguments:\n- `project_id`: Project ID of the tenant in the region (32 letters and digits).\n- `x_language`: Language of the error messages in the response.\n- `body`: The instance to back up and the backup's name and description.\n```ignore\nlet response = client.create_gauss_my_sql_backup()\n    .project_id(project_id)\n    .x_language(x_language)\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Create a manual backup\n\nStarts a manual full backup of an instance. Only one backup of an\ninstance can run at a time: while one is in progress the call fails\nwith `409` and `DBS.201205`.\n\nThe backup runs asynchronously: the answer is `201` with the backup in\nstate `BUILDING` and a `job_id`. Follow the job with\n`ShowGaussMySqlJobInfo` until it is `Completed` or `Failed`.\n\nThis call is not idempotent: retrying after a timeout may start a\nsecond backup or fail with `409`. Clients must not retry it\nautomatically.\n\n\nSends a `POST` request to `/v3/{project_id}/backups/create`\n\nArguments:\n- `project_id`: Project ID of the tenant in the region (32 letters and digits).\n- `x_language`: Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n\n- `body`: The instance to back up and the backup's name and description.\n```ignore\nlet response = client.create_gauss_my_sql_backup()\n    .project_id(project_id)\n    .x_language(x_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_gauss_my_sql_backup(&self) -> builder::CreateGaussMySqlBackup<'_> {
         builder::CreateGaussMySqlBackup::new(self)
+    }
+    #[doc = "Show a job\n\nThe state of an asynchronous job, such as the one a create call\nstarted. A job goes `Pending` → `Running` (with `process` rising) →\n`Completed` or `Failed` (with `fail_reason`).\n\nA job just started may not be visible for a few seconds: meanwhile\nthe service answers `400` `DBS.200543` (\"The job does not exist.\"),\nwhich a waiter treats as \"not visible yet\" for a grace period. Jobs\nare kept for one month.\n\n\nSends a `GET` request to `/v3/{project_id}/jobs`\n\nArguments:\n- `project_id`: Project ID of the tenant in the region (32 letters and digits).\n- `id`: The job ID, as returned in `job_id` by the call that started it.\n- `x_language`: Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n\n```ignore\nlet response = client.show_gauss_my_sql_job_info()\n    .project_id(project_id)\n    .id(id)\n    .x_language(x_language)\n    .send()\n    .await;\n```"]
+    pub fn show_gauss_my_sql_job_info(&self) -> builder::ShowGaussMySqlJobInfo<'_> {
+        builder::ShowGaussMySqlJobInfo::new(self)
+    }
+    #[doc = "List backups\n\nFull backups of the project, automated and manual, filtered by the\nquery and paged with `offset` and `limit`. `total_count` is the number\nof backups matching the filters, over all pages.\n\n\nSends a `GET` request to `/v3/{project_id}/backups`\n\nArguments:\n- `project_id`: Project ID of the tenant in the region (32 letters and digits).\n- `backup_id`: Only the backup with this ID.\n- `backup_type`: Only backups of this type: `auto` (automated full backup) or `manual` (manual full backup).\n- `begin_time`: Only backups started at or after this time, in the service's form\n`yyyy-mm-ddThh:mm:ss+hhmm` (for example `2020-07-06T10:41:14+0800`).\nThe `+` must reach the service as `%2B`; the client encodes it.\n\n- `end_time`: Only backups started before this time, in the same form; later than `begin_time`.\n- `instance_id`: Only the backups of this instance.\n- `instance_name`: Only backups of instances with this name.\n- `limit`: How many backups to return at most, 1 to 100 (default 100).\n- `name`: Only backups with this name.\n- `offset`: How many matching backups to skip before the first one returned\n(default 0). The official SDKs send it as a string; it must be a\nwhole number, not negative.\n\n- `x_language`: Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n\n```ignore\nlet response = client.show_gauss_my_sql_backup_list()\n    .project_id(project_id)\n    .backup_id(backup_id)\n    .backup_type(backup_type)\n    .begin_time(begin_time)\n    .end_time(end_time)\n    .instance_id(instance_id)\n    .instance_name(instance_name)\n    .limit(limit)\n    .name(name)\n    .offset(offset)\n    .x_language(x_language)\n    .send()\n    .await;\n```"]
+    pub fn show_gauss_my_sql_backup_list(&self) -> builder::ShowGaussMySqlBackupList<'_> {
+        builder::ShowGaussMySqlBackupList::new(self)
+    }
+    #[doc = "Delete a manual backup\n\nDeletes a manual backup that has finished. Automated backups are\ndeleted by their retention policy, not by this call, and a backup\nstill being created cannot be deleted: both are `400` `DBS.201208`.\n\n\nSends a `DELETE` request to `/v3/{project_id}/backups/{backup_id}`\n\nArguments:\n- `project_id`: Project ID of the tenant in the region (32 letters and digits).\n- `backup_id`: The backup's ID, from `ShowGaussMySqlBackupList` or a create call.\n- `x_language`: Language of the request. The documented values are `en-us` (the\ndefault) and `zh-cn`; the official SDKs send any string, so this is\nnot a closed list.\n\n```ignore\nlet response = client.delete_gauss_my_sql_backup()\n    .project_id(project_id)\n    .backup_id(backup_id)\n    .x_language(x_language)\n    .send()\n    .await;\n```"]
+    pub fn delete_gauss_my_sql_backup(&self) -> builder::DeleteGaussMySqlBackup<'_> {
+        builder::DeleteGaussMySqlBackup::new(self)
     }
 }
 #[doc = r" Types for composing operation parameters."]
@@ -825,7 +1807,7 @@ pub mod builder {
     pub struct CreateGaussMySqlBackup<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
-        x_language: Result<Option<types::Language>, String>,
+        x_language: Result<Option<crate::Language>, String>,
         body: Result<types::builder::CreateBackupRequest, String>,
     }
     impl<'a> CreateGaussMySqlBackup<'a> {
@@ -848,12 +1830,12 @@ pub mod builder {
         }
         pub fn x_language<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Language>,
+            V: std::convert::TryInto<crate::Language>,
         {
             self.x_language = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `Language` for x_language failed".to_string());
+                .map_err(|_| "conversion to `crate :: Language` for x_language failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -938,6 +1920,454 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::show_gauss_my_sql_job_info`]\n\n[`Client::show_gauss_my_sql_job_info`]: super::Client::show_gauss_my_sql_job_info"]
+    #[derive(Debug, Clone)]
+    pub struct ShowGaussMySqlJobInfo<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ProjectId, String>,
+        id: Result<types::ShowGaussMySqlJobInfoId, String>,
+        x_language: Result<Option<crate::Language>, String>,
+    }
+    impl<'a> ShowGaussMySqlJobInfo<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                x_language: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| "conversion to `ProjectId` for project_id failed".to_string());
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowGaussMySqlJobInfoId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ShowGaussMySqlJobInfoId` for id failed".to_string());
+            self
+        }
+        pub fn x_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Language>,
+        {
+            self.x_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `crate :: Language` for x_language failed".to_string());
+            self
+        }
+        #[doc = "Sends a `GET` request to `/v3/{project_id}/jobs`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowJobResponse>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                project_id,
+                id,
+                x_language,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let x_language = x_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/{}/jobs",
+                client.baseurl,
+                encode_path(&project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = x_language {
+                header_map.append("X-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_gauss_my_sql_job_info",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::show_gauss_my_sql_backup_list`]\n\n[`Client::show_gauss_my_sql_backup_list`]: super::Client::show_gauss_my_sql_backup_list"]
+    #[derive(Debug, Clone)]
+    pub struct ShowGaussMySqlBackupList<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ProjectId, String>,
+        backup_id: Result<Option<::std::string::String>, String>,
+        backup_type: Result<Option<crate::BackupType>, String>,
+        begin_time: Result<Option<::std::string::String>, String>,
+        end_time: Result<Option<::std::string::String>, String>,
+        instance_id: Result<Option<::std::string::String>, String>,
+        instance_name: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        x_language: Result<Option<crate::Language>, String>,
+    }
+    impl<'a> ShowGaussMySqlBackupList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                backup_id: Ok(None),
+                backup_type: Ok(None),
+                begin_time: Ok(None),
+                end_time: Ok(None),
+                instance_id: Ok(None),
+                instance_name: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                x_language: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| "conversion to `ProjectId` for project_id failed".to_string());
+            self
+        }
+        pub fn backup_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.backup_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for backup_id failed".to_string()
+            });
+            self
+        }
+        pub fn backup_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::BackupType>,
+        {
+            self.backup_type = value.try_into().map(Some).map_err(|_| {
+                "conversion to `crate :: BackupType` for backup_type failed".to_string()
+            });
+            self
+        }
+        pub fn begin_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.begin_time = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for begin_time failed".to_string()
+            });
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_time = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for end_time failed".to_string()
+            });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for instance_id failed".to_string()
+            });
+            self
+        }
+        pub fn instance_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_name = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for instance_name failed".to_string()
+            });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for name failed".to_string()
+            });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn x_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Language>,
+        {
+            self.x_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `crate :: Language` for x_language failed".to_string());
+            self
+        }
+        #[doc = "Sends a `GET` request to `/v3/{project_id}/backups`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListBackupsResponse>, Error<types::ErrorResponse>>
+        {
+            let Self {
+                client,
+                project_id,
+                backup_id,
+                backup_type,
+                begin_time,
+                end_time,
+                instance_id,
+                instance_name,
+                limit,
+                name,
+                offset,
+                x_language,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let backup_id = backup_id.map_err(Error::InvalidRequest)?;
+            let backup_type = backup_type.map_err(Error::InvalidRequest)?;
+            let begin_time = begin_time.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let instance_name = instance_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let x_language = x_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/{}/backups",
+                client.baseurl,
+                encode_path(&project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = x_language {
+                header_map.append("X-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("backup_id", &backup_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "backup_type",
+                    &backup_type,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "begin_time",
+                    &begin_time,
+                ))
+                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .query(&progenitor_client::QueryParam::new(
+                    "instance_id",
+                    &instance_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "instance_name",
+                    &instance_name,
+                ))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_gauss_my_sql_backup_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::delete_gauss_my_sql_backup`]\n\n[`Client::delete_gauss_my_sql_backup`]: super::Client::delete_gauss_my_sql_backup"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteGaussMySqlBackup<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ProjectId, String>,
+        backup_id: Result<types::DeleteGaussMySqlBackupBackupId, String>,
+        x_language: Result<Option<crate::Language>, String>,
+    }
+    impl<'a> DeleteGaussMySqlBackup<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                backup_id: Err("backup_id was not initialized".to_string()),
+                x_language: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| "conversion to `ProjectId` for project_id failed".to_string());
+            self
+        }
+        pub fn backup_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteGaussMySqlBackupBackupId>,
+        {
+            self.backup_id = value.try_into().map_err(|_| {
+                "conversion to `DeleteGaussMySqlBackupBackupId` for backup_id failed".to_string()
+            });
+            self
+        }
+        pub fn x_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Language>,
+        {
+            self.x_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `crate :: Language` for x_language failed".to_string());
+            self
+        }
+        #[doc = "Sends a `DELETE` request to `/v3/{project_id}/backups/{backup_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteBackupResponse>, Error<types::ErrorResponse>>
+        {
+            let Self {
+                client,
+                project_id,
+                backup_id,
+                x_language,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let backup_id = backup_id.map_err(Error::InvalidRequest)?;
+            let x_language = x_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/{}/backups/{}",
+                client.baseurl,
+                encode_path(&project_id.to_string()),
+                encode_path(&backup_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = x_language {
+                header_map.append("X-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_gauss_my_sql_backup",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(

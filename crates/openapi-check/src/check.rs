@@ -162,7 +162,8 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
             raw.extend(ctx.out);
         }
     }
-    let findings = place(&source, &options.config, raw);
+    let positions = parsed.positions.as_ref().map(|p| (p, &parsed.value));
+    let findings = place(&source, positions, &options.config, raw);
     FileReport {
         source,
         findings,
@@ -171,7 +172,12 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
 }
 
 /// Applies the config, drops repeats, and gives each finding its span.
-fn place(source: &Source, config: &Config, raw: Vec<Raw>) -> Vec<Finding> {
+fn place(
+    source: &Source,
+    positions: Option<(&crate::yaml::Positions, &serde_json::Value)>,
+    config: &Config,
+    raw: Vec<Raw>,
+) -> Vec<Finding> {
     let mut seen = HashSet::new();
     let kept: Vec<(Raw, crate::finding::Severity)> = raw
         .into_iter()
@@ -182,8 +188,12 @@ fn place(source: &Source, config: &Config, raw: Vec<Raw>) -> Vec<Finding> {
         return Vec::new();
     }
     let wanted: Vec<&str> = kept.iter().map(|(r, _)| r.pointer.as_str()).collect();
-    let format = source.format;
-    let spans = locate(&source.text, format, &wanted);
+    // YAML was placed by its one parse; JSON is scanned for the wanted
+    // pointers only.
+    let spans = match positions {
+        Some((positions, value)) => crate::locate::locate_in(positions, value, &wanted),
+        None => locate(&source.text, source.format, &wanted),
+    };
     let mut findings: Vec<Finding> = kept
         .into_iter()
         .map(|(r, severity)| {

@@ -55,6 +55,7 @@ rules! {
     "oas3-operation-security-defined" Warning "Security requirements name schemes defined in components.securitySchemes.",
     "oas3-valid-media-example" Error "Examples of media types, parameters and headers are valid against their schemas.",
     "oas3-valid-schema-example" Error "A schema's example and default are valid against it.",
+    "example-not-fully-checked" Info "An example, default or enum value was checked to the end, within the work budget.",
     "typed-enum" Error "Every enum value is valid against its own schema.",
     "duplicated-entry-in-enum" Warning "An enum lists each value once.",
     "schema-pattern" Error "pattern is a valid ECMA-262 regular expression (as the generated client runs it).",

@@ -95,7 +95,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 effective.insert(key, (param_pointer, resolved));
             }
         }
-        path_params(ctx, op.path, &op.pointer, &effective);
+        // A callback's key is a runtime expression whose `{...}` are
+        // expressions, not path variables.
+        if !op.in_callback {
+            path_params(ctx, op.path, &op.pointer, &effective);
+        }
 
         // Responses
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {

@@ -173,6 +173,7 @@ async fn admin_backups(State(app): State<Arc<AppState>>) -> Response {
                 "job_visible": phase != crate::state::JobPhase::Invisible,
                 "project_id": e.job.project_id,
                 "backup": e.backup.as_ref().map(|b| crate::backups::list_item(b, now)),
+                "created_ms": e.job.created_ms,
             })
         })
         .collect();

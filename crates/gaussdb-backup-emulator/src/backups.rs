@@ -30,7 +30,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use gaussdb_backup::types::{BackupSummary, Datastore, DeleteBackupResponse, ListBackupsResponse};
+use gaussdb_backup::{BackupStatus, BackupType, Timestamp};
 
 use crate::app::AppState;
 use crate::config::Config;
@@ -42,54 +43,96 @@ use crate::state::{BackupKind, BackupState, ListQuery, StoredBackup, millis, ser
 pub const MAX_LIMIT: usize = 100;
 
 /// Lists backups.
+#[utoipa::path(
+    get,
+    path = "/v3/{project_id}/backups",
+    operation_id = "ShowGaussMySqlBackupList",
+    tag = "Backups",
+    params(
+        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
+            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
+        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
+        crate::openapi::ListParams,
+    ),
+    responses(
+        (status = 200, description = "One page of backups.", body = crate::openapi::ListBackupsResponse),
+        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+    ),
+    security(("iamToken" = []), ("akskSignature" = []))
+)]
 pub async fn list_backups(
     State(app): State<Arc<AppState>>,
     Path(project_id): Path<String>,
     uri: Uri,
 ) -> Response {
     match list(&app, &project_id, &uri) {
-        Ok(body) => (StatusCode::OK, Json(body)).into_response(),
+        Ok(body) => {
+            // The generated type leaves out an empty `backups`; the service
+            // sends `"backups": []` (as its examples do).
+            let mut value = serde_json::to_value(&body).unwrap_or_default();
+            if let Some(object) = value.as_object_mut() {
+                object
+                    .entry("backups")
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            }
+            (StatusCode::OK, Json(value)).into_response()
+        }
         Err(e) => e.respond(""),
     }
 }
 
-fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<Value, ApiError> {
+fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<ListBackupsResponse, ApiError> {
     check_project(project_id)?;
     let query = parse_query(uri.query().unwrap_or(""))?;
     let now = millis(app.config.clock.now());
     let (page, total) = app.store().list(project_id, &query);
-    let backups: Vec<Value> = page.iter().map(|b| list_item(b, now)).collect();
-    Ok(json!({"backups": backups, "total_count": total}))
+    Ok(ListBackupsResponse {
+        backups: page.iter().map(|b| list_item(b, now)).collect(),
+        total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
+    })
 }
 
-/// One backup as the list answers it.
-pub fn list_item(b: &StoredBackup, now_ms: i64) -> Value {
+/// One backup as the list answers it: `end_time` once it is over,
+/// `take_up_time` (minutes) and `size` (MB, 0 unless COMPLETED) always.
+pub fn list_item(b: &StoredBackup, now_ms: i64) -> BackupSummary {
     let state = b.state(now_ms);
-    let mut item = json!({
-        "id": b.id,
-        "name": b.name,
-        "begin_time": service_time(b.begin_ms),
-        "status": state.as_str(),
-        "type": b.kind.as_str(),
-        "datastore": {"type": "gaussdb-mysql", "version": "8.0"},
-        "instance_id": b.instance_id,
-        "instance_name": Config::instance_name(&b.instance_id),
-        "backup_level": "0",
-        "description": b.description.clone().unwrap_or_default(),
-    });
-    if state != BackupState::Building {
-        item["end_time"] = json!(service_time(b.end_ms));
-        item["take_up_time"] = json!(b.take_up_minutes());
-        item["size"] = json!(if state == BackupState::Completed {
+    let over = state != BackupState::Building;
+    BackupSummary {
+        id: b.id.clone(),
+        name: Some(b.name.clone()),
+        begin_time: Some(Timestamp::from(service_time(b.begin_ms))),
+        end_time: over.then(|| Timestamp::from(service_time(b.end_ms))),
+        status: Some(match state {
+            BackupState::Building => BackupStatus::Building,
+            BackupState::Completed => BackupStatus::Completed,
+            BackupState::Failed => BackupStatus::Failed,
+        }),
+        take_up_time: Some(if over {
+            i32::try_from(b.take_up_minutes()).unwrap_or(i32::MAX)
+        } else {
+            0
+        }),
+        type_: Some(match b.kind {
+            BackupKind::Manual => BackupType::Manual,
+            BackupKind::Auto => BackupType::Auto,
+        }),
+        size: Some(if state == BackupState::Completed {
             b.size_mb
         } else {
             0.0
-        });
-    } else {
-        item["take_up_time"] = json!(0);
-        item["size"] = json!(0.0);
+        }),
+        datastore: Some(Datastore {
+            type_: Some("gaussdb-mysql".into()),
+            version: Some("8.0".into()),
+        }),
+        instance_id: Some(b.instance_id.clone()),
+        instance_name: Some(Config::instance_name(&b.instance_id)),
+        backup_level: Some("0".into()),
+        description: Some(b.description.clone().unwrap_or_default()),
     }
-    item
 }
 
 /// The list's query string, validated.
@@ -174,6 +217,26 @@ fn integer(text: &str) -> Option<usize> {
 }
 
 /// Deletes a manual backup.
+#[utoipa::path(
+    delete,
+    path = "/v3/{project_id}/backups/{backup_id}",
+    operation_id = "DeleteGaussMySqlBackup",
+    tag = "Backups",
+    params(
+        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
+            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
+        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
+        ("backup_id" = String, Path, description = "Backup ID.", min_length = 1),
+    ),
+    responses(
+        (status = 200, description = "The backup was deleted.", body = crate::openapi::DeleteBackupResponse),
+        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+    ),
+    security(("iamToken" = []), ("akskSignature" = []))
+)]
 pub async fn delete_backup(
     State(app): State<Arc<AppState>>,
     Path((project_id, backup_id)): Path<(String, String)>,
@@ -193,7 +256,11 @@ pub async fn delete_backup_named_create(
     delete_backup(State(app), Path((project_id, "create".to_owned()))).await
 }
 
-async fn delete(app: &AppState, project_id: &str, backup_id: &str) -> Result<Value, ApiError> {
+async fn delete(
+    app: &AppState,
+    project_id: &str,
+    backup_id: &str,
+) -> Result<DeleteBackupResponse, ApiError> {
     check_project(project_id)?;
     let (backup, change) = {
         let mut store = app.store();
@@ -202,7 +269,10 @@ async fn delete(app: &AppState, project_id: &str, backup_id: &str) -> Result<Val
     };
     commit(app, change).await?;
     tracing::info!(backup = %backup.id, "backup deleted");
-    Ok(json!({"backup_id": backup.id, "backup_name": backup.name}))
+    Ok(DeleteBackupResponse {
+        backup_id: Some(backup.id),
+        backup_name: Some(backup.name),
+    })
 }
 
 #[cfg(test)]

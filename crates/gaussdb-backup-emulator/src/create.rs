@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{Backup, CreateBackupResponse};
-use gaussdb_backup::{BackupType, BeginTime};
+use gaussdb_backup::{BackupStatus, BackupType, Timestamp};
 use serde_json::Value;
 
 use crate::app::AppState;
@@ -36,17 +36,17 @@ pub struct CreateRequest {
     params(
         ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
             pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
-        ("X-Language" = Option<crate::openapi::Language>, Header, description = "Language of the error messages in the response."),
+        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
     ),
     request_body(content = crate::openapi::CreateBackupRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "The backup was accepted and is being created.", body = crate::openapi::CreateBackupResponse),
         (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
-        (status = 401, description = "The API gateway refused an AK/SK-signed request.", body = crate::openapi::ErrorResponse),
-        (status = 403, description = "Authentication or authorization failed.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
         (status = 404, description = "The instance does not exist.", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "The instance is busy.", body = crate::openapi::ErrorResponse),
-        (status = 500, description = "Internal server error.", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "A backup of the instance is in progress.", body = crate::openapi::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
     ),
     security(("iamToken" = []), ("akskSignature" = []))
 )]
@@ -153,19 +153,16 @@ async fn handle(
     };
     commit(app, change).await?;
     tracing::info!(backup = %backup_id, job = %job_id, instance = %request.instance_id, "backup started");
-    let begin_time: BeginTime = crate::state::service_time(begin_ms)
-        .parse()
-        .map_err(|_| ApiError::Internal("a begin time does not parse".into()))?;
     let backup = entry.backup.expect("a created backup");
     Ok(CreateBackupResponse {
         backup: Backup {
             id: backup.id,
-            name: backup.name,
+            name: Some(backup.name),
             description: backup.description,
-            begin_time,
-            status: gaussdb_backup::BackupStatus::Building,
-            type_: BackupType::Manual,
-            instance_id: backup.instance_id,
+            begin_time: Some(Timestamp::from(crate::state::service_time(begin_ms))),
+            status: Some(BackupStatus::Building),
+            type_: Some(BackupType::Manual),
+            instance_id: Some(backup.instance_id),
         },
         job_id,
     })

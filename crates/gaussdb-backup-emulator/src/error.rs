@@ -17,7 +17,6 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::ErrorResponse;
-use serde_json::json;
 
 /// The prefix of every `APIGW.0301` message.
 pub const IAM_PREFIX: &str = "Incorrect IAM authentication information: ";
@@ -176,13 +175,10 @@ impl ApiError {
         if !detail.is_empty() {
             tracing::info!(error_code = code, reason = detail, "refused");
         }
-        if self.is_gateway() {
-            let body = json!({"error_code": code, "error_msg": message, "request_id": request_id});
-            return (status, Json(body)).into_response();
-        }
         let body = ErrorResponse {
             error_code: code.to_owned(),
             error_msg: message,
+            request_id: self.is_gateway().then(|| request_id.to_owned()),
         };
         (status, Json(body)).into_response()
     }

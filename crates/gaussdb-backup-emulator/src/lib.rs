@@ -50,7 +50,7 @@
 //!     .create_backup("07033b125fd94a8a96896f8bcfee6ddain07", "backup-1")
 //!     .send()
 //!     .await?;
-//! assert_eq!(created.backup.name, "backup-1");
+//! assert_eq!(created.backup.name.as_deref(), Some("backup-1"));
 //! emulator.shutdown().await;
 //! # Ok(())
 //! # }

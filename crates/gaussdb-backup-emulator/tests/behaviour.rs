@@ -51,13 +51,13 @@ async fn create_through_the_client_on_the_emulators_clock() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.backup.status, BackupStatus::Building);
-    assert_eq!(created.backup.type_, BackupType::Manual);
-    assert_eq!(created.backup.instance_id, INSTANCE);
+    assert_eq!(created.backup.status, Some(BackupStatus::Building));
+    assert_eq!(created.backup.type_, Some(BackupType::Manual));
+    assert_eq!(created.backup.instance_id.as_deref(), Some(INSTANCE));
     assert_eq!(created.backup.description.as_deref(), Some("Manual backup"));
     assert!(created.request_id.is_some());
     // The service's own format: +hhmm, no colon; the emulator's clock's time.
-    let begin = created.backup.begin_time;
+    let begin = created.backup.begin_time.unwrap();
     assert!(begin.as_str().ends_with("+0800"), "{begin}");
     use gaussdb_backup::Clock;
     assert_eq!(

@@ -29,7 +29,7 @@ async fn a_signed_request_is_accepted() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.backup.name, "signed-1");
+    assert_eq!(created.backup.name.as_deref(), Some("signed-1"));
     emulator.shutdown().await;
 }
 

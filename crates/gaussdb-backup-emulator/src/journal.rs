@@ -269,7 +269,7 @@ mod tests {
         let journal = Journal::start(&path, 0).unwrap();
         for n in 0..3 {
             journal
-                .append(&Record::Create(entry(n)), n as usize + 1)
+                .append(&Record::Create(Box::new(entry(n))), n as usize + 1)
                 .await
                 .unwrap()
                 .unwrap();
@@ -286,7 +286,7 @@ mod tests {
             .unwrap();
         drop(journal);
         // A crash in the middle of the next write: half a line, no newline.
-        let full = serde_json::to_string(&Record::Create(entry(9))).unwrap();
+        let full = serde_json::to_string(&Record::Create(Box::new(entry(9)))).unwrap();
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(&full.as_bytes()[..full.len() / 2]).unwrap();
         drop(file);
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn a_broken_line_in_the_middle_is_an_error_not_a_torn_write() {
         let path = temp("broken");
-        let good = serde_json::to_string(&Record::Create(entry(1))).unwrap();
+        let good = serde_json::to_string(&Record::Create(Box::new(entry(1)))).unwrap();
         std::fs::write(&path, format!("{good}\nnot json\n{good}\n")).unwrap();
         match Store::replay(&path) {
             Err(StateError::Invalid { line, .. }) => assert_eq!(line, 2),
@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn rewrite_leaves_no_temporary_file() {
         let path = temp("rewrite");
-        rewrite(&path, (0..5).map(|n| Record::Create(entry(n)))).unwrap();
+        rewrite(&path, (0..5).map(|n| Record::Create(Box::new(entry(n))))).unwrap();
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())

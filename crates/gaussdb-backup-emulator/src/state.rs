@@ -209,7 +209,7 @@ pub struct Entry {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Record {
     /// A create call (or, after compaction, what is left of one).
-    Create(Entry),
+    Create(Box<Entry>),
     /// A backup deleted.
     Delete { backup_id: String },
 }
@@ -290,7 +290,7 @@ pub enum Undo {
     Create {
         seq: u64,
         busy_until: Option<i64>,
-        evicted: Option<(u64, Entry)>,
+        evicted: Option<Box<(u64, Entry)>>,
     },
     Delete {
         seq: u64,
@@ -362,7 +362,7 @@ impl Store {
     fn apply(&mut self, record: Record) {
         match record {
             Record::Create(entry) => {
-                self.insert(entry);
+                self.insert(*entry);
             }
             Record::Delete { backup_id } => {
                 if let Some(seq) = self.by_backup.get(&backup_id).copied() {
@@ -497,16 +497,18 @@ impl Store {
         if previous.is_some_and(|until| now_ms < until) {
             return Err(ApiError::BackupInProgress);
         }
-        let ack = self
-            .journal
-            .as_ref()
-            .map(|j| j.append(&Record::Create(entry.clone()), self.entries.len() + 1));
+        let ack = self.journal.as_ref().map(|j| {
+            j.append(
+                &Record::Create(Box::new(entry.clone())),
+                self.entries.len() + 1,
+            )
+        });
         let (seq, evicted) = self.insert(entry);
         Ok(Change {
             undo: Undo::Create {
                 seq,
                 busy_until: previous,
-                evicted,
+                evicted: evicted.map(Box::new),
             },
             ack,
         })
@@ -573,7 +575,8 @@ impl Store {
                         None => self.busy_until.remove(&entry.job.instance_id),
                     };
                 }
-                if let Some((old, entry)) = evicted {
+                if let Some(evicted) = evicted {
+                    let (old, entry) = *evicted;
                     self.reindex(old, entry);
                 }
             }
@@ -676,7 +679,10 @@ impl Store {
 
 /// Rewrites the journal at `path` with one record per entry of `store`.
 fn compact_into(path: &Path, store: &Store) -> Result<usize, StateError> {
-    let records = store.entries.values().map(|e| Record::Create(e.clone()));
+    let records = store
+        .entries
+        .values()
+        .map(|e| Record::Create(Box::new(e.clone())));
     journal::rewrite(path, records).map_err(|source| StateError::Io {
         path: path.to_owned(),
         source,

@@ -31,13 +31,13 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{BackupSummary, Datastore, DeleteBackupResponse, ListBackupsResponse};
-use gaussdb_backup::{BackupStatus, BackupType, Timestamp};
+use gaussdb_backup::{BackupStatus, BackupType};
 
 use crate::app::AppState;
 use crate::config::Config;
 use crate::create::{check_project, commit};
 use crate::error::ApiError;
-use crate::state::{BackupKind, BackupState, ListQuery, StoredBackup, millis, service_time};
+use crate::state::{BackupKind, BackupState, ListQuery, StoredBackup, millis};
 
 /// Most backups in one page, and the default.
 pub const MAX_LIMIT: usize = 100;
@@ -69,17 +69,14 @@ pub async fn list_backups(
     uri: Uri,
 ) -> Response {
     match list(&app, &project_id, &uri) {
-        Ok(body) => {
-            // The generated type leaves out an empty `backups`; the service
-            // sends `"backups": []` (as its examples do).
-            let mut value = serde_json::to_value(&body).unwrap_or_default();
-            if let Some(object) = value.as_object_mut() {
-                object
-                    .entry("backups")
-                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-            }
-            (StatusCode::OK, Json(value)).into_response()
-        }
+        // The generated type leaves out an empty `backups`; the service
+        // sends `"backups": []` (as its examples do).
+        Ok(body) if body.backups.is_empty() => (
+            StatusCode::OK,
+            Json(serde_json::json!({"backups": [], "total_count": body.total_count})),
+        )
+            .into_response(),
+        Ok(body) => (StatusCode::OK, Json(body)).into_response(),
         Err(e) => e.respond(""),
     }
 }
@@ -100,11 +97,12 @@ fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<ListBackupsRespon
 pub fn list_item(b: &StoredBackup, now_ms: i64) -> BackupSummary {
     let state = b.state(now_ms);
     let over = state != BackupState::Building;
+    let (begin_time, end_time) = b.times();
     BackupSummary {
         id: b.id.clone(),
         name: Some(b.name.clone()),
-        begin_time: Some(Timestamp::from(service_time(b.begin_ms))),
-        end_time: over.then(|| Timestamp::from(service_time(b.end_ms))),
+        begin_time: Some(begin_time),
+        end_time: over.then_some(end_time),
         status: Some(match state {
             BackupState::Building => BackupStatus::Building,
             BackupState::Completed => BackupStatus::Completed,

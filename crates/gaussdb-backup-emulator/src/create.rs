@@ -144,6 +144,7 @@ async fn handle(
             failed: job.fail_reason.is_some(),
             kind: BackupKind::Manual,
             size_mb: size_mb(fnv(&backup_id)),
+            times: None,
         };
         let entry = Entry {
             job,

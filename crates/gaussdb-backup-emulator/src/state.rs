@@ -107,9 +107,32 @@ pub struct StoredBackup {
     pub kind: BackupKind,
     /// Size in MB once finished.
     pub size_mb: f64,
+    /// `begin_ms` and `end_ms` in the service's form, made once (listing
+    /// formats two times per backup, and chrono's formatting dominates).
+    #[serde(skip)]
+    pub times: Option<(gaussdb_backup::Timestamp, gaussdb_backup::Timestamp)>,
 }
 
 impl StoredBackup {
+    /// Fills [`StoredBackup::times`].
+    pub fn with_times(mut self) -> Self {
+        self.times = Some((
+            gaussdb_backup::Timestamp::from(service_time(self.begin_ms)),
+            gaussdb_backup::Timestamp::from(service_time(self.end_ms)),
+        ));
+        self
+    }
+
+    /// The begin and end times in the service's form.
+    pub fn times(&self) -> (gaussdb_backup::Timestamp, gaussdb_backup::Timestamp) {
+        self.times.clone().unwrap_or_else(|| {
+            (
+                gaussdb_backup::Timestamp::from(service_time(self.begin_ms)),
+                gaussdb_backup::Timestamp::from(service_time(self.end_ms)),
+            )
+        })
+    }
+
     pub fn state(&self, now_ms: i64) -> BackupState {
         if now_ms < self.end_ms {
             BackupState::Building
@@ -294,7 +317,7 @@ pub enum Undo {
     },
     Delete {
         seq: u64,
-        backup: StoredBackup,
+        backup: Box<StoredBackup>,
     },
 }
 
@@ -372,7 +395,8 @@ impl Store {
         }
     }
 
-    fn insert(&mut self, entry: Entry) -> (u64, Option<(u64, Entry)>) {
+    fn insert(&mut self, mut entry: Entry) -> (u64, Option<(u64, Entry)>) {
+        entry.backup = entry.backup.map(StoredBackup::with_times);
         let seq = self.next_seq;
         self.next_seq += 1;
         let end = entry.job.end_ms();
@@ -442,9 +466,16 @@ impl Store {
         // Each day at 02:00 UTC+8 (18:00 UTC), before the start.
         let today = now.div_euclid(DAY) * DAY + 18 * 3_600_000;
         let latest = if today < now { today } else { today - DAY };
+        // Bounded like created backups: at most MAX_ENTRIES in all.
+        let per_instance = config
+            .seed_auto_backups
+            .min(MAX_ENTRIES / config.instances.len().max(1));
+        if per_instance < config.seed_auto_backups {
+            tracing::warn!(per_instance, "fewer automated backups seeded than asked");
+        }
         let mut seeds = Vec::new();
         for instance in &config.instances {
-            for i in 0..config.seed_auto_backups {
+            for i in 0..per_instance {
                 let begin = latest - DAY * i as i64;
                 let hash = fnv(&format!("{instance}/{i}"));
                 let id = format!(
@@ -454,22 +485,26 @@ impl Store {
                     crate::rules::BACKUP_SUFFIX
                 );
                 let minutes = 5 + (hash % 25) as i64;
-                seeds.push(StoredBackup {
-                    id,
-                    project_id: None,
-                    instance_id: instance.clone(),
-                    name: format!(
-                        "{}-{}",
-                        Config::instance_name(instance),
-                        &service_time(begin)[..10].replace('-', "")
-                    ),
-                    description: None,
-                    begin_ms: begin,
-                    end_ms: begin + minutes * 60_000,
-                    failed: false,
-                    kind: BackupKind::Auto,
-                    size_mb: size_mb(hash),
-                });
+                seeds.push(
+                    StoredBackup {
+                        id,
+                        project_id: None,
+                        instance_id: instance.clone(),
+                        name: format!(
+                            "{}-{}",
+                            Config::instance_name(instance),
+                            &service_time(begin)[..10].replace('-', "")
+                        ),
+                        description: None,
+                        begin_ms: begin,
+                        end_ms: begin + minutes * 60_000,
+                        failed: false,
+                        kind: BackupKind::Auto,
+                        size_mb: size_mb(hash),
+                        times: None,
+                    }
+                    .with_times(),
+                );
             }
         }
         seeds.sort_by(|a, b| b.begin_ms.cmp(&a.begin_ms).then(a.id.cmp(&b.id)));
@@ -554,7 +589,10 @@ impl Store {
         Ok((
             backup.clone(),
             Change {
-                undo: Undo::Delete { seq, backup },
+                undo: Undo::Delete {
+                    seq,
+                    backup: Box::new(backup),
+                },
                 ack,
             },
         ))
@@ -584,7 +622,7 @@ impl Store {
                 if let Some(entry) = self.entries.get_mut(&seq) {
                     let project = entry.job.project_id.clone();
                     self.by_backup.insert(backup.id.clone(), seq);
-                    entry.backup = Some(backup);
+                    entry.backup = Some(*backup);
                     *self.per_project.entry(project).or_default() += 1;
                 }
             }
@@ -735,6 +773,7 @@ pub(crate) mod tests_support {
             failed: false,
             kind: BackupKind::Manual,
             size_mb: 100.0,
+            times: None,
         };
         Entry {
             job,

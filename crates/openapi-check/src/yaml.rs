@@ -292,19 +292,22 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                     let siblings = &mut children[depth - 1];
                     // A repeated key keeps its first place (as the value's
                     // map does) and takes the last value and position.
-                    match object.get_mut(&name) {
-                        Some(slot) => {
-                            *slot = value;
+                    // One hash lookup per member, as serde_json's own
+                    // visitor does.
+                    match object.entry(name) {
+                        serde_json::map::Entry::Vacant(slot) => {
+                            slot.insert(value);
+                            siblings.push(node);
+                        }
+                        serde_json::map::Entry::Occupied(mut slot) => {
+                            let name = slot.key().clone();
+                            slot.insert(value);
                             if let Some(i) = object.keys().position(|k| *k == name)
                                 && let Some(old) = siblings.get_mut(i)
                             {
                                 *old = node;
                             }
                             duplicate = Some(pointer::escape(&name).into_owned());
-                        }
-                        None => {
-                            object.insert(name, value);
-                            siblings.push(node);
                         }
                     }
                 }

@@ -593,4 +593,125 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(got.unwrap(), v("0.7.3"));
     }
+
+    /// A workspace with the client crate at `version`, the real spec, and
+    /// the spec released as 0.1.0 (API listing empty: these tests skip the
+    /// Rust API check, which needs rustdoc).
+    fn fixture(name: &str, version: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-gate-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let krate = dir.join("crates/gaussdb-backup");
+        std::fs::create_dir_all(krate.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join("openapi")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\"]\n",
+        )
+        .unwrap();
+        set_version(&dir, version);
+        std::fs::write(krate.join("src/lib.rs"), "").unwrap();
+        let spec = std::fs::read(crate::project_root().join(SPEC_PATH)).unwrap();
+        std::fs::write(dir.join(SPEC_PATH), &spec).unwrap();
+        write_snapshot(&dir, &snapshot_for(&v("0.1.0")), &spec, "").unwrap();
+        dir
+    }
+
+    fn set_version(dir: &Path, version: &str) {
+        std::fs::write(
+            dir.join(CLIENT_MANIFEST),
+            format!("[package]\nname = \"gaussdb-backup\"\nversion = \"{version}\"\nedition = \"2021\"\n"),
+        )
+        .unwrap();
+    }
+
+    fn failure(dir: &Path) -> Option<String> {
+        gate(dir, false).unwrap().failure
+    }
+
+    /// Tightens the request's `name` (maxLength 64 → 63): breaking.
+    fn break_spec(dir: &Path) {
+        let path = dir.join(SPEC_PATH);
+        let spec = std::fs::read_to_string(&path).unwrap();
+        let broken = spec.replacen("      maxLength: 64\n", "      maxLength: 63\n", 1);
+        assert_ne!(spec, broken);
+        std::fs::write(path, broken).unwrap();
+    }
+
+    #[test]
+    fn the_gate_passes_when_nothing_changed_since_the_release() {
+        let dir = fixture("same", "0.1.0");
+        assert_eq!(failure(&dir), None);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn an_unbumped_breaking_change_fails_with_what_to_run() {
+        let dir = fixture("unbumped", "0.1.0");
+        break_spec(&dir);
+        let why = failure(&dir).expect("must fail");
+        assert!(why.contains("1 breaking"), "{why}");
+        assert!(
+            why.contains("set `version = \"0.2.0\"` in crates/gaussdb-backup/Cargo.toml, then run `cargo xtask release`"),
+            "{why}"
+        );
+        // A compatible bump is not enough.
+        set_version(&dir, "0.1.1");
+        let why = failure(&dir).expect("must fail");
+        assert!(why.contains("but gaussdb-backup is 0.1.1"), "{why}");
+        assert!(why.contains("`version = \"0.2.0\"`"), "{why}");
+        // The right bump, without its snapshot.
+        set_version(&dir, "0.2.0");
+        let why = failure(&dir).expect("must fail");
+        assert!(why.contains("no snapshot for it"), "{why}");
+        assert!(why.contains("run `cargo xtask release`"), "{why}");
+        // What `cargo xtask release` writes (its Rust API part aside).
+        let spec = std::fs::read(dir.join(SPEC_PATH)).unwrap();
+        write_snapshot(&dir, &snapshot_for(&v("0.2.0")), &spec, "").unwrap();
+        assert_eq!(failure(&dir), None);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn an_edited_snapshot_fails() {
+        let dir = fixture("edited", "0.1.0");
+        let snap = dir.join(RELEASED_DIR).join("gaussdb-backup-0.1.0.yaml");
+        let mut text = std::fs::read_to_string(&snap).unwrap();
+        text.push_str("# edited\n");
+        std::fs::write(&snap, text).unwrap();
+        let err = gate(&dir, false).err().expect("must fail").to_string();
+        assert!(err.contains("was changed after its release"), "{err}");
+        assert!(
+            err.contains("git checkout origin/main -- openapi/released/gaussdb-backup-0.1.0.yaml"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_snapshot_newer_than_the_crate_fails() {
+        let dir = fixture("newer", "0.1.0");
+        let spec = std::fs::read(dir.join(SPEC_PATH)).unwrap();
+        write_snapshot(&dir, &snapshot_for(&v("0.3.0")), &spec, "").unwrap();
+        let why = failure(&dir).expect("must fail");
+        assert!(
+            why.contains("newer than gaussdb-backup's version 0.1.0"),
+            "{why}"
+        );
+        assert!(why.contains("set `version = \"0.3.0\"`"), "{why}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn stray_files_and_missing_snapshots_are_errors() {
+        let dir = fixture("stray", "0.1.0");
+        std::fs::write(dir.join(RELEASED_DIR).join("notes.yaml"), "x").unwrap();
+        let err = gate(&dir, false).err().expect("must fail").to_string();
+        assert!(err.contains("not a snapshot name"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
+        let dir = fixture("none", "0.1.0");
+        std::fs::remove_dir_all(dir.join(RELEASED_DIR)).unwrap();
+        let why = failure(&dir).expect("must fail");
+        assert!(why.contains("run `cargo xtask release`"), "{why}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

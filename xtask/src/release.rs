@@ -503,7 +503,7 @@ fn prepend_changelog(root: &Path, entry: &str) -> Result<()> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let new = match text.find("\n## ") {
-        Some(i) => format!("{}\n{entry}{}", &text[..=i], &text[i..]),
+        Some(i) => format!("{}{entry}\n{}", &text[..=i], &text[i + 1..]),
         None => format!("{}\n{entry}", text.trim_end_matches('\n').to_owned() + "\n"),
     };
     std::fs::write(&path, new).with_context(|| format!("cannot write {}", path.display()))
@@ -712,6 +712,51 @@ mod tests {
         std::fs::remove_dir_all(dir.join(RELEASED_DIR)).unwrap();
         let why = failure(&dir).expect("must fail");
         assert!(why.contains("run `cargo xtask release`"), "{why}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_changelog_entry_lists_each_change_in_its_section_and_goes_first() {
+        let dir = fixture("changelog", "0.2.0");
+        break_spec(&dir);
+        let path = dir.join(SPEC_PATH);
+        let spec = std::fs::read_to_string(&path).unwrap();
+        // And a compatible addition: an optional request property.
+        let anchor =
+            "        description:\n          $ref: \"#/components/schemas/BackupDescription\"\n";
+        assert!(spec.contains(anchor));
+        std::fs::write(
+            &path,
+            spec.replacen(
+                anchor,
+                &format!("{anchor}        tag:\n          type: string\n"),
+                1,
+            ),
+        )
+        .unwrap();
+        let gate = gate(&dir, false).unwrap();
+        let a = gate.assessment.unwrap();
+        let entry = changelog_entry(&a, "2026-01-02");
+        assert!(
+            entry.starts_with("## [0.2.0] - 2026-01-02\n\n<!-- "),
+            "{entry}"
+        );
+        let breaking = entry.find("### Breaking").expect(&entry);
+        let added = entry.find("### Added").expect(&entry);
+        assert!(breaking < added);
+        assert!(entry[breaking..added].contains("`POST /v3/{project_id}/backups/create`: the maxLength of `name` in request body went down to 63 from 64 (`request-property-max-length-decreased`)"), "{entry}");
+        assert!(entry[added..].contains("the optional property `tag` in request body was added (`new-optional-request-property`)"), "{entry}");
+
+        std::fs::write(
+            dir.join(CHANGELOG),
+            "# Changelog\n\nIntro.\n\n## [0.1.0] - 2026-01-01\n\nFirst.\n",
+        )
+        .unwrap();
+        prepend_changelog(&dir, "## [0.2.0] - 2026-01-02\n\n- x\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join(CHANGELOG)).unwrap(),
+            "# Changelog\n\nIntro.\n\n## [0.2.0] - 2026-01-02\n\n- x\n\n## [0.1.0] - 2026-01-01\n\nFirst.\n"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

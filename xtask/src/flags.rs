@@ -42,6 +42,7 @@ pub enum Command {
     },
     /// Record a release: snapshot the spec and the client's public Rust API
     /// for the client crate's current version, and prepend a CHANGELOG.md entry.
+    #[command(alias = "bless")]
     Release,
     /// The pull-request review: Markdown (verdict, semver decision, changes
     /// with their places, generated code, Rust API) and a JSON result.
@@ -94,6 +95,10 @@ mod tests {
         assert!(parse(&["generate", "--chek"]).is_err());
         assert!(parse(&["review"]).is_err(), "--base is required");
         assert!(parse(&["frobnicate"]).is_err());
+        assert!(matches!(
+            parse(&["bless"]).unwrap().command,
+            Command::Release
+        ));
         let f = parse(&["--root", "/tmp/x", "release"]).unwrap();
         assert_eq!(f.root.as_deref(), Some(std::path::Path::new("/tmp/x")));
     }

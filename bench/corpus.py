@@ -40,7 +40,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.join(ROOT, "target", "corpus")
-BIN = os.path.join(ROOT, "target", "release", "openapi-check")
+BIN = DEFAULT_BIN = os.path.join(ROOT, "target", "release", "openapi-check")
 STRUCTURAL = {"syntax-error", "duplicate-key", "unsupported-version", "oas3-schema",
               "no-unresolved-refs", "ref-cycle"}
 
@@ -159,13 +159,14 @@ def main():
     results = {}
     if not args.compare:
         print(f"{len(files)} OAS 3.0 files, {sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB", flush=True)
-        with open(os.path.join(CACHE, "results.tsv"), "w") as out:
+        name = "results.tsv" if BIN == DEFAULT_BIN else f"results-{os.path.basename(BIN)}.tsv"
+        with open(os.path.join(CACHE, name), "w") as out:
             out.write("file\tbytes\tseconds\tcpu_seconds\tpeak_mb\tstatus\tfindings\n")
             for i, path in enumerate(files):
                 r = run_one(path, args.timeout)
                 results[path] = r
                 out.write(f"{os.path.relpath(path, api)}\t{os.path.getsize(path)}\t{r['seconds']:.2f}\t"
-                          f"{r['mb'] or 0:.0f}\t{r['status']}\t{r['findings']}\n")
+                          f"{r['cpu'] or 0:.2f}\t{r['mb'] or 0:.0f}\t{r['status']}\t{r['findings']}\n")
                 out.flush()
                 if r["seconds"] > 2 or r["status"] not in (0, 1):
                     print(f"  {os.path.relpath(path, api)}: {r['seconds']:.2f} s, status {r['status']} "

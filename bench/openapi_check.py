@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark of openapi-check against the established OpenAPI validators.
 
-Run from the workspace root:  python3 bench/openapi_check.py [--no-peers] [--runs N]
+Run from the workspace root:  python3 bench/openapi_check.py [--no-peers] [--runs N] [--yaml-only]
+
+--yaml-only times GitHub's description as JSON and as YAML (converted with
+PyYAML into target/bench/), alternating runs, and prints the YAML/JSON ratio
+of wall and CPU time; a full run prints the same table first.
 
 What it does, all in one run so that the ratios compare like with like:
 1. builds openapi-check in release mode;

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::finding::Finding;
 use crate::locate::locate;
 use crate::parse::parse;
-use crate::rules::{self, Ctx, Raw};
+use crate::rules::{self, Ctx, Raw, RuleId};
 use crate::source::{Pos, Source, Span};
 use crate::validate::Validator;
 use crate::walk::Model;
@@ -53,7 +53,7 @@ pub fn check_path(path: &Path, options: &Options) -> FileReport {
     let unreadable = |message: String| FileReport {
         source: Source::new(name.clone(), String::new()),
         findings: vec![Finding {
-            rule: "syntax-error",
+            rule: RuleId::SyntaxError.as_str(),
             severity: crate::finding::Severity::Error,
             message,
             file: name.clone(),
@@ -105,7 +105,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         Err(err) => {
             let span = err.pos.map(|p| Span { start: p, end: p });
             let finding = Finding {
-                rule: "syntax-error",
+                rule: RuleId::SyntaxError.as_str(),
                 severity: crate::finding::Severity::Error,
                 message: err.message,
                 file: source.name.clone(),
@@ -126,7 +126,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         .duplicate_keys
         .iter()
         .map(|p| Raw {
-            rule: "duplicate-key",
+            rule: RuleId::DuplicateKey,
             pointer: p.clone(),
             message: format!(
                 "the key {:?} appears more than once in this mapping; only the last value is kept",
@@ -137,7 +137,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         .collect();
     match rules::version_problem(&parsed.value) {
         Some((pointer, message)) => raw.push(Raw {
-            rule: "unsupported-version",
+            rule: RuleId::UnsupportedVersion,
             pointer,
             message,
             at_key: false,
@@ -181,7 +181,7 @@ fn place(
     let mut seen = HashSet::new();
     let kept: Vec<(Raw, crate::finding::Severity)> = raw
         .into_iter()
-        .filter_map(|r| config.severity(r.rule).map(|s| (r, s)))
+        .filter_map(|r| config.severity(r.rule.as_str()).map(|s| (r, s)))
         .filter(|(r, _)| seen.insert((r.rule, r.pointer.clone(), r.message.clone())))
         .collect();
     if kept.is_empty() {
@@ -205,7 +205,7 @@ fn place(
                 _ => l.value,
             });
             Finding {
-                rule: r.rule,
+                rule: r.rule.as_str(),
                 severity,
                 message: r.message,
                 file: source.name.clone(),

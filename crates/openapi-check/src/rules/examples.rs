@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer::push;
 use crate::validate::{Direction, Outcome};
 use crate::walk::Carrier;
@@ -29,7 +29,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 let outcome =
                     ctx.validator
                         .check_object_value(schema, value, Direction::Neither, false);
-                emit(ctx, "oas3-valid-schema-example", &at, key, outcome);
+                emit(ctx, RuleId::Oas3ValidSchemaExample, &at, key, outcome);
             }
         }
         if let Some(options) = schema.get("enum").and_then(Value::as_array) {
@@ -38,7 +38,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 let outcome =
                     ctx.validator
                         .check_object_value(schema, option, Direction::Neither, true);
-                emit(ctx, "typed-enum", &at, "enum value", outcome);
+                emit(ctx, RuleId::TypedEnum, &at, "enum value", outcome);
             }
         }
     }
@@ -52,7 +52,7 @@ fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
         let at = push(&carrier.pointer, "example");
         report(
             ctx,
-            "oas3-valid-media-example",
+            RuleId::Oas3ValidMediaExample,
             &at,
             schema,
             example,
@@ -111,7 +111,7 @@ fn report_named(
     };
     report(
         ctx,
-        "oas3-valid-media-example",
+        RuleId::Oas3ValidMediaExample,
         at,
         schema,
         value,
@@ -122,7 +122,7 @@ fn report_named(
 
 fn report(
     ctx: &mut Ctx<'_>,
-    rule: &'static str,
+    rule: RuleId,
     at: &str,
     schema: &Value,
     value: &Value,
@@ -133,10 +133,10 @@ fn report(
     emit(ctx, rule, at, what, outcome);
 }
 
-fn emit(ctx: &mut Ctx<'_>, rule: &'static str, at: &str, what: &str, outcome: Outcome) {
+fn emit(ctx: &mut Ctx<'_>, rule: RuleId, at: &str, what: &str, outcome: Outcome) {
     if let Some(because) = &outcome.incomplete_because {
         ctx.report(
-            "example-not-fully-checked",
+            RuleId::ExampleNotFullyChecked,
             at,
             format!(
                 "{what} not fully checked: {because}; violations beyond those reported may exist"

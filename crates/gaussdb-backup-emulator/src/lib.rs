@@ -116,7 +116,16 @@ impl Emulator {
 
     /// Starts on `addr`.
     pub async fn bind(config: Config, addr: SocketAddr) -> Result<Emulator, Error> {
-        let store = state::Store::open(&config)?;
+        // Replaying (and compacting) a journal is file I/O: off the runtime.
+        let opening = config.clone();
+        let store = tokio::task::spawn_blocking(move || state::Store::open(&opening))
+            .await
+            .map_err(|e| {
+                Error::State(state::StateError::Io {
+                    path: config.state_file.clone().unwrap_or_default(),
+                    source: std::io::Error::other(e.to_string()),
+                })
+            })??;
         let state = Arc::new(app::AppState {
             config,
             store: Mutex::new(store),

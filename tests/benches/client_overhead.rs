@@ -8,7 +8,7 @@
 //! the ratio of the medians of the per-round times. The client does more
 //! per call (validation, the query rewrite, the hook's bounded body capture,
 //! decoding into the generated types and error conversion): that is what is
-//! measured.
+//! measured. Both use the same timeouts.
 
 use std::time::{Duration, Instant};
 
@@ -46,7 +46,13 @@ async fn main() {
         .credentials(Credentials::token("token"))
         .build()
         .unwrap();
-    let bare = reqwest::Client::new();
+    // The same safety settings as the client's defaults: a fair baseline is
+    // the request a careful hand-written caller would make.
+    let bare = reqwest::Client::builder()
+        .timeout(gaussdb_backup::DEFAULT_TIMEOUT)
+        .connect_timeout(gaussdb_backup::DEFAULT_CONNECT_TIMEOUT)
+        .build()
+        .unwrap();
     let bare_url = format!("{url}/v3/{PROJECT}/backups/create");
     let body = format!(
         r#"{{"instance_id":"{INSTANCE}","name":"backup-1","description":"Manual backup"}}"#

@@ -52,6 +52,16 @@ fn copy_workspace(to: &Path) {
     }
 }
 
+/// The target directory this test was built in (`CARGO_TARGET_DIR` when
+/// set, as cargo does, else the workspace's `target/`).
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => workspace().join(dir),
+        None => workspace().join("target"),
+    }
+}
+
 fn xtask(repo: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("--root")
@@ -60,7 +70,7 @@ fn xtask(repo: &Path, args: &[&str]) -> Output {
         .current_dir(repo)
         // The workspace's target directory: the throw-away copy builds only
         // the client's rustdoc, not every dependency again.
-        .env("CARGO_TARGET_DIR", workspace().join("target"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .output()
         .unwrap()
 }

@@ -89,14 +89,14 @@ fn a_wire_compatible_change_that_breaks_rust_callers_fails_the_review() {
     // The pull request: an optional `size` in every backup of a response.
     let spec_path = repo.join("openapi/gaussdb-backup.yaml");
     let spec = std::fs::read_to_string(&spec_path).unwrap();
-    let anchor = "          example: 07033b125fd94a8a96896f8bcfee6ddain07\n    BeginTime:\n";
+    let anchor = "          example: 07033b125fd94a8a96896f8bcfee6ddain07\n    Timestamp:\n";
     assert!(
         spec.contains(anchor),
         "the test's anchor in the spec moved; update it"
     );
     let changed = spec.replacen(
         anchor,
-        "          example: 07033b125fd94a8a96896f8bcfee6ddain07\n        size:\n          type: integer\n          format: int64\n          description: Backup size in bytes.\n    BeginTime:\n",
+        "          example: 07033b125fd94a8a96896f8bcfee6ddain07\n        size:\n          type: integer\n          format: int64\n          description: Backup size in bytes.\n    Timestamp:\n",
         1,
     );
     std::fs::write(&spec_path, changed).unwrap();
@@ -127,8 +127,20 @@ fn a_wire_compatible_change_that_breaks_rust_callers_fails_the_review() {
         Some(1),
         "the review must fail: {stderr}"
     );
+    // The next breaking version after the one checked in (minor in 0.x).
+    let manifest =
+        std::fs::read_to_string(workspace().join("crates/gaussdb-backup/Cargo.toml")).unwrap();
+    let current = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap();
+    let minor: u64 = current.split('.').nth(1).unwrap().parse().unwrap();
+    let next = format!("0.{}.0", minor + 1);
     assert!(
-        stderr.contains("set `version = \"0.2.0\"` in crates/gaussdb-backup/Cargo.toml, then run `cargo xtask release`"),
+        stderr.contains(&format!(
+            "set `version = \"{next}\"` in crates/gaussdb-backup/Cargo.toml, then run `cargo xtask release`"
+        )),
         "{stderr}"
     );
     let markdown = std::fs::read_to_string(repo.join("target/spec-review/review.md")).unwrap();

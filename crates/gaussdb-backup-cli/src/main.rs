@@ -6,13 +6,20 @@
 //! JSON output on stdout, errors on stderr, and distinct exit codes.
 
 mod config;
-#[allow(clippy::all, dead_code, unused_imports, unused_variables)]
+#[allow(
+    clippy::all,
+    dead_code,
+    unused_imports,
+    unused_variables,
+    unused_macros
+)]
 mod generated_cli;
 mod output;
 
 use std::process::ExitCode;
 
 use clap::{Arg, Command};
+use clap_complete::Shell;
 use gaussdb_backup::raw::types;
 use generated_cli::{Cli, CliCommand};
 
@@ -30,6 +37,12 @@ pub mod exit {
     pub const UNEXPECTED: u8 = 4;
 }
 
+/// The man pages of the command and of every subcommand, as clap_mangen
+/// renders them; `cargo xtask generate` checks them in under `docs/man/`.
+fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(command(), dir)
+}
+
 const AFTER_HELP: &str = "\
 Credentials (never on the command line):
   HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK [, HUAWEICLOUD_SDK_SECURITY_TOKEN]  AK/SK signing
@@ -39,19 +52,13 @@ Credentials (never on the command line):
 Exit status: 0 success, 1 service error, 2 usage or configuration error,
 3 connection failure or timeout, 4 unexpected response.";
 
+/// The whole command line: one subcommand per operation of the spec (named
+/// by the generated `CliCommand::name`), `completions`, and the hidden
+/// `__generate-man` that `cargo xtask generate` uses to render `docs/man/`.
 fn command() -> Command {
-    let create = Cli::<output::Output>::get_command(CliCommand::CreateGaussMySqlBackup)
-        .name("create-backup")
-        .alias("create-gauss-my-sql-backup")
-        .mut_arg("project-id", |a| {
-            a.env("HUAWEICLOUD_SDK_PROJECT_ID").required(false)
-        })
-        // progenitor declares this flag but generates no code for it: hidden
-        // rather than offered and ignored.
-        .mut_arg("json-body-template", |a| a.hide(true));
-    Command::new("gaussdb-backup")
+    let mut root = Command::new("gaussdb-backup")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Command-line client for Huawei Cloud TaurusDB (GaussDB for MySQL) manual backups.")
+        .about("Command-line client for Huawei Cloud TaurusDB (GaussDB for MySQL) backups.")
         .after_help(AFTER_HELP)
         .subcommand_required(true)
         .arg(
@@ -59,6 +66,7 @@ fn command() -> Command {
                 .long("endpoint")
                 .global(true)
                 .env("GAUSSDB_BACKUP_ENDPOINT")
+                .hide_env_values(true)
                 .help("Base URL of the API (https, or http to loopback)"),
         )
         .arg(
@@ -66,6 +74,7 @@ fn command() -> Command {
                 .long("region")
                 .global(true)
                 .env("HUAWEICLOUD_SDK_REGION")
+                .hide_env_values(true)
                 .help("Region ID, such as eu-west-101; its public endpoint is used"),
         )
         .arg(
@@ -73,6 +82,7 @@ fn command() -> Command {
                 .long("config")
                 .global(true)
                 .env("GAUSSDB_BACKUP_CONFIG")
+                .hide_env_values(true)
                 .value_parser(clap::value_parser!(std::path::PathBuf))
                 .help("TOML file with endpoint, region, project_id and [credentials]"),
         )
@@ -82,8 +92,47 @@ fn command() -> Command {
                 .global(true)
                 .value_parser(clap::value_parser!(u64))
                 .help("Seconds before the call is abandoned (default 30)"),
-        )
-        .subcommand(create)
+        );
+    for operation in CliCommand::iter() {
+        let mut sub = Cli::<output::Output>::get_command(operation)
+            .name(operation.name())
+            .alias(operation.alias());
+        if sub.get_arguments().any(|a| a.get_id() == "project-id") {
+            // Also from the environment or the config file (config.rs).
+            sub = sub.mut_arg("project-id", |a| {
+                a.env("HUAWEICLOUD_SDK_PROJECT_ID")
+                    .hide_env_values(true)
+                    .required(false)
+            });
+        }
+        root = root.subcommand(sub);
+    }
+    root.subcommand(
+        Command::new("completions")
+            .about("Print a shell completion script")
+            .long_about(
+                "Print a completion script for SHELL on stdout. For example, for bash:\n\n  \
+                 gaussdb-backup completions bash > ~/.local/share/bash-completion/completions/gaussdb-backup",
+            )
+            .arg(
+                Arg::new("shell")
+                    .value_name("SHELL")
+                    .required(true)
+                    .value_parser(clap::value_parser!(Shell))
+                    .help("The shell to complete for"),
+            ),
+    )
+    .subcommand(
+        Command::new("__generate-man")
+            .hide(true)
+            .about("Write the man pages into DIR (used by `cargo xtask generate`)")
+            .arg(
+                Arg::new("dir")
+                    .value_name("DIR")
+                    .required(true)
+                    .value_parser(clap::value_parser!(std::path::PathBuf)),
+            ),
+    )
 }
 
 fn main() -> ExitCode {
@@ -98,18 +147,53 @@ fn main() -> ExitCode {
             });
         }
     };
-    let Some(("create-backup", sub)) = matches.subcommand() else {
-        eprintln!("error: unknown command");
+    let Some((name, sub)) = matches.subcommand() else {
+        eprintln!("error: no command given");
         return ExitCode::from(exit::USAGE);
     };
-    let settings =
-        match config::Settings::resolve(&matches, sub.get_one::<types::ProjectId>("project-id")) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(exit::USAGE);
-            }
-        };
+    match name {
+        "completions" => {
+            let shell = *sub.get_one::<Shell>("shell").expect("required by clap");
+            clap_complete::generate(
+                shell,
+                &mut command(),
+                "gaussdb-backup",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::from(exit::OK);
+        }
+        "__generate-man" => {
+            let dir = sub
+                .get_one::<std::path::PathBuf>("dir")
+                .expect("required by clap");
+            return match write_man_pages(dir) {
+                Ok(()) => ExitCode::from(exit::OK),
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot write the man pages into {}: {e}",
+                        dir.display()
+                    );
+                    ExitCode::from(exit::USAGE)
+                }
+            };
+        }
+        _ => {}
+    }
+    let Some(operation) = CliCommand::iter().find(|c| c.name() == name) else {
+        eprintln!("error: unknown command {name}");
+        return ExitCode::from(exit::USAGE);
+    };
+    let project_flag = sub
+        .try_get_one::<types::ProjectId>("project-id")
+        .ok()
+        .flatten();
+    let settings = match config::Settings::resolve(&matches, project_flag) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -135,8 +219,11 @@ fn main() -> ExitCode {
             project_id: settings.project_id.clone(),
         },
     );
-    match runtime.block_on(cli.execute(CliCommand::CreateGaussMySqlBackup, sub)) {
+    match runtime.block_on(cli.execute(operation, sub)) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => ExitCode::from(output::exit_code(&e)),
     }
 }
+
+#[cfg(test)]
+mod tests;

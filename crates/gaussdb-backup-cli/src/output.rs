@@ -1,7 +1,7 @@
 //! JSON results on stdout; errors on stderr with the service's code and
 //! message; exit codes by kind of failure.
 
-use gaussdb_backup::raw::{Error, ResponseValue, builder, types};
+use gaussdb_backup::raw::{Error, ResponseValue, types};
 use serde_json::Value;
 
 use crate::exit;
@@ -13,17 +13,11 @@ pub struct Output {
 }
 
 impl CliConfig for Output {
-    /// The generated command only knows `--project-id`; the ID may also come
-    /// from `HUAWEICLOUD_SDK_PROJECT_ID` or the config file, resolved (flag
-    /// first) before the call.
-    fn execute_create_gauss_my_sql_backup(
-        &self,
-        _: &clap::ArgMatches,
-        request: &mut builder::CreateGaussMySqlBackup,
-    ) -> anyhow::Result<()> {
-        *request = request.clone().project_id(self.project_id.clone());
-        Ok(())
-    }
+    // The generated commands only know `--project-id`; the ID may also come
+    // from `HUAWEICLOUD_SDK_PROJECT_ID` or the config file, resolved (flag
+    // first) before the call. The generated macro implements the hook of
+    // every operation with a project ID.
+    crate::generated_cli::project_id_hooks!(self => self.project_id.clone());
 
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where

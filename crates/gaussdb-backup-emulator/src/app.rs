@@ -23,7 +23,7 @@ use crate::openapi::ApiDoc;
 use crate::state::Store;
 
 /// The hand-written spec, served as is.
-const SPEC: &str = include_str!("../../../openapi/gaussdb-backup.yaml");
+const SPEC: &str = include_str!("../openapi/gaussdb-backup.yaml");
 
 /// Shared by every handler.
 pub struct AppState {

@@ -156,7 +156,7 @@ def client_source(args):
     archive = subprocess.run(["git", "archive", args.rev], cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout
     subprocess.run(["tar", "-x", "-C", export], input=archive, check=True)
     if args.patch:
-        run(["git", "apply", "--directory=.", os.path.abspath(args.patch)], cwd=export)
+        run(["patch", "-p1", "--quiet", "-i", os.path.abspath(args.patch)], cwd=export)
     return os.path.join(export, "crates", "gaussdb-backup")
 
 

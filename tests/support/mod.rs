@@ -47,8 +47,10 @@ impl Reply {
         self
     }
 
-    pub fn delayed(mut self, delay: Duration) -> Self {
-        self.delay = delay;
+    /// A reply that never comes: the request is recorded, then the server
+    /// waits forever. Any client timeout fires, however slow the machine.
+    pub fn never(mut self) -> Self {
+        self.delay = Duration::MAX;
         self
     }
 }
@@ -84,6 +86,14 @@ impl TestServer {
         }
     }
 
+    /// A loopback address where nothing listens: bound, then closed.
+    pub async fn closed_port_url() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        url
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.seen.lock().unwrap().clone()
     }
@@ -103,8 +113,8 @@ async fn handle(State(shared): State<Shared>, request: Request) -> Response {
         body,
     });
     let reply = shared.reply;
-    if !reply.delay.is_zero() {
-        tokio::time::sleep(reply.delay).await;
+    if reply.delay == Duration::MAX {
+        std::future::pending::<()>().await;
     }
     let mut response = Response::new(Body::from(reply.body));
     *response.status_mut() = StatusCode::from_u16(reply.status).unwrap();

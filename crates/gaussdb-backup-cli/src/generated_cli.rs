@@ -15,14 +15,19 @@ impl<T: CliConfig> Cli<T> {
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
             CliCommand::CreateGaussMySqlBackup => Self::cli_create_gauss_my_sql_backup(),
+            CliCommand::ShowGaussMySqlJobInfo => Self::cli_show_gauss_my_sql_job_info(),
+            CliCommand::ShowGaussMySqlBackupList => {
+                Self::cli_show_gauss_my_sql_backup_list()
+            }
+            CliCommand::DeleteGaussMySqlBackup => Self::cli_delete_gauss_my_sql_backup(),
         }
     }
     pub fn cli_create_gauss_my_sql_backup() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
                 ::clap::Arg::new("description")
-                    .long("description")
                     .value_parser(::clap::value_parser!(types::BackupDescription))
+                    .long("description")
                     .required(false)
                     .conflicts_with("json-body")
                     .help(
@@ -30,61 +35,83 @@ impl<T: CliConfig> Cli<T> {
                             "Backup description: at most 256 characters, none of which ",
                             "may be one of `>`, `!`, `<`, `\"`, `&`, `'` or `=`."
                         ),
+                    )
+                    .long_help(
+                        concat!(
+                            "Backup description: at most 256 characters, none of which ",
+                            "may be one\n",
+                            "of `>`, `!`, `<`, `\"`, `&`, `'` or `=`. The newest user ",
+                            "manual also\n",
+                            "forbids carriage returns; the API reference and the SDKs do ",
+                            "not, so\n",
+                            "clients send them and the service (and the emulator) answer\n",
+                            "`DBS.280127`."
+                        ),
                     ),
             )
             .arg(
                 ::clap::Arg::new("instance-id")
-                    .long("instance-id")
                     .value_parser(::clap::value_parser!(types::InstanceId))
+                    .long("instance-id")
                     .required(true)
                     .conflicts_with("json-body")
-                    .help(
-                        concat!(
-                            "ID of a TaurusDB instance: 32 lowercase hexadecimal ",
-                            "characters followed by `in07`."
-                        ),
-                    )
+                    .help("ID of a TaurusDB instance.")
                     .long_help(
                         concat!(
-                            "ID of a TaurusDB instance: 32 lowercase hexadecimal ",
-                            "characters followed\n",
-                            "by `in07`. The documented page calls it \"compatible with ",
-                            "the UUID\n",
-                            "format\", but its own example (and every ID this service ",
-                            "issues) has\n",
-                            "this shape; newer revisions of the page drop the UUID ",
-                            "wording. The\n",
-                            "service answers `DBS.280404` to an ID of another shape."
+                            "ID of a TaurusDB instance. The newest documentation (the ",
+                            "API\n",
+                            "reference's \"Querying Backups\", 2026) says: letters and ",
+                            "digits ending\n",
+                            "in `in07`, 36 characters; the official SDKs still say ",
+                            "\"strictly\n",
+                            "matches the UUID rule\", which is also 36 characters, with ",
+                            "hyphens.\n",
+                            "A client must not refuse what the service accepts, so the ",
+                            "rule here\n",
+                            "is what both share: 36 letters, digits or hyphens. The ",
+                            "service (and\n",
+                            "the emulator) answer `DBS.280404` to an ID of another shape."
                         ),
                     ),
             )
             .arg(
                 ::clap::Arg::new("name")
-                    .long("name")
                     .value_parser(::clap::value_parser!(types::BackupName))
+                    .long("name")
                     .required(true)
                     .conflicts_with("json-body")
                     .help(
                         concat!(
-                            "Backup name: 4 to 64 characters, starting with a letter; ",
-                            "only letters (case-sensitive), digits, hyphens (`-`) and ",
-                            "underscores (`_`)."
+                            "Backup name: 4 to 64 characters, starting with a letter or ",
+                            "a Chinese character, then letters (case-sensitive), digits, ",
+                            "hyphens (`-`), underscores (`_`) or Chinese characters; at ",
+                            "most 64 bytes in UTF-8 (a Chinese character takes 3)."
                         ),
                     )
                     .long_help(
                         concat!(
-                            "Backup name: 4 to 64 characters, starting with a letter; ",
-                            "only letters\n",
-                            "(case-sensitive), digits, hyphens (`-`) and underscores ",
-                            "(`_`). Letters\n",
-                            "are the ASCII letters `A`-`Z` and `a`-`z`."
+                            "Backup name: 4 to 64 characters, starting with a letter or ",
+                            "a Chinese\n",
+                            "character, then letters (case-sensitive), digits, hyphens ",
+                            "(`-`),\n",
+                            "underscores (`_`) or Chinese characters; at most 64 bytes ",
+                            "in UTF-8 (a\n",
+                            "Chinese character takes 3). This is the official SDKs' ",
+                            "rule, the\n",
+                            "newest; the API reference page allows ASCII only, a subset ",
+                            "of it.\n",
+                            "Chinese characters are the CJK Unified Ideographs U+4E00 to ",
+                            "U+9FFF.\n",
+                            "The byte limit cannot be written in JSON Schema: the ",
+                            "service (and the\n",
+                            "emulator) enforce it with `DBS.280277`."
                         ),
                     ),
             )
             .arg(
                 ::clap::Arg::new("project-id")
-                    .long("project-id")
                     .value_parser(::clap::value_parser!(types::ProjectId))
+                    .long("project-id")
                     .required(true)
                     .help(
                         concat!(
@@ -95,18 +122,18 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("x-language")
+                    .value_parser(::clap::value_parser!(crate ::Language))
                     .long("x-language")
-                    .value_parser(
-                        ::clap::builder::TypedValueParser::map(
-                            ::clap::builder::PossibleValuesParser::new([
-                                types::Language::EnUs.to_string(),
-                                types::Language::ZhCn.to_string(),
-                            ]),
-                            |s| types::Language::try_from(s).unwrap(),
-                        ),
-                    )
                     .required(false)
-                    .help("Language of the error messages in the response."),
+                    .help("Language of the request.")
+                    .long_help(
+                        concat!(
+                            "Language of the request. The documented values are `en-us` ",
+                            "(the\n",
+                            "default) and `zh-cn`; the official SDKs send any string, so ",
+                            "this is\n", "not a closed list."
+                        ),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -123,7 +150,11 @@ impl<T: CliConfig> Cli<T> {
                     "of an\n",
                     "instance can run at a time: while one is in progress the ",
                     "call fails\n", "with `409` and `DBS.201205`.\n", "\n",
-                    "This call is not idempotent: retrying after a timeout may ",
+                    "The backup runs asynchronously: the answer is `201` with ",
+                    "the backup in\n",
+                    "state `BUILDING` and a `job_id`. Follow the job with\n",
+                    "`ShowGaussMySqlJobInfo` until it is `Completed` or ", "`Failed`.\n",
+                    "\n", "This call is not idempotent: retrying after a timeout may ",
                     "start a\n",
                     "second backup or fail with `409`. Clients must not retry it\n",
                     "automatically."
@@ -137,6 +168,271 @@ impl<T: CliConfig> Cli<T> {
                 ),
             )
     }
+    pub fn cli_show_gauss_my_sql_job_info() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_parser(::clap::value_parser!(types::ShowGaussMySqlJobInfoId))
+                    .long("job-id")
+                    .required(true)
+                    .help(
+                        concat!(
+                            "The job ID, as returned in `job_id` by the call that ",
+                            "started it."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("project-id")
+                    .value_parser(::clap::value_parser!(types::ProjectId))
+                    .long("project-id")
+                    .required(true)
+                    .help(
+                        concat!(
+                            "Project ID of the tenant in the region (32 letters and ",
+                            "digits)."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("x-language")
+                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .long("x-language")
+                    .required(false)
+                    .help("Language of the request.")
+                    .long_help(
+                        concat!(
+                            "Language of the request. The documented values are `en-us` ",
+                            "(the\n",
+                            "default) and `zh-cn`; the official SDKs send any string, so ",
+                            "this is\n", "not a closed list."
+                        ),
+                    ),
+            )
+            .about("Show a job")
+            .long_about(
+                concat!(
+                    "The state of an asynchronous job, such as the one a create ",
+                    "call\n",
+                    "started. A job goes `Pending` → `Running` (with `process` ",
+                    "rising) →\n", "`Completed` or `Failed` (with `fail_reason`).\n",
+                    "\n", "A job just started may not be visible for a few seconds: ",
+                    "meanwhile\n",
+                    "the service answers `400` `DBS.200543` (\"The job does not ",
+                    "exist.\"),\n",
+                    "which a waiter treats as \"not visible yet\" for a grace ",
+                    "period. Jobs\n", "are kept for one month."
+                ),
+            )
+            .after_help(
+                concat!(
+                    "Example:\n", "  gaussdb-backup show-job \\\n",
+                    "    --job-id e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7"
+                ),
+            )
+    }
+    pub fn cli_show_gauss_my_sql_backup_list() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("backup-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .long("backup-id")
+                    .required(false)
+                    .help("Only the backup with this ID."),
+            )
+            .arg(
+                ::clap::Arg::new("backup-type")
+                    .value_parser(::clap::value_parser!(crate ::BackupType))
+                    .long("backup-type")
+                    .required(false)
+                    .help(
+                        concat!(
+                            "Only backups of this type: `auto` (automated full backup) ",
+                            "or `manual` (manual full backup)."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("begin-time")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .long("begin-time")
+                    .required(false)
+                    .help(
+                        concat!(
+                            "Only backups started at or after this time, in the ",
+                            "service's form `yyyy-mm-ddThh:mm:ss+hhmm` (for example ",
+                            "`2020-07-06T10:41:14+0800`)."
+                        ),
+                    )
+                    .long_help(
+                        concat!(
+                            "Only backups started at or after this time, in the ",
+                            "service's form\n",
+                            "`yyyy-mm-ddThh:mm:ss+hhmm` (for example ",
+                            "`2020-07-06T10:41:14+0800`).\n",
+                            "The `+` must reach the service as `%2B`; the client encodes ",
+                            "it."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("end-time")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .long("end-time")
+                    .required(false)
+                    .help(
+                        concat!(
+                            "Only backups started before this time, in the same form; ",
+                            "later than `begin_time`."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("instance-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .long("instance-id")
+                    .required(false)
+                    .help("Only the backups of this instance."),
+            )
+            .arg(
+                ::clap::Arg::new("instance-name")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .long("instance-name")
+                    .required(false)
+                    .help("Only backups of instances with this name."),
+            )
+            .arg(
+                ::clap::Arg::new("limit")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU32))
+                    .long("limit")
+                    .required(false)
+                    .help("How many backups to return at most, 1 to 100 (default 100)."),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .long("name")
+                    .required(false)
+                    .help("Only backups with this name."),
+            )
+            .arg(
+                ::clap::Arg::new("offset")
+                    .value_parser(::clap::value_parser!(i32))
+                    .long("offset")
+                    .required(false)
+                    .help(
+                        concat!(
+                            "How many matching backups to skip before the first one ",
+                            "returned (default 0)."
+                        ),
+                    )
+                    .long_help(
+                        concat!(
+                            "How many matching backups to skip before the first one ",
+                            "returned\n",
+                            "(default 0). The official SDKs send it as a string; it must ",
+                            "be a\n", "whole number, not negative."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("project-id")
+                    .value_parser(::clap::value_parser!(types::ProjectId))
+                    .long("project-id")
+                    .required(true)
+                    .help(
+                        concat!(
+                            "Project ID of the tenant in the region (32 letters and ",
+                            "digits)."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("x-language")
+                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .long("x-language")
+                    .required(false)
+                    .help("Language of the request.")
+                    .long_help(
+                        concat!(
+                            "Language of the request. The documented values are `en-us` ",
+                            "(the\n",
+                            "default) and `zh-cn`; the official SDKs send any string, so ",
+                            "this is\n", "not a closed list."
+                        ),
+                    ),
+            )
+            .about("List backups")
+            .long_about(
+                concat!(
+                    "Full backups of the project, automated and manual, filtered ",
+                    "by the\n",
+                    "query and paged with `offset` and `limit`. `total_count` is ",
+                    "the number\n", "of backups matching the filters, over all pages."
+                ),
+            )
+            .after_help(concat!("Example:\n", "  gaussdb-backup list-backups"))
+    }
+    pub fn cli_delete_gauss_my_sql_backup() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("backup-id")
+                    .value_parser(
+                        ::clap::value_parser!(types::DeleteGaussMySqlBackupBackupId),
+                    )
+                    .long("backup-id")
+                    .required(true)
+                    .help(
+                        concat!(
+                            "The backup's ID, from `ShowGaussMySqlBackupList` or a ",
+                            "create call."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("project-id")
+                    .value_parser(::clap::value_parser!(types::ProjectId))
+                    .long("project-id")
+                    .required(true)
+                    .help(
+                        concat!(
+                            "Project ID of the tenant in the region (32 letters and ",
+                            "digits)."
+                        ),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("x-language")
+                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .long("x-language")
+                    .required(false)
+                    .help("Language of the request.")
+                    .long_help(
+                        concat!(
+                            "Language of the request. The documented values are `en-us` ",
+                            "(the\n",
+                            "default) and `zh-cn`; the official SDKs send any string, so ",
+                            "this is\n", "not a closed list."
+                        ),
+                    ),
+            )
+            .about("Delete a manual backup")
+            .long_about(
+                concat!(
+                    "Deletes a manual backup that has finished. Automated ",
+                    "backups are\n",
+                    "deleted by their retention policy, not by this call, and a ",
+                    "backup\n", "still being created cannot be deleted: both are `400` ",
+                    "`DBS.201208`."
+                ),
+            )
+            .after_help(
+                concat!(
+                    "Example:\n", "  gaussdb-backup delete-backup \\\n",
+                    "    --backup-id b1182ccdda034f2b9535f3dca5c47e71br07"
+                ),
+            )
+    }
     pub async fn execute(
         &self,
         cmd: CliCommand,
@@ -145,6 +441,15 @@ impl<T: CliConfig> Cli<T> {
         match cmd {
             CliCommand::CreateGaussMySqlBackup => {
                 self.execute_create_gauss_my_sql_backup(matches).await
+            }
+            CliCommand::ShowGaussMySqlJobInfo => {
+                self.execute_show_gauss_my_sql_job_info(matches).await
+            }
+            CliCommand::ShowGaussMySqlBackupList => {
+                self.execute_show_gauss_my_sql_backup_list(matches).await
+            }
+            CliCommand::DeleteGaussMySqlBackup => {
+                self.execute_delete_gauss_my_sql_backup(matches).await
             }
         }
     }
@@ -165,7 +470,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
             request = request.project_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<types::Language>("x-language") {
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
             request = request.x_language(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
@@ -178,6 +483,113 @@ impl<T: CliConfig> Cli<T> {
             request = request.body(body_value);
         }
         self.config.execute_create_gauss_my_sql_backup(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_show_gauss_my_sql_job_info(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.show_gauss_my_sql_job_info();
+        if let Some(value) = matches.get_one::<types::ShowGaussMySqlJobInfoId>("id") {
+            request = request.id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+            request = request.project_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+            request = request.x_language(value.clone());
+        }
+        self.config.execute_show_gauss_my_sql_job_info(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_show_gauss_my_sql_backup_list(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.show_gauss_my_sql_backup_list();
+        if let Some(value) = matches.get_one::<::std::string::String>("backup-id") {
+            request = request.backup_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::BackupType>("backup-type") {
+            request = request.backup_type(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("begin-time") {
+            request = request.begin_time(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("end-time") {
+            request = request.end_time(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("instance-id") {
+            request = request.instance_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("instance-name") {
+            request = request.instance_name(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU32>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            request = request.name(value.clone());
+        }
+        if let Some(value) = matches.get_one::<i32>("offset") {
+            request = request.offset(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+            request = request.project_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+            request = request.x_language(value.clone());
+        }
+        self.config.execute_show_gauss_my_sql_backup_list(matches, &mut request)?;
+        let result = request.send().await;
+        match result {
+            Ok(r) => {
+                self.config.success_item(&r);
+                Ok(())
+            }
+            Err(r) => {
+                self.config.error(&r);
+                Err(anyhow::Error::new(r))
+            }
+        }
+    }
+    pub async fn execute_delete_gauss_my_sql_backup(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.delete_gauss_my_sql_backup();
+        if let Some(value) = matches
+            .get_one::<types::DeleteGaussMySqlBackupBackupId>("backup-id")
+        {
+            request = request.backup_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
+            request = request.project_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+            request = request.x_language(value.clone());
+        }
+        self.config.execute_delete_gauss_my_sql_backup(matches, &mut request)?;
         let result = request.send().await;
         match result {
             Ok(r) => {
@@ -218,18 +630,49 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    fn execute_show_gauss_my_sql_job_info(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ShowGaussMySqlJobInfo,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_show_gauss_my_sql_backup_list(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ShowGaussMySqlBackupList,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn execute_delete_gauss_my_sql_backup(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::DeleteGaussMySqlBackup,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
     CreateGaussMySqlBackup,
+    ShowGaussMySqlJobInfo,
+    ShowGaussMySqlBackupList,
+    DeleteGaussMySqlBackup,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::CreateGaussMySqlBackup,].into_iter()
+        vec![
+            CliCommand::CreateGaussMySqlBackup, CliCommand::ShowGaussMySqlJobInfo,
+            CliCommand::ShowGaussMySqlBackupList, CliCommand::DeleteGaussMySqlBackup,
+        ]
+            .into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
             CliCommand::CreateGaussMySqlBackup => "create_gauss_my_sql_backup",
+            CliCommand::ShowGaussMySqlJobInfo => "show_gauss_my_sql_job_info",
+            CliCommand::ShowGaussMySqlBackupList => "show_gauss_my_sql_backup_list",
+            CliCommand::DeleteGaussMySqlBackup => "delete_gauss_my_sql_backup",
         }
     }
 }
@@ -239,12 +682,18 @@ impl CliCommand {
     pub fn name(&self) -> &'static str {
         match self {
             CliCommand::CreateGaussMySqlBackup => "create-backup",
+            CliCommand::ShowGaussMySqlJobInfo => "show-job",
+            CliCommand::ShowGaussMySqlBackupList => "list-backups",
+            CliCommand::DeleteGaussMySqlBackup => "delete-backup",
         }
     }
     /// The operation ID in kebab case: an alias of the command.
     pub fn alias(&self) -> &'static str {
         match self {
             CliCommand::CreateGaussMySqlBackup => "create-gauss-my-sql-backup",
+            CliCommand::ShowGaussMySqlJobInfo => "show-gauss-my-sql-job-info",
+            CliCommand::ShowGaussMySqlBackupList => "show-gauss-my-sql-backup-list",
+            CliCommand::DeleteGaussMySqlBackup => "delete-gauss-my-sql-backup",
         }
     }
 }
@@ -255,7 +704,17 @@ macro_rules! project_id_hooks {
     ($self:ident => $project_id:expr) => {
         fn execute_create_gauss_my_sql_backup(& $self, _ : & ::clap::ArgMatches, request
         : & mut gaussdb_backup::raw::builder::CreateGaussMySqlBackup,) -> anyhow::Result
-        < () > { * request = request.clone().project_id($project_id); Ok(()) }
+        < () > { * request = request.clone().project_id($project_id); Ok(()) } fn
+        execute_show_gauss_my_sql_job_info(& $self, _ : & ::clap::ArgMatches, request : &
+        mut gaussdb_backup::raw::builder::ShowGaussMySqlJobInfo,) -> anyhow::Result < ()
+        > { * request = request.clone().project_id($project_id); Ok(()) } fn
+        execute_show_gauss_my_sql_backup_list(& $self, _ : & ::clap::ArgMatches, request
+        : & mut gaussdb_backup::raw::builder::ShowGaussMySqlBackupList,) ->
+        anyhow::Result < () > { * request = request.clone().project_id($project_id);
+        Ok(()) } fn execute_delete_gauss_my_sql_backup(& $self, _ : & ::clap::ArgMatches,
+        request : & mut gaussdb_backup::raw::builder::DeleteGaussMySqlBackup,) ->
+        anyhow::Result < () > { * request = request.clone().project_id($project_id);
+        Ok(()) }
     };
 }
 pub(crate) use project_id_hooks;

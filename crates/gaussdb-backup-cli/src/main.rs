@@ -14,13 +14,16 @@ mod config;
     unused_macros
 )]
 mod generated_cli;
+mod lifecycle;
 mod output;
 
 use std::process::ExitCode;
 
-use clap::{Arg, Command};
+use clap::{Arg, ArgAction, Command};
 use clap_complete::Shell;
 use gaussdb_backup::raw::types;
+// The generated CLI names the spec's open enums by these paths.
+pub use gaussdb_backup::{BackupType, Language};
 use generated_cli::{Cli, CliCommand};
 
 /// Exit codes, stable for scripts.
@@ -35,12 +38,10 @@ pub mod exit {
     pub const TRANSPORT: u8 = 3;
     /// The service answered with something the spec does not describe.
     pub const UNEXPECTED: u8 = 4;
-}
-
-/// The man pages of the command and of every subcommand, as clap_mangen
-/// renders them; `cargo xtask generate` checks them in under `docs/man/`.
-fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
-    clap_mangen::generate_to(command(), dir)
+    /// `--wait`: the backup failed (the job's `fail_reason` on stderr).
+    pub const BACKUP_FAILED: u8 = 5;
+    /// `--wait`: the wait timed out; the backup is still running.
+    pub const WAIT_TIMEOUT: u8 = 6;
 }
 
 const AFTER_HELP: &str = "\
@@ -50,15 +51,61 @@ Credentials (never on the command line):
   or the [credentials] table of the config file (--config, GAUSSDB_BACKUP_CONFIG).
 
 Exit status: 0 success, 1 service error, 2 usage or configuration error,
-3 connection failure or timeout, 4 unexpected response.";
+3 connection failure or timeout, 4 unexpected response, 5 the backup failed
+(--wait), 6 the wait timed out and the backup is still running (--wait).";
 
-/// The whole command line: one subcommand per operation of the spec (named
-/// by the generated `CliCommand::name`), `completions`, and the hidden
+/// The man pages of the command and of every subcommand, as clap_mangen
+/// renders them; `cargo xtask generate` checks them in under `docs/man/`.
+fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(command(), dir)
+}
+
+/// One subcommand per operation of the spec, under the name the generator
+/// gives it (`CliCommand::name`), with what the CLI adds by hand.
+fn operation_command(operation: CliCommand) -> Command {
+    let mut command = Cli::<output::Output>::get_command(operation)
+        .name(operation.name())
+        .alias(operation.alias());
+    if command.get_arguments().any(|a| a.get_id() == "project-id") {
+        // Also from the environment or the config file (config.rs).
+        command = command.mut_arg("project-id", |a| {
+            a.env("HUAWEICLOUD_SDK_PROJECT_ID")
+                .hide_env_values(true)
+                .required(false)
+        });
+    }
+    match operation {
+        CliCommand::CreateGaussMySqlBackup => command
+            .arg(
+                Arg::new("wait")
+                    .long("wait")
+                    .action(ArgAction::SetTrue)
+                    .help("Wait until the backup is finished; print it, not the create answer"),
+            )
+            .arg(
+                Arg::new("wait-timeout")
+                    .long("wait-timeout")
+                    .requires("wait")
+                    .value_parser(humantime::parse_duration)
+                    .default_value("1h")
+                    .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
+            ),
+        CliCommand::ShowGaussMySqlBackupList => command.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Follow the pages from --offset: every matching backup"),
+        ),
+        _ => command,
+    }
+}
+
+/// The whole command line: the operations, `completions`, and the hidden
 /// `__generate-man` that `cargo xtask generate` uses to render `docs/man/`.
 fn command() -> Command {
-    let mut root = Command::new("gaussdb-backup")
+    Command::new("gaussdb-backup")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Command-line client for Huawei Cloud TaurusDB (GaussDB for MySQL) backups.")
+        .about("Command-line client for Huawei Cloud TaurusDB (GaussDB for MySQL) manual backups.")
         .after_help(AFTER_HELP)
         .subcommand_required(true)
         .arg(
@@ -75,7 +122,7 @@ fn command() -> Command {
                 .global(true)
                 .env("HUAWEICLOUD_SDK_REGION")
                 .hide_env_values(true)
-                .help("Region ID, such as eu-west-101; its public endpoint is used"),
+                .help("Region ID, such as ap-southeast-1; its public endpoint is used"),
         )
         .arg(
             Arg::new("config")
@@ -92,47 +139,34 @@ fn command() -> Command {
                 .global(true)
                 .value_parser(clap::value_parser!(u64))
                 .help("Seconds before the call is abandoned (default 30)"),
-        );
-    for operation in CliCommand::iter() {
-        let mut sub = Cli::<output::Output>::get_command(operation)
-            .name(operation.name())
-            .alias(operation.alias());
-        if sub.get_arguments().any(|a| a.get_id() == "project-id") {
-            // Also from the environment or the config file (config.rs).
-            sub = sub.mut_arg("project-id", |a| {
-                a.env("HUAWEICLOUD_SDK_PROJECT_ID")
-                    .hide_env_values(true)
-                    .required(false)
-            });
-        }
-        root = root.subcommand(sub);
-    }
-    root.subcommand(
-        Command::new("completions")
-            .about("Print a shell completion script")
-            .long_about(
-                "Print a completion script for SHELL on stdout. For example, for bash:\n\n  \
-                 gaussdb-backup completions bash > ~/.local/share/bash-completion/completions/gaussdb-backup",
-            )
-            .arg(
-                Arg::new("shell")
-                    .value_name("SHELL")
-                    .required(true)
-                    .value_parser(clap::value_parser!(Shell))
-                    .help("The shell to complete for"),
-            ),
-    )
-    .subcommand(
-        Command::new("__generate-man")
-            .hide(true)
-            .about("Write the man pages into DIR (used by `cargo xtask generate`)")
-            .arg(
-                Arg::new("dir")
-                    .value_name("DIR")
-                    .required(true)
-                    .value_parser(clap::value_parser!(std::path::PathBuf)),
-            ),
-    )
+        )
+        .subcommands(CliCommand::iter().map(operation_command))
+        .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script")
+                .long_about(
+                    "Print a completion script for SHELL on stdout. For example, for bash:\n\n  \
+                     gaussdb-backup completions bash > ~/.local/share/bash-completion/completions/gaussdb-backup",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .value_name("SHELL")
+                        .required(true)
+                        .value_parser(clap::value_parser!(Shell))
+                        .help("The shell to complete for"),
+                ),
+        )
+        .subcommand(
+            Command::new("__generate-man")
+                .hide(true)
+                .about("Write the man pages into DIR (used by `cargo xtask generate`)")
+                .arg(
+                    Arg::new("dir")
+                        .value_name("DIR")
+                        .required(true)
+                        .value_parser(clap::value_parser!(std::path::PathBuf)),
+                ),
+        )
 }
 
 fn main() -> ExitCode {
@@ -148,7 +182,7 @@ fn main() -> ExitCode {
         }
     };
     let Some((name, sub)) = matches.subcommand() else {
-        eprintln!("error: no command given");
+        eprintln!("error: unknown command");
         return ExitCode::from(exit::USAGE);
     };
     match name {
@@ -179,10 +213,11 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let Some(operation) = CliCommand::iter().find(|c| c.name() == name) else {
+    let Some(which) = CliCommand::iter().find(|c| c.name() == name) else {
         eprintln!("error: unknown command {name}");
         return ExitCode::from(exit::USAGE);
     };
+    let which = &which;
     let project_flag = sub
         .try_get_one::<types::ProjectId>("project-id")
         .ok()
@@ -211,18 +246,28 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    // The project ID already resolved (flag, environment, config file) is
-    // applied by the generated CLI's per-operation hook; see `output.rs`.
-    let cli = Cli::new(
-        client.raw(),
-        output::Output {
-            project_id: settings.project_id.clone(),
-        },
-    );
-    match runtime.block_on(cli.execute(operation, sub)) {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(e) => ExitCode::from(output::exit_code(&e)),
+    // The hand-written lifecycle: waiting, and following pages.
+    if matches!(which, CliCommand::ShowGaussMySqlBackupList) && sub.get_flag("all") {
+        return ExitCode::from(runtime.block_on(lifecycle::list_all(&client, sub)));
     }
+    let wait = matches!(which, CliCommand::CreateGaussMySqlBackup) && sub.get_flag("wait");
+    // The project ID already resolved (flag, environment, config file) is
+    // applied by the generated CLI's per-operation hooks; see `output.rs`.
+    let created = output::Created::default();
+    let output = output::Output::new(settings.project_id.clone(), wait, &created);
+    let cli = Cli::new(client.raw(), output);
+    if let Err(e) = runtime.block_on(cli.execute(*which, sub)) {
+        return ExitCode::from(output::exit_code(&e));
+    }
+    if !wait {
+        return ExitCode::from(exit::OK);
+    }
+    let created = created.take();
+    let timeout = sub
+        .get_one::<std::time::Duration>("wait-timeout")
+        .copied()
+        .unwrap_or(std::time::Duration::from_secs(3600));
+    ExitCode::from(runtime.block_on(lifecycle::wait(&client, created, timeout)))
 }
 
 #[cfg(test)]

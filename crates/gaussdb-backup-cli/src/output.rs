@@ -1,6 +1,8 @@
 //! JSON results on stdout; errors on stderr with the service's code and
 //! message; exit codes by kind of failure.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use gaussdb_backup::raw::{Error, ResponseValue, types};
 use serde_json::Value;
 
@@ -9,7 +11,33 @@ use crate::generated_cli::CliConfig;
 
 /// Output settings, and the project ID to put on every request.
 pub struct Output {
-    pub project_id: types::ProjectId,
+    project_id: types::ProjectId,
+    /// `create-backup --wait`: keep the create answer for the waiter
+    /// instead of printing it.
+    keep_created: bool,
+    created: Arc<Mutex<Option<Value>>>,
+}
+
+/// Where `--wait` finds the create answer after the generated call.
+#[derive(Clone, Default)]
+pub struct Created(Arc<Mutex<Option<Value>>>);
+
+impl Created {
+    pub fn take(&self) -> Option<Value> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+impl Output {
+    /// With `keep_created`, a successful answer goes to `created` instead
+    /// of stdout.
+    pub fn new(project_id: types::ProjectId, keep_created: bool, created: &Created) -> Self {
+        Output {
+            project_id,
+            keep_created,
+            created: Arc::clone(&created.0),
+        }
+    }
 }
 
 impl CliConfig for Output {
@@ -23,6 +51,11 @@ impl CliConfig for Output {
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
     {
+        if self.keep_created {
+            *self.created.lock().unwrap_or_else(PoisonError::into_inner) =
+                serde_json::to_value(value.as_ref()).ok();
+            return;
+        }
         match serde_json::to_string_pretty(value.as_ref()) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("error: cannot print the result: {e}"),
@@ -125,5 +158,23 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             eprintln!("error: {error:#}");
             exit::USAGE
         }
+    }
+}
+
+/// The exit code for a failure of the hand-written client layer.
+pub fn exit_code_of(error: &gaussdb_backup::Error) -> u8 {
+    use gaussdb_backup::Error as E;
+    match error {
+        E::Service(_) => exit::SERVICE_ERROR,
+        E::Timeout(_) | E::Transport(_) => exit::TRANSPORT,
+        E::InvalidArgument { .. } => exit::USAGE,
+        E::BackupFailed { .. } => exit::BACKUP_FAILED,
+        E::WaitTimeout { .. } => exit::WAIT_TIMEOUT,
+        E::UnexpectedResponse { status, .. }
+            if status.is_client_error() || status.is_server_error() =>
+        {
+            exit::SERVICE_ERROR
+        }
+        _ => exit::UNEXPECTED,
     }
 }

@@ -4,7 +4,8 @@
 use axum::http::{HeaderMap, Method, Uri};
 use chrono::{DateTime, Utc};
 use gaussdb_backup::signing::{
-    Authorization, MAX_CLOCK_SKEW, SigningInput, parse_date, signatures_equal,
+    Authorization, MAX_CLOCK_SKEW, SigningInput, decode_path, decode_query, parse_date,
+    signatures_equal,
 };
 
 use crate::config::Config;
@@ -47,19 +48,9 @@ pub fn verify(
         let v = value(name).ok_or_else(|| format!("the signed header {name} is missing"))?;
         signed.push((name.clone(), v.to_owned()));
     }
-    let path = percent_decode(uri.path());
-    let query: Vec<(String, String)> = uri
-        .query()
-        .map(|q| {
-            q.split('&')
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                    (percent_decode(k), percent_decode(v))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // The client's own decoding: both sides read a query the same way.
+    let path = decode_path(uri.path());
+    let query = uri.query().map(decode_query).unwrap_or_default();
     let input = SigningInput {
         method: method.as_str(),
         path: &path,
@@ -73,26 +64,4 @@ pub fn verify(
     } else {
         Err("verify aksk signature fail".into())
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|b| hex(*b)),
-                bytes.get(i + 2).and_then(|b| hex(*b)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -29,9 +29,9 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn x_language<T>(self, value: T) -> Self
+        pub fn x_language<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<types::Language>>,
+            T: Into<Option<&'a crate::Language>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("X-Language", value.to_string()))
@@ -115,6 +115,356 @@ pub mod operations {
             )
         }
     }
+    pub struct ShowGaussMySqlJobInfoWhen(::httpmock::When);
+    impl ShowGaussMySqlJobInfoWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v3/[^/]*/jobs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn project_id(self, value: &types::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!("^/v3/{}/jobs$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn id(self, value: &types::ShowGaussMySqlJobInfoId) -> Self {
+            Self(self.0.query_param("id", value.to_string()))
+        }
+        pub fn x_language<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::Language>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Language", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Language"))
+            }
+        }
+    }
+    pub struct ShowGaussMySqlJobInfoThen(::httpmock::Then);
+    impl ShowGaussMySqlJobInfoThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ShowJobResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ShowGaussMySqlBackupListWhen(::httpmock::When);
+    impl ShowGaussMySqlBackupListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v3/[^/]*/backups$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn project_id(self, value: &types::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!("^/v3/{}/backups$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn backup_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("backup_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("backup_id"))
+            }
+        }
+        pub fn backup_type<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::BackupType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("backup_type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("backup_type"))
+            }
+        }
+        pub fn begin_time<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("begin_time", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("begin_time"))
+            }
+        }
+        pub fn end_time<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("end_time", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("end_time"))
+            }
+        }
+        pub fn instance_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("instance_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("instance_id"))
+            }
+        }
+        pub fn instance_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("instance_name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("instance_name"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+        pub fn x_language<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::Language>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Language", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Language"))
+            }
+        }
+    }
+    pub struct ShowGaussMySqlBackupListThen(::httpmock::Then);
+    impl ShowGaussMySqlBackupListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ListBackupsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteGaussMySqlBackupWhen(::httpmock::When);
+    impl DeleteGaussMySqlBackupWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/v3/[^/]*/backups/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn project_id(self, value: &types::ProjectId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v3/{}/backups/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn backup_id(self, value: &types::DeleteGaussMySqlBackupBackupId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v3/.*/backups/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn x_language<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a crate::Language>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Language", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Language"))
+            }
+        }
+    }
+    pub struct DeleteGaussMySqlBackupThen(::httpmock::Then);
+    impl DeleteGaussMySqlBackupThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DeleteBackupResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -125,6 +475,24 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::CreateGaussMySqlBackupWhen,
             operations::CreateGaussMySqlBackupThen,
+        );
+    fn show_gauss_my_sql_job_info<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ShowGaussMySqlJobInfoWhen,
+            operations::ShowGaussMySqlJobInfoThen,
+        );
+    fn show_gauss_my_sql_backup_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ShowGaussMySqlBackupListWhen,
+            operations::ShowGaussMySqlBackupListThen,
+        );
+    fn delete_gauss_my_sql_backup<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteGaussMySqlBackupWhen,
+            operations::DeleteGaussMySqlBackupThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -139,6 +507,48 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CreateGaussMySqlBackupWhen::new(when),
                 operations::CreateGaussMySqlBackupThen::new(then),
+            )
+        })
+    }
+    fn show_gauss_my_sql_job_info<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ShowGaussMySqlJobInfoWhen,
+            operations::ShowGaussMySqlJobInfoThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ShowGaussMySqlJobInfoWhen::new(when),
+                operations::ShowGaussMySqlJobInfoThen::new(then),
+            )
+        })
+    }
+    fn show_gauss_my_sql_backup_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ShowGaussMySqlBackupListWhen,
+            operations::ShowGaussMySqlBackupListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ShowGaussMySqlBackupListWhen::new(when),
+                operations::ShowGaussMySqlBackupListThen::new(then),
+            )
+        })
+    }
+    fn delete_gauss_my_sql_backup<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteGaussMySqlBackupWhen,
+            operations::DeleteGaussMySqlBackupThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteGaussMySqlBackupWhen::new(when),
+                operations::DeleteGaussMySqlBackupThen::new(then),
             )
         })
     }

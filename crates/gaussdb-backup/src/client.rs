@@ -5,10 +5,15 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+use crate::create::CreateBackup;
+use crate::delete::DeleteBackup;
 use crate::error::ServiceError;
 use crate::generated::{self, types};
 use crate::hooks::{CallContext, CapturedResponse, Settings};
-use crate::{Credentials, Endpoint, Error, Language};
+use crate::job::ShowJob;
+use crate::list::ListBackups;
+use crate::wait::WaitForBackup;
+use crate::{Clock, Credentials, Endpoint, Error, Language, SystemClock};
 
 /// Default time limit for a whole call (connect, send, receive).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -44,10 +49,11 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
     http: Option<reqwest::Client>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl ClientBuilder {
-    /// The endpoint of a Huawei Cloud region, such as `eu-west-101`.
+    /// The endpoint of a Huawei Cloud region, such as `ap-southeast-1`, from [`crate::REGIONS`].
     pub fn region(mut self, region: &str) -> Self {
         self.endpoint = Some(Endpoint::region(region));
         self
@@ -109,6 +115,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The clock for `X-Sdk-Date` and the waiter's delays; default
+    /// [`SystemClock`]. Tests pass a [`crate::ManualClock`] so that waiting
+    /// takes no real time.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Checks everything and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self
@@ -118,7 +132,7 @@ impl ClientBuilder {
             .project_id
             .ok_or_else(|| Error::invalid("project_id", "required"))?;
         let project_id = types::ProjectId::try_from(project_id)
-            .map_err(|err| Error::invalid("project_id", err.to_string()))?;
+            .map_err(|_| Error::invalid("project_id", crate::rules::PROJECT_ID))?;
         let credentials = self
             .credentials
             .ok_or_else(|| Error::invalid("credentials", "required"))?;
@@ -144,6 +158,7 @@ impl ClientBuilder {
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             }),
         })
     }
@@ -159,120 +174,103 @@ impl Client {
     /// (`POST /v3/{project_id}/backups/create`, `CreateGaussMySqlBackup`).
     ///
     /// Arguments are checked against the spec's rules when the call is sent;
-    /// a violation is an [`Error::InvalidArgument`] and nothing is sent.
+    /// a violation is an [`Error::InvalidArgument`] and nothing is sent. The
+    /// call is never retried: follow it with [`CreatedBackup::wait`].
     pub fn create_backup(
         &self,
         instance_id: impl Into<String>,
         name: impl Into<String>,
     ) -> CreateBackup<'_> {
-        CreateBackup {
-            client: self,
-            instance_id: instance_id.into(),
-            name: name.into(),
-            description: None,
-            language: self.language,
-        }
+        CreateBackup::new(self, instance_id.into(), name.into())
+    }
+
+    /// Shows a job (`GET /v3/{project_id}/jobs?id=`, `ShowGaussMySqlJobInfo`).
+    pub fn job(&self, job_id: impl Into<String>) -> ShowJob<'_> {
+        ShowJob::new(self, job_id.into())
+    }
+
+    /// Lists backups (`GET /v3/{project_id}/backups`,
+    /// `ShowGaussMySqlBackupList`): one page with [`ListBackups::send`], or
+    /// every page with [`ListBackups::stream`].
+    pub fn backups(&self) -> ListBackups<'_> {
+        ListBackups::new(self)
+    }
+
+    /// Deletes a manual backup (`DELETE /v3/{project_id}/backups/{backup_id}`,
+    /// `DeleteGaussMySqlBackup`).
+    pub fn delete_backup(&self, backup_id: impl Into<String>) -> DeleteBackup<'_> {
+        DeleteBackup::new(self, backup_id.into())
+    }
+
+    /// Waits for the backup a create call started; see [`WaitForBackup`].
+    /// [`CreatedBackup::wait`] is the same with the IDs filled in.
+    pub fn wait_for_backup(
+        &self,
+        job_id: impl Into<String>,
+        backup_id: impl Into<String>,
+    ) -> WaitForBackup<'_> {
+        WaitForBackup::new(self, job_id.into(), backup_id.into())
     }
 
     /// The generated progenitor client, configured like this one (endpoint,
     /// credentials, headers, timeouts). Its errors are progenitor's own.
     pub fn raw(&self) -> generated::Client {
-        self.generated().0
+        generated::Client::new_with_client(
+            &self.base_url,
+            self.http.clone(),
+            CallContext::shared(Arc::clone(&self.settings)),
+        )
     }
 
-    /// A generated client for one call, sharing the connection pool.
-    fn generated(&self) -> (generated::Client, CallContext) {
-        let context = CallContext::new(Arc::clone(&self.settings));
+    /// A generated client for one call, sharing the connection pool, and the
+    /// context that captures its response.
+    pub(crate) fn generated(&self) -> (generated::Client, CallContext) {
+        let context = CallContext::for_one_call(Arc::clone(&self.settings));
         let client =
             generated::Client::new_with_client(&self.base_url, self.http.clone(), context.clone());
         (client, context)
     }
-}
 
-/// A create-backup call being prepared; send it with [`CreateBackup::send`].
-#[derive(Debug)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateBackup<'a> {
-    client: &'a Client,
-    instance_id: String,
-    name: String,
-    description: Option<String>,
-    language: Option<Language>,
-}
-
-/// The result of a successful create call.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct CreatedBackup {
-    /// The backup, in state [`crate::BackupStatus::Building`].
-    pub backup: types::Backup,
-    /// ID of the job creating the backup; poll it to see the backup finish.
-    pub job_id: String,
-    /// `X-Request-Id` of the response, when present.
-    pub request_id: Option<String>,
-}
-
-impl CreateBackup<'_> {
-    /// The backup's description: at most 256 characters, none of `>!<"&'=`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+    pub(crate) fn project_id(&self) -> &types::ProjectId {
+        &self.project_id
     }
 
-    /// The language of the service's messages for this call (`X-Language`).
-    pub fn language(mut self, language: Language) -> Self {
-        self.language = Some(language);
-        self
+    pub(crate) fn language(&self) -> Option<&Language> {
+        self.language.as_ref()
     }
 
-    /// The request body, checked against the spec's rules.
-    fn body(&self) -> Result<types::CreateBackupRequest, Error> {
-        let instance_id = types::InstanceId::try_from(self.instance_id.as_str())
-            .map_err(|err| Error::invalid("instance_id", err.to_string()))?;
-        let name = types::BackupName::try_from(self.name.as_str())
-            .map_err(|err| Error::invalid("name", err.to_string()))?;
-        let description = self
-            .description
-            .as_deref()
-            .map(types::BackupDescription::try_from)
-            .transpose()
-            .map_err(|err| Error::invalid("description", err.to_string()))?;
-        Ok(types::CreateBackupRequest {
-            instance_id,
-            name,
-            description,
-        })
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.settings.clock.as_ref()
     }
 
-    /// Sends the request. Never retried automatically.
-    pub async fn send(self) -> Result<CreatedBackup, Error> {
-        let body = self.body()?;
-        let (generated, context) = self.client.generated();
-        let mut call = generated
-            .create_gauss_my_sql_backup()
-            .project_id(self.client.project_id.clone())
-            .body(body);
-        if let Some(language) = self.language {
-            call = call.x_language(language);
-        }
-        let result = call.send().await;
+    /// The body and request ID of a generated call's answer, or our error.
+    pub(crate) fn finish<T>(
+        &self,
+        result: Result<generated::ResponseValue<T>, progenitor_client::Error<types::ErrorResponse>>,
+        context: &CallContext,
+    ) -> Result<Answer<T>, Error> {
         let captured = context.take_response();
         match result {
-            Ok(value) => {
-                let request_id = request_id(value.headers());
-                let types::CreateBackupResponse { backup, job_id } = value.into_inner();
-                Ok(CreatedBackup {
-                    backup,
-                    job_id,
-                    request_id,
-                })
-            }
-            Err(err) => Err(convert_error(err, captured)),
+            Ok(value) => Ok(Answer {
+                request_id: request_id(value.headers()),
+                body: value.into_inner(),
+            }),
+            Err(err) => Err(convert_error(
+                err,
+                captured,
+                self.settings.max_response_bytes,
+            )),
         }
     }
 }
 
-fn request_id(headers: &HeaderMap) -> Option<String> {
+/// A decoded success and its request ID.
+pub(crate) struct Answer<T> {
+    pub(crate) body: T,
+    pub(crate) request_id: Option<String>,
+}
+
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     headers
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
@@ -284,6 +282,7 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
 fn convert_error(
     err: progenitor_client::Error<types::ErrorResponse>,
     captured: Option<CapturedResponse>,
+    max_response_bytes: usize,
 ) -> Error {
     use progenitor_client::Error as P;
 
@@ -301,22 +300,13 @@ fn convert_error(
         (P::InvalidRequest(rule) | P::Custom(rule), _) => Error::invalid("request", rule),
         (_, Some(response)) if response.truncated => Error::ResponseTooLarge {
             status: response.status,
-            limit: response.body.len().max(1),
+            limit: max_response_bytes,
         },
         (P::ErrorResponse(value), captured) => {
             let status = value.status();
-            let request_id = request_id(value.headers());
-            let types::ErrorResponse {
-                error_code,
-                error_msg,
-            } = value.into_inner();
-            Error::Service(Box::new(ServiceError {
-                status,
-                error_code,
-                error_msg,
-                request_id,
-                body: captured.map(|c| c.body).unwrap_or_default(),
-            }))
+            let header_id = request_id(value.headers());
+            let body = captured.map(|c| c.body).unwrap_or_default();
+            service_error(status, header_id, value.into_inner(), body)
         }
         (P::InvalidResponsePayload(body, source), Some(response)) => {
             let request_id = request_id(&response.headers);
@@ -342,16 +332,7 @@ fn convert_error(
             // An undocumented status can still carry the documented error body
             // (the API gateway's 401 and 429 do): keep its code and message.
             match serde_json::from_slice::<types::ErrorResponse>(&body) {
-                Ok(types::ErrorResponse {
-                    error_code,
-                    error_msg,
-                }) => Error::Service(Box::new(ServiceError {
-                    status,
-                    error_code,
-                    error_msg,
-                    request_id,
-                    body,
-                })),
+                Ok(error) => service_error(status, request_id, error, body),
                 Err(_) => Error::UnexpectedResponse {
                     status,
                     request_id,
@@ -368,4 +349,26 @@ fn convert_error(
             source,
         },
     }
+}
+
+/// A service or gateway error; the request ID is the header's, or the
+/// gateway body's `request_id` when the header is missing.
+fn service_error(
+    status: reqwest::StatusCode,
+    header_id: Option<String>,
+    error: types::ErrorResponse,
+    body: bytes::Bytes,
+) -> Error {
+    let types::ErrorResponse {
+        error_code,
+        error_msg,
+        request_id,
+    } = error;
+    Error::Service(Box::new(ServiceError {
+        status,
+        error_code,
+        error_msg,
+        request_id: header_id.or(request_id),
+        body,
+    }))
 }

@@ -244,14 +244,17 @@ fn sign(
     }
 
     let url = request.url();
+    // The hook has already rewritten the query with `encode_query`, so these
+    // pairs re-encode to exactly the bytes on the wire.
+    let query = url
+        .query()
+        .map(crate::signing::decode_query)
+        .unwrap_or_default();
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
         None => url.host_str().unwrap_or("").to_owned(),
     };
-    let path = percent_encoding::percent_decode_str(url.path())
-        .decode_utf8_lossy()
-        .into_owned();
-    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let path = crate::signing::decode_path(url.path());
     let mut signed = vec![("host".to_owned(), host)];
     for name in [
         "x-sdk-date",
@@ -281,6 +284,22 @@ fn sign(
         .headers_mut()
         .insert(reqwest::header::AUTHORIZATION, value);
     Ok(())
+}
+
+/// Rewrites the URL's query in the SDKs' escaping
+/// ([`crate::signing::encode_query`]: no `+`, no raw reserved characters),
+/// so that the bytes sent are the bytes signed whatever the server's decoding
+/// rules. Every request goes through this, signed or not.
+pub(crate) fn canonicalize_query(url: &mut reqwest::Url) {
+    let pairs = url
+        .query()
+        .map(crate::signing::decode_query)
+        .unwrap_or_default();
+    if pairs.is_empty() {
+        url.set_query(None);
+    } else {
+        url.set_query(Some(&crate::signing::encode_query(&pairs)));
+    }
 }
 
 #[cfg(test)]

@@ -7,17 +7,46 @@ use reqwest::Url;
 
 use crate::Error;
 
-/// Regions whose TaurusDB endpoint host is not `gaussdb.{region}`, from the
-/// service's published endpoint list.
-const HOST_PREFIX_EXCEPTIONS: &[(&str, &str)] = &[
-    ("af-south-1", "gaussdb-mysql"),
-    ("ap-southeast-1", "gaussdbformysql"),
-    ("ap-southeast-2", "gaussdbformysql"),
-    ("cn-east-5", "gaussdb-mysql"),
-    ("cn-north-11", "gaussdbformysql"),
-    ("la-north-2", "gaussdb-mysql"),
-    ("me-east-1", "gaussdbformysql"),
-    ("tr-west-1", "gaussdbformysql"),
+/// Every region the official SDKs know, with its endpoint host: exactly the
+/// list of huaweicloud-sdk-python-v3 3.1.211
+/// (`huaweicloudsdkgaussdb/v3/region/gaussdb_region.py`) and
+/// huaweicloud-sdk-java-v3 3.1.212 (`GaussDBRegion.java`), in their order.
+/// The Go SDK read (0.1.188) lists the same but `cn-southwest-3`, added later
+/// (Python 3.1.203); the newer SDKs win. Hosts use three prefixes:
+/// `gaussdb.`, `gaussdbformysql.` and `gaussdb-mysql.`.
+pub const REGIONS: &[(&str, &str)] = &[
+    ("cn-north-4", "gaussdb.cn-north-4.myhuaweicloud.com"),
+    ("cn-southwest-2", "gaussdb.cn-southwest-2.myhuaweicloud.com"),
+    ("cn-east-3", "gaussdb.cn-east-3.myhuaweicloud.com"),
+    ("cn-south-1", "gaussdb.cn-south-1.myhuaweicloud.com"),
+    ("ru-northwest-2", "gaussdb.ru-northwest-2.myhuaweicloud.com"),
+    ("ap-southeast-3", "gaussdb.ap-southeast-3.myhuaweicloud.com"),
+    ("cn-north-2", "gaussdb.cn-north-2.myhuaweicloud.com"),
+    ("cn-north-9", "gaussdb.cn-north-9.myhuaweicloud.com"),
+    ("tr-west-1", "gaussdbformysql.tr-west-1.myhuaweicloud.com"),
+    ("ap-southeast-4", "gaussdb.ap-southeast-4.myhuaweicloud.com"),
+    ("sa-brazil-1", "gaussdb.sa-brazil-1.myhuaweicloud.com"),
+    (
+        "ap-southeast-1",
+        "gaussdbformysql.ap-southeast-1.myhuaweicloud.com",
+    ),
+    (
+        "ap-southeast-2",
+        "gaussdbformysql.ap-southeast-2.myhuaweicloud.com",
+    ),
+    ("af-south-1", "gaussdb-mysql.af-south-1.myhuaweicloud.com"),
+    ("cn-south-4", "gaussdb.cn-south-4.myhuaweicloud.com"),
+    (
+        "cn-north-11",
+        "gaussdbformysql.cn-north-11.myhuaweicloud.com",
+    ),
+    ("cn-east-5", "gaussdb-mysql.cn-east-5.myhuaweicloud.com"),
+    ("la-north-2", "gaussdb-mysql.la-north-2.myhuaweicloud.com"),
+    (
+        "cn-southwest-3",
+        "gaussdb-mysql.cn-southwest-3.myhuaweicloud.com",
+    ),
+    ("me-east-1", "gaussdbformysql.me-east-1.myhuaweicloud.com"),
 ];
 
 /// A validated base URL for the API.
@@ -30,24 +59,26 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// The public endpoint of a Huawei Cloud region, for example
-    /// `eu-west-101` → `https://gaussdb.eu-west-101.myhuaweicloud.com`.
+    /// The public endpoint of a Huawei Cloud region in [`REGIONS`], for
+    /// example `cn-north-4` → `https://gaussdb.cn-north-4.myhuaweicloud.com`.
+    /// A region not in the table is an error that lists the known ones: a
+    /// typo must not become a DNS failure. For a region the table does not
+    /// know yet, or another cloud, use [`Endpoint::url`].
     pub fn region(region: &str) -> Result<Self, Error> {
-        let valid = !region.is_empty()
-            && region
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !valid {
-            return Err(Error::invalid(
-                "region",
-                format!("{region:?} is not a region ID (lowercase letters, digits and '-')"),
-            ));
+        match REGIONS.iter().find(|(name, _)| *name == region) {
+            Some((_, host)) => Self::url(&format!("https://{host}")),
+            None => {
+                let known: Vec<&str> = REGIONS.iter().map(|(name, _)| *name).collect();
+                Err(Error::invalid(
+                    "region",
+                    format!(
+                        "{region:?} is not a region the official SDKs list ({}); for another \
+                         region or cloud, give the endpoint URL instead (endpoint_url, --endpoint)",
+                        known.join(", ")
+                    ),
+                ))
+            }
         }
-        let prefix = HOST_PREFIX_EXCEPTIONS
-            .iter()
-            .find(|(name, _)| *name == region)
-            .map_or("gaussdb", |(_, prefix)| prefix);
-        Self::url(&format!("https://{prefix}.{region}.myhuaweicloud.com"))
     }
 
     /// A full base URL, such as `https://gaussdb.example-cloud.com` or
@@ -136,8 +167,34 @@ mod tests {
             host("af-south-1"),
             "https://gaussdb-mysql.af-south-1.myhuaweicloud.com"
         );
+        assert_eq!(
+            host("cn-southwest-3"),
+            "https://gaussdb-mysql.cn-southwest-3.myhuaweicloud.com"
+        );
         assert!(Endpoint::region("eu/west").is_err());
         assert!(Endpoint::region("").is_err());
+    }
+
+    #[test]
+    fn an_unknown_region_is_an_error_naming_the_known_ones() {
+        let err = Endpoint::region("cn-nort-4").unwrap_err().to_string();
+        assert!(err.contains("\"cn-nort-4\" is not a region"), "{err}");
+        assert!(err.contains("cn-north-4, cn-southwest-2"), "{err}");
+        assert!(err.contains("endpoint"), "{err}");
+        // Not in any official SDK's table.
+        assert!(Endpoint::region("eu-west-101").is_err());
+    }
+
+    #[test]
+    fn the_table_has_the_official_sdks_twenty_regions_once_each() {
+        let mut names: Vec<&str> = REGIONS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), 20);
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 20, "a region is listed twice");
+        for (name, host) in REGIONS {
+            assert!(host.contains(&format!(".{name}.")), "{name} → {host}");
+        }
     }
 
     #[test]

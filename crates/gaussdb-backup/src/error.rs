@@ -6,15 +6,20 @@
 //! status and body too; timeouts and transport failures are told apart.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
+
+use crate::JobStatus;
+use crate::generated::types;
 
 /// Everything that can go wrong building a client or making a call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An argument broke a rule of the spec; nothing was sent.
+    /// An argument broke a rule of the spec; nothing was sent. `rule` says
+    /// in words what the value must be: correct the argument.
     #[error("invalid {field}: {rule}")]
     InvalidArgument {
         /// The argument, as the spec names it (`name`, `instance_id`, ...).
@@ -23,14 +28,17 @@ pub enum Error {
         rule: String,
     },
 
-    /// The service answered with its documented error body
-    /// (`{"error_code": ..., "error_msg": ...}`).
+    /// The service or its API gateway answered with the documented error
+    /// body (`{"error_code": ..., "error_msg": ...}`). Act on the code:
+    /// `DBS.*` codes are the service's (see the spec's responses),
+    /// `APIGW.0301` refused credentials, `APIGW.0101` a wrong endpoint.
     #[error(transparent)]
     Service(Box<ServiceError>),
 
     /// The service answered with a status the spec does not document, or an
     /// error status whose body is not the documented error JSON (for example
-    /// an HTML page from a gateway).
+    /// an HTML page from a proxy). Check the endpoint and any proxy; quote
+    /// the request ID to support.
     #[error("HTTP {status}: unexpected response{}: {}", request_id_suffix(.request_id), body_preview(.body))]
     UnexpectedResponse {
         /// HTTP status.
@@ -41,7 +49,9 @@ pub enum Error {
         body: Bytes,
     },
 
-    /// A success status whose body does not match the spec.
+    /// A success status whose body does not match the spec (for calls other
+    /// than create, which reports [`Error::BackupMayHaveStarted`]). The
+    /// call did what it was asked; re-reading is safe.
     #[error("HTTP {status}: malformed response body{}: {source}", request_id_suffix(.request_id))]
     MalformedResponse {
         /// HTTP status.
@@ -54,22 +64,89 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// The response body was larger than the client accepts.
+    /// The service accepted a create call (a 2xx status) but its answer
+    /// could not be read. **The backup may have been started**: do not
+    /// simply retry (that may start a second backup); look for it with
+    /// [`crate::Client::job`] on `job_id`, or list the instance's backups.
+    #[error(
+        "HTTP {status}: the service accepted the create request but its answer could not be read, \
+         so the backup may have been started{}{}{}: check before retrying ({source})",
+        .job_id.as_ref().map(|j| format!(" (job ID {j})")).unwrap_or_default(),
+        .backup_id.as_ref().map(|b| format!(" (backup ID {b})")).unwrap_or_default(),
+        request_id_suffix(.request_id)
+    )]
+    BackupMayHaveStarted {
+        /// HTTP status (2xx).
+        status: StatusCode,
+        /// `X-Request-Id` of the response, when present.
+        request_id: Option<String>,
+        /// The job ID, when it could be found in the body.
+        job_id: Option<String>,
+        /// The backup ID, when it could be found in the body.
+        backup_id: Option<String>,
+        /// The body as received.
+        body: Bytes,
+        /// Why it does not parse.
+        source: serde_json::Error,
+    },
+
+    /// The response body was larger than the client accepts. Raise
+    /// [`crate::ClientBuilder::max_response_bytes`], or ask for smaller pages.
     #[error("HTTP {status}: response body larger than {limit} bytes")]
     ResponseTooLarge {
         /// HTTP status.
         status: StatusCode,
-        /// The limit, in bytes.
+        /// The configured limit ([`crate::ClientBuilder::max_response_bytes`]), in bytes.
         limit: usize,
     },
 
-    /// The call did not complete within the configured timeout. The backup
-    /// may or may not have been started: this call is not idempotent, so it is
-    /// never retried automatically.
+    /// The backup's job finished with status `Failed`, or the job completed
+    /// but the backup is `FAILED`. `fail_reason` is the service's
+    /// explanation, when it gave one.
+    #[error(
+        "the backup{} failed (job {job_id}): {}",
+        .backup_id.as_ref().map(|b| format!(" {b}")).unwrap_or_default(),
+        .fail_reason.as_deref().unwrap_or("the service gave no reason")
+    )]
+    BackupFailed {
+        /// The job that ran the backup.
+        job_id: String,
+        /// The backup, when known.
+        backup_id: Option<String>,
+        /// The job's `fail_reason`.
+        fail_reason: Option<String>,
+        /// The job as last seen, when the job reported the failure.
+        job: Option<Box<types::Job>>,
+    },
+
+    /// The waiter's deadline passed before the job finished. The backup is
+    /// still running on the service: wait again, or check later.
+    #[error(
+        "gave up waiting for job {job_id} after {}s{}: the backup is still running on the service; wait again or check later",
+        .waited.as_secs(),
+        .last_status.as_ref().map(|s| format!(" (last status {s})")).unwrap_or_default()
+    )]
+    WaitTimeout {
+        /// The job being waited for.
+        job_id: String,
+        /// How long the waiter waited.
+        waited: Duration,
+        /// The job's status at the last successful poll, if any.
+        last_status: Option<JobStatus>,
+        /// The error of the last poll, when it failed (a transient error
+        /// the waiter was riding out).
+        last_error: Option<Box<Error>>,
+    },
+
+    /// The call did not complete within the configured timeout. For a
+    /// create call the backup may or may not have been started: it is not
+    /// idempotent, so it is never retried automatically; list the
+    /// instance's backups before trying again.
     #[error("the request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
 
-    /// Connecting, sending or receiving failed.
+    /// Connecting, sending or receiving failed (DNS, TLS, a refused or reset
+    /// connection). Check the endpoint and the network.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
 }
@@ -81,9 +158,10 @@ pub struct ServiceError {
     pub status: StatusCode,
     /// The service's error code, such as `DBS.280277` or `APIGW.0301`.
     pub error_code: String,
-    /// The service's message, in the language chosen by `X-Language`.
+    /// The service's message (in English: no official translations exist).
     pub error_msg: String,
-    /// `X-Request-Id` of the response, when present: quote it to support.
+    /// The request ID: the `X-Request-Id` header, or the API gateway's
+    /// `request_id` in the body when the header is absent. Quote it to support.
     pub request_id: Option<String>,
     /// The body as received.
     pub body: Bytes,
@@ -99,12 +177,17 @@ impl fmt::Display for ServiceError {
             self.error_msg,
             request_id_suffix(&self.request_id)
         )?;
-        if self.error_code == "APIGW.0301" {
+        match self.error_code.as_str() {
             // The usual causes, which the gateway's message does not name.
-            f.write_str(
-                " (the API gateway refused the AK/SK signature: check the key pair, \
-                 and that this machine's clock is within 15 minutes of the gateway's)",
-            )?;
+            "APIGW.0301" => f.write_str(
+                " (the API gateway refused the credentials: check that the token is \
+                 present and not expired, or the key pair, and that this machine's clock \
+                 is within 15 minutes of the gateway's)",
+            )?,
+            "APIGW.0101" => f.write_str(
+                " (the API gateway knows no such path or method: check the endpoint URL)",
+            )?,
+            _ => {}
         }
         Ok(())
     }
@@ -126,9 +209,12 @@ impl Error {
             Error::Service(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. }
             | Error::MalformedResponse { status, .. }
+            | Error::BackupMayHaveStarted { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
-            Error::InvalidArgument { .. } => None,
+            Error::InvalidArgument { .. }
+            | Error::BackupFailed { .. }
+            | Error::WaitTimeout { .. } => None,
         }
     }
 
@@ -145,7 +231,8 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::UnexpectedResponse { request_id, .. }
-            | Error::MalformedResponse { request_id, .. } => request_id.as_deref(),
+            | Error::MalformedResponse { request_id, .. }
+            | Error::BackupMayHaveStarted { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -154,9 +241,9 @@ impl Error {
     pub fn raw_body(&self) -> Option<&Bytes> {
         match self {
             Error::Service(e) => Some(&e.body),
-            Error::UnexpectedResponse { body, .. } | Error::MalformedResponse { body, .. } => {
-                Some(body)
-            }
+            Error::UnexpectedResponse { body, .. }
+            | Error::MalformedResponse { body, .. }
+            | Error::BackupMayHaveStarted { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -164,6 +251,18 @@ impl Error {
     /// True for a timeout (connecting, or waiting for the response).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
+    }
+
+    /// True for what may pass if the same idempotent call is made again
+    /// later: a timeout, a transport failure, `429` or a `5xx`. The waiter
+    /// rides these out; the create call is never retried.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Timeout(_) | Error::Transport(_) => true,
+            _ => self
+                .status()
+                .is_some_and(|s| s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error()),
+        }
     }
 }
 

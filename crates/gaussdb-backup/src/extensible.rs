@@ -1,7 +1,8 @@
 //! Enums that stay open: the service may add values (the status list already
 //! differs across the service family), and an old client must still read the
 //! response. The generated code uses these types in place of the spec's
-//! `BackupStatus` and `BackupType` schemas (`with_replacement` in xtask).
+//! `BackupStatus`, `BackupType`, `JobStatus` and `Language` schemas
+//! (`with_replacement` in xtask).
 
 use std::fmt;
 use std::str::FromStr;
@@ -107,6 +108,42 @@ open_enum! {
     BackupType {
         /// `manual`: a manual full backup.
         Manual => "manual",
+        /// `auto`: an automated full backup.
+        Auto => "auto",
+    }
+}
+
+open_enum! {
+    /// Status of an asynchronous job. Mixed case on the wire, unlike
+    /// [`BackupStatus`].
+    JobStatus {
+        /// `Pending`: not started yet.
+        Pending => "Pending",
+        /// `Running`: in progress; the job's `process` says how far.
+        Running => "Running",
+        /// `Completed`: finished successfully.
+        Completed => "Completed",
+        /// `Failed`: finished with an error; the job's `fail_reason` says why.
+        Failed => "Failed",
+    }
+}
+
+impl JobStatus {
+    /// Whether the job has finished, successfully or not.
+    pub fn is_finished(&self) -> bool {
+        matches!(self, JobStatus::Completed | JobStatus::Failed)
+    }
+}
+
+open_enum! {
+    /// Language of the service's messages (`X-Language`). The documented
+    /// values are `en-us` (the default) and `zh-cn`; the official SDKs send
+    /// any string, and so can this client.
+    Language {
+        /// `en-us`: English, the default.
+        EnUs => "en-us",
+        /// `zh-cn`: Simplified Chinese.
+        ZhCn => "zh-cn",
     }
 }
 

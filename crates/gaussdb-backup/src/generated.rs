@@ -9,29 +9,31 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /**Backup information. The documented page marks none of these fields as
-required in the response; the service's example carries them all, so
-they are listed as required here. Unknown fields are ignored by
-clients, so the service may add fields without breaking them.
+    /**The backup a create call started. Only `id` is required: the official
+SDKs mark every field optional, and a success must never be lost
+because a field the caller does not need is missing. Unknown fields
+are ignored.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Backup {
-        pub begin_time: crate::BeginTime,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub begin_time: ::std::option::Option<crate::Timestamp>,
         ///Backup description, as given in the request. Absent when none was given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Backup ID.
         pub id: ::std::string::String,
         ///ID of the instance the backup belongs to.
-        pub instance_id: ::std::string::String,
-        /**Backup name, as given in the request. It is not constrained here:
-a client accepts whatever name the service reports.
-*/
-        pub name: ::std::string::String,
-        pub status: crate::BackupStatus,
-        #[serde(rename = "type")]
-        pub type_: crate::BackupType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        ///Backup name, as given in the request (not constrained in responses).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::BackupStatus>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::BackupType>,
     }
     impl Backup {
         pub fn builder() -> builder::Backup {
@@ -39,7 +41,10 @@ a client accepts whatever name the service reports.
         }
     }
     /**Backup description: at most 256 characters, none of which may be one
-of `>`, `!`, `<`, `"`, `&`, `'` or `=`.
+of `>`, `!`, `<`, `"`, `&`, `'` or `=`. The newest user manual also
+forbids carriage returns; the API reference and the SDKs do not, so
+clients send them and the service (and the emulator) answer
+`DBS.280127`.
 */
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -100,9 +105,14 @@ of `>`, `!`, `<`, `"`, `&`, `'` or `=`.
                 })
         }
     }
-    /**Backup name: 4 to 64 characters, starting with a letter; only letters
-(case-sensitive), digits, hyphens (`-`) and underscores (`_`). Letters
-are the ASCII letters `A`-`Z` and `a`-`z`.
+    /**Backup name: 4 to 64 characters, starting with a letter or a Chinese
+character, then letters (case-sensitive), digits, hyphens (`-`),
+underscores (`_`) or Chinese characters; at most 64 bytes in UTF-8 (a
+Chinese character takes 3). This is the official SDKs' rule, the
+newest; the API reference page allows ASCII only, a subset of it.
+Chinese characters are the CJK Unified Ideographs U+4E00 to U+9FFF.
+The byte limit cannot be written in JSON Schema: the service (and the
+emulator) enforce it with `DBS.280277`.
 */
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -131,9 +141,17 @@ are the ASCII letters `A`-`Z` and `a`-`z`.
                 return Err("shorter than 4 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z][A-Za-z0-9_-]*$").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Za-z][A-Za-z0-9_-]*$\"".into());
+                return Err(
+                    "doesn't match pattern \"^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -166,6 +184,54 @@ are the ASCII letters `A`-`Z` and `a`-`z`.
                 })
         }
     }
+    /**A backup as the list shows it. Only `id` is required (the official
+SDKs mark every field optional).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BackupSummary {
+        ///Backup level, `0`, `1` or `2`; present only when level-1 backup is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_level: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub begin_time: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub datastore: ::std::option::Option<Datastore>,
+        ///Backup description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<crate::Timestamp>,
+        ///Backup ID.
+        pub id: ::std::string::String,
+        ///ID of the instance the backup belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        ///Name of that instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_name: ::std::option::Option<::std::string::String>,
+        ///Backup name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /**Backup size in MB. The Go SDK and the API reference say an integer
+(`Long`); the newer Python (since 3.1.201) and Java SDKs a
+double. A number covers both.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::BackupStatus>,
+        ///How long the backup took, in minutes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take_up_time: ::std::option::Option<i32>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::BackupType>,
+    }
+    impl BackupSummary {
+        pub fn builder() -> builder::BackupSummary {
+            Default::default()
+        }
+    }
     ///Body of a request to create a manual backup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -180,7 +246,9 @@ are the ASCII letters `A`-`Z` and `a`-`z`.
             Default::default()
         }
     }
-    ///The backup that was started and the job that runs it.
+    /**The backup that was started and the job that runs it. Both are
+required: they are what a caller needs to follow the backup.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateBackupResponse {
@@ -193,25 +261,120 @@ are the ASCII letters `A`-`Z` and `a`-`z`.
             Default::default()
         }
     }
-    ///Error body of every failed call, from the service and from the API gateway.
+    ///The database engine of a backup.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Datastore {
+        ///Engine, `gaussdb-mysql`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Engine version, such as `8.0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    impl Datastore {
+        pub fn builder() -> builder::Datastore {
+            Default::default()
+        }
+    }
+    ///The backup that was deleted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct DeleteBackupResponse {
+        ///Backup ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_id: ::std::option::Option<::std::string::String>,
+        ///Backup name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_name: ::std::option::Option<::std::string::String>,
+    }
+    impl DeleteBackupResponse {
+        pub fn builder() -> builder::DeleteBackupResponse {
+            Default::default()
+        }
+    }
+    ///`DeleteGaussMySqlBackupBackupId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct DeleteGaussMySqlBackupBackupId(::std::string::String);
+    impl ::std::ops::Deref for DeleteGaussMySqlBackupBackupId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteGaussMySqlBackupBackupId> for ::std::string::String {
+        fn from(value: DeleteGaussMySqlBackupBackupId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteGaussMySqlBackupBackupId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteGaussMySqlBackupBackupId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DeleteGaussMySqlBackupBackupId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteGaussMySqlBackupBackupId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**Error body of every failed call, from the service and from the API
+gateway. Gateway bodies (`APIGW.*`) also carry `request_id`.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorResponse {
         ///Error code, for example `DBS.280277` or `APIGW.0301`.
         pub error_code: ::std::string::String,
-        ///Error message, in the language chosen by `X-Language`.
+        ///Error message, in English.
         pub error_msg: ::std::string::String,
+        ///The request's ID, in the API gateway's error bodies (the same as `X-Request-Id`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
     }
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
     }
-    /**ID of a TaurusDB instance: 32 lowercase hexadecimal characters followed
-by `in07`. The documented page calls it "compatible with the UUID
-format", but its own example (and every ID this service issues) has
-this shape; newer revisions of the page drop the UUID wording. The
-service answers `DBS.280404` to an ID of another shape.
+    /**ID of a TaurusDB instance. The newest documentation (the API
+reference's "Querying Backups", 2026) says: letters and digits ending
+in `in07`, 36 characters; the official SDKs still say "strictly
+matches the UUID rule", which is also 36 characters, with hyphens.
+A client must not refuse what the service accepts, so the rule here
+is what both share: 36 letters, digits or hyphens. The service (and
+the emulator) answer `DBS.280404` to an ID of another shape.
 */
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -240,9 +403,9 @@ service answers `DBS.280404` to an ID of another shape.
                 return Err("shorter than 36 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9a-f]{32}in07$").unwrap() });
+            { ::regress::Regex::new("^[0-9A-Za-z-]{36}$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9a-f]{32}in07$\"".into());
+                return Err("doesn't match pattern \"^[0-9A-Za-z-]{36}$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -275,65 +438,71 @@ service answers `DBS.280404` to an ID of another shape.
                 })
         }
     }
-    ///Language of the request: `en-us` (the default) or `zh-cn`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    /**An asynchronous job. Only `id` and `status` are required: they are
+what a caller needs to follow the job; the official SDKs also mark
+`name`, `created` and `instance` required, but a reply without them is
+still a usable answer.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum Language {
-        #[serde(rename = "en-us")]
-        EnUs,
-        #[serde(rename = "zh-cn")]
-        ZhCn,
+    pub struct Job {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended: ::std::option::Option<crate::Timestamp>,
+        ///What the job works on; its content depends on the job.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub entities: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Why the job failed, when `status` is `Failed`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Job ID.
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance: ::std::option::Option<JobInstance>,
+        ///Job name, for example `CreateMysqlInstance`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Progress while `Running`, such as `60%`; an empty string otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub process: ::std::option::Option<::std::string::String>,
+        pub status: crate::JobStatus,
     }
-    impl ::std::fmt::Display for Language {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EnUs => f.write_str("en-us"),
-                Self::ZhCn => f.write_str("zh-cn"),
-            }
+    impl Job {
+        pub fn builder() -> builder::Job {
+            Default::default()
         }
     }
-    impl ::std::str::FromStr for Language {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "en-us" => Ok(Self::EnUs),
-                "zh-cn" => Ok(Self::ZhCn),
-                _ => Err("invalid value".into()),
-            }
+    ///The instance a job works on.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct JobInstance {
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl JobInstance {
+        pub fn builder() -> builder::JobInstance {
+            Default::default()
         }
     }
-    impl ::std::convert::TryFrom<&str> for Language {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ///One page of backups and the number of backups matching the filters.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ListBackupsResponse {
+        ///The backups of this page (absent means none).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub backups: ::std::vec::Vec<BackupSummary>,
+        ///How many backups match the filters, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
     }
-    impl ::std::convert::TryFrom<::std::string::String> for Language {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for Language {
-        fn default() -> Self {
-            Language::EnUs
+    impl ListBackupsResponse {
+        pub fn builder() -> builder::ListBackupsResponse {
+            Default::default()
         }
     }
     ///Project ID of a tenant in a region, 32 letters and digits.
@@ -399,41 +568,119 @@ service answers `DBS.280404` to an ID of another shape.
                 })
         }
     }
+    ///`ShowGaussMySqlJobInfoId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ShowGaussMySqlJobInfoId(::std::string::String);
+    impl ::std::ops::Deref for ShowGaussMySqlJobInfoId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowGaussMySqlJobInfoId> for ::std::string::String {
+        fn from(value: ShowGaussMySqlJobInfoId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowGaussMySqlJobInfoId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowGaussMySqlJobInfoId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowGaussMySqlJobInfoId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowGaussMySqlJobInfoId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The job asked for.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ShowJobResponse {
+        pub job: Job,
+    }
+    impl ShowJobResponse {
+        pub fn builder() -> builder::ShowJobResponse {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Backup {
-            begin_time: ::std::result::Result<crate::BeginTime, ::std::string::String>,
+            begin_time: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             instance_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            status: ::std::result::Result<crate::BackupStatus, ::std::string::String>,
-            type_: ::std::result::Result<crate::BackupType, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::BackupStatus>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::BackupType>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Backup {
             fn default() -> Self {
                 Self {
-                    begin_time: Err("no value supplied for begin_time".to_string()),
+                    begin_time: Ok(Default::default()),
                     description: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    instance_id: Err("no value supplied for instance_id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    instance_id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
                 }
             }
         }
         impl Backup {
             pub fn begin_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::BeginTime>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.begin_time = value
@@ -467,7 +714,7 @@ service answers `DBS.280404` to an ID of another shape.
             }
             pub fn instance_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.instance_id = value
@@ -479,7 +726,7 @@ service answers `DBS.280404` to an ID of another shape.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -491,7 +738,7 @@ service answers `DBS.280404` to an ID of another shape.
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::BackupStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -503,7 +750,7 @@ service answers `DBS.280404` to an ID of another shape.
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::BackupType>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -539,6 +786,274 @@ service answers `DBS.280404` to an ID of another shape.
                     instance_id: Ok(value.instance_id),
                     name: Ok(value.name),
                     status: Ok(value.status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BackupSummary {
+            backup_level: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            begin_time: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            datastore: ::std::result::Result<
+                ::std::option::Option<super::Datastore>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instance_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::BackupStatus>,
+                ::std::string::String,
+            >,
+            take_up_time: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::BackupType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BackupSummary {
+            fn default() -> Self {
+                Self {
+                    backup_level: Ok(Default::default()),
+                    begin_time: Ok(Default::default()),
+                    datastore: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    instance_id: Ok(Default::default()),
+                    instance_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    take_up_time: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl BackupSummary {
+            pub fn backup_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for backup_level: {e}")
+                    });
+                self
+            }
+            pub fn begin_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.begin_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for begin_time: {e}")
+                    });
+                self
+            }
+            pub fn datastore<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Datastore>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.datastore = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for datastore: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_id: {e}")
+                    });
+                self
+            }
+            pub fn instance_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_name: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn take_up_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take_up_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take_up_time: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BackupSummary> for super::BackupSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BackupSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backup_level: value.backup_level?,
+                    begin_time: value.begin_time?,
+                    datastore: value.datastore?,
+                    description: value.description?,
+                    end_time: value.end_time?,
+                    id: value.id?,
+                    instance_id: value.instance_id?,
+                    instance_name: value.instance_name?,
+                    name: value.name?,
+                    size: value.size?,
+                    status: value.status?,
+                    take_up_time: value.take_up_time?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BackupSummary> for BackupSummary {
+            fn from(value: super::BackupSummary) -> Self {
+                Self {
+                    backup_level: Ok(value.backup_level),
+                    begin_time: Ok(value.begin_time),
+                    datastore: Ok(value.datastore),
+                    description: Ok(value.description),
+                    end_time: Ok(value.end_time),
+                    id: Ok(value.id),
+                    instance_id: Ok(value.instance_id),
+                    instance_name: Ok(value.instance_name),
+                    name: Ok(value.name),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    take_up_time: Ok(value.take_up_time),
                     type_: Ok(value.type_),
                 }
             }
@@ -683,6 +1198,135 @@ service answers `DBS.280404` to an ID of another shape.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Datastore {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Datastore {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl Datastore {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Datastore> for super::Datastore {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Datastore,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Datastore> for Datastore {
+            fn from(value: super::Datastore) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteBackupResponse {
+            backup_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            backup_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteBackupResponse {
+            fn default() -> Self {
+                Self {
+                    backup_id: Ok(Default::default()),
+                    backup_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeleteBackupResponse {
+            pub fn backup_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for backup_id: {e}")
+                    });
+                self
+            }
+            pub fn backup_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for backup_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteBackupResponse>
+        for super::DeleteBackupResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteBackupResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backup_id: value.backup_id?,
+                    backup_name: value.backup_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteBackupResponse> for DeleteBackupResponse {
+            fn from(value: super::DeleteBackupResponse) -> Self {
+                Self {
+                    backup_id: Ok(value.backup_id),
+                    backup_name: Ok(value.backup_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error_code: ::std::result::Result<
                 ::std::string::String,
@@ -692,12 +1336,17 @@ service answers `DBS.280404` to an ID of another shape.
                 ::std::string::String,
                 ::std::string::String,
             >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
                 Self {
                     error_code: Err("no value supplied for error_code".to_string()),
                     error_msg: Err("no value supplied for error_msg".to_string()),
+                    request_id: Ok(Default::default()),
                 }
             }
         }
@@ -726,6 +1375,18 @@ service answers `DBS.280404` to an ID of another shape.
                     });
                 self
             }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
             type Error = super::error::ConversionError;
@@ -735,6 +1396,7 @@ service answers `DBS.280404` to an ID of another shape.
                 Ok(Self {
                     error_code: value.error_code?,
                     error_msg: value.error_msg?,
+                    request_id: value.request_id?,
                 })
             }
         }
@@ -743,7 +1405,364 @@ service answers `DBS.280404` to an ID of another shape.
                 Self {
                     error_code: Ok(value.error_code),
                     error_msg: Ok(value.error_msg),
+                    request_id: Ok(value.request_id),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Job {
+            created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            ended: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            entities: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            instance: ::std::result::Result<
+                ::std::option::Option<super::JobInstance>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            process: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<crate::JobStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for Job {
+            fn default() -> Self {
+                Self {
+                    created: Ok(Default::default()),
+                    ended: Ok(Default::default()),
+                    entities: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    instance: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    process: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl Job {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn ended<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended: {e}")
+                    });
+                self
+            }
+            pub fn entities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entities: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::JobInstance>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn process<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.process = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for process: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::JobStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Job> for super::Job {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Job,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    ended: value.ended?,
+                    entities: value.entities?,
+                    fail_reason: value.fail_reason?,
+                    id: value.id?,
+                    instance: value.instance?,
+                    name: value.name?,
+                    process: value.process?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Job> for Job {
+            fn from(value: super::Job) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    ended: Ok(value.ended),
+                    entities: Ok(value.entities),
+                    fail_reason: Ok(value.fail_reason),
+                    id: Ok(value.id),
+                    instance: Ok(value.instance),
+                    name: Ok(value.name),
+                    process: Ok(value.process),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JobInstance {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JobInstance {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl JobInstance {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobInstance> for super::JobInstance {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobInstance,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JobInstance> for JobInstance {
+            fn from(value: super::JobInstance) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListBackupsResponse {
+            backups: ::std::result::Result<
+                ::std::vec::Vec<super::BackupSummary>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListBackupsResponse {
+            fn default() -> Self {
+                Self {
+                    backups: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListBackupsResponse {
+            pub fn backups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BackupSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backups = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for backups: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListBackupsResponse>
+        for super::ListBackupsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListBackupsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backups: value.backups?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListBackupsResponse> for ListBackupsResponse {
+            fn from(value: super::ListBackupsResponse) -> Self {
+                Self {
+                    backups: Ok(value.backups),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowJobResponse {
+            job: ::std::result::Result<super::Job, ::std::string::String>,
+        }
+        impl ::std::default::Default for ShowJobResponse {
+            fn default() -> Self {
+                Self {
+                    job: Err("no value supplied for job".to_string()),
+                }
+            }
+        }
+        impl ShowJobResponse {
+            pub fn job<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Job>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowJobResponse> for super::ShowJobResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowJobResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { job: value.job? })
+            }
+        }
+        impl ::std::convert::From<super::ShowJobResponse> for ShowJobResponse {
+            fn from(value: super::ShowJobResponse) -> Self {
+                Self { job: Ok(value.job) }
             }
         }
     }
@@ -783,18 +1802,24 @@ service answers `DBS.280404` to an ID of another shape.
 #[derive(Clone, Debug)]
 /**Client for TaurusDB manual backup API
 
-Creates a manual full backup of a TaurusDB (formerly GaussDB(for MySQL))
-instance. Huawei's official SDKs name this operation
-`CreateGaussMySqlBackup` (module `gaussdb`, API v3).
+The manual-backup lifecycle of TaurusDB (formerly GaussDB(for MySQL))
+instances: create a backup, follow the job that makes it, list backups,
+delete one. Operation IDs are those of Huawei's official SDKs (module
+`gaussdb`, API v3). Every fact here has a source, listed in
+`openapi/SOURCES.md`; where sources disagree, the description says
+which one won and why.
 
-The backup runs asynchronously: the call answers `201` at once with the
-backup in state `BUILDING` and a `job_id`. Poll the job with
-`GET /v3/{project_id}/jobs?id={job_id}` or list backups with
-`GET /v3/{project_id}/backups` to see it finish (those calls are outside
-this document).
+A backup runs asynchronously: the create call answers `201` at once with
+the backup in state `BUILDING` and a `job_id`; `ShowGaussMySqlJobInfo`
+follows the job until it is `Completed` or `Failed`, and
+`ShowGaussMySqlBackupList` shows the finished backup.
 
 Authentication is either an IAM token in `X-Auth-Token` or AK/SK request
-signing (`SDK-HMAC-SHA256`) as Huawei's API gateway defines it.
+signing (`SDK-HMAC-SHA256`) as Huawei's API gateway defines it. The
+gateway answers before the service: refused credentials are `401`
+`APIGW.0301`, and an unknown path or method is `404` `APIGW.0101` ("The
+API does not exist or has not been published in the environment."),
+both with `request_id` in the body.
 
 
 Version: 3.0.0*/
@@ -865,6 +1890,10 @@ Starts a manual full backup of an instance. Only one backup of an
 instance can run at a time: while one is in progress the call fails
 with `409` and `DBS.201205`.
 
+The backup runs asynchronously: the answer is `201` with the backup in
+state `BUILDING` and a `job_id`. Follow the job with
+`ShowGaussMySqlJobInfo` until it is `Completed` or `Failed`.
+
 This call is not idempotent: retrying after a timeout may start a
 second backup or fail with `409`. Clients must not retry it
 automatically.
@@ -874,7 +1903,10 @@ Sends a `POST` request to `/v3/{project_id}/backups/create`
 
 Arguments:
 - `project_id`: Project ID of the tenant in the region (32 letters and digits).
-- `x_language`: Language of the error messages in the response.
+- `x_language`: Language of the request. The documented values are `en-us` (the
+default) and `zh-cn`; the official SDKs send any string, so this is
+not a closed list.
+
 - `body`: The instance to back up and the backup's name and description.
 ```ignore
 let response = client.create_gauss_my_sql_backup()
@@ -886,6 +1918,116 @@ let response = client.create_gauss_my_sql_backup()
 ```*/
     pub fn create_gauss_my_sql_backup(&self) -> builder::CreateGaussMySqlBackup<'_> {
         builder::CreateGaussMySqlBackup::new(self)
+    }
+    /**Show a job
+
+The state of an asynchronous job, such as the one a create call
+started. A job goes `Pending` → `Running` (with `process` rising) →
+`Completed` or `Failed` (with `fail_reason`).
+
+A job just started may not be visible for a few seconds: meanwhile
+the service answers `400` `DBS.200543` ("The job does not exist."),
+which a waiter treats as "not visible yet" for a grace period. Jobs
+are kept for one month.
+
+
+Sends a `GET` request to `/v3/{project_id}/jobs`
+
+Arguments:
+- `project_id`: Project ID of the tenant in the region (32 letters and digits).
+- `id`: The job ID, as returned in `job_id` by the call that started it.
+- `x_language`: Language of the request. The documented values are `en-us` (the
+default) and `zh-cn`; the official SDKs send any string, so this is
+not a closed list.
+
+```ignore
+let response = client.show_gauss_my_sql_job_info()
+    .project_id(project_id)
+    .id(id)
+    .x_language(x_language)
+    .send()
+    .await;
+```*/
+    pub fn show_gauss_my_sql_job_info(&self) -> builder::ShowGaussMySqlJobInfo<'_> {
+        builder::ShowGaussMySqlJobInfo::new(self)
+    }
+    /**List backups
+
+Full backups of the project, automated and manual, filtered by the
+query and paged with `offset` and `limit`. `total_count` is the number
+of backups matching the filters, over all pages.
+
+
+Sends a `GET` request to `/v3/{project_id}/backups`
+
+Arguments:
+- `project_id`: Project ID of the tenant in the region (32 letters and digits).
+- `backup_id`: Only the backup with this ID.
+- `backup_type`: Only backups of this type: `auto` (automated full backup) or `manual` (manual full backup).
+- `begin_time`: Only backups started at or after this time, in the service's form
+`yyyy-mm-ddThh:mm:ss+hhmm` (for example `2020-07-06T10:41:14+0800`).
+The `+` must reach the service as `%2B`; the client encodes it.
+
+- `end_time`: Only backups started before this time, in the same form; later than `begin_time`.
+- `instance_id`: Only the backups of this instance.
+- `instance_name`: Only backups of instances with this name.
+- `limit`: How many backups to return at most, 1 to 100 (default 100).
+- `name`: Only backups with this name.
+- `offset`: How many matching backups to skip before the first one returned
+(default 0). The official SDKs send it as a string; it must be a
+whole number, not negative.
+
+- `x_language`: Language of the request. The documented values are `en-us` (the
+default) and `zh-cn`; the official SDKs send any string, so this is
+not a closed list.
+
+```ignore
+let response = client.show_gauss_my_sql_backup_list()
+    .project_id(project_id)
+    .backup_id(backup_id)
+    .backup_type(backup_type)
+    .begin_time(begin_time)
+    .end_time(end_time)
+    .instance_id(instance_id)
+    .instance_name(instance_name)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .x_language(x_language)
+    .send()
+    .await;
+```*/
+    pub fn show_gauss_my_sql_backup_list(
+        &self,
+    ) -> builder::ShowGaussMySqlBackupList<'_> {
+        builder::ShowGaussMySqlBackupList::new(self)
+    }
+    /**Delete a manual backup
+
+Deletes a manual backup that has finished. Automated backups are
+deleted by their retention policy, not by this call, and a backup
+still being created cannot be deleted: both are `400` `DBS.201208`.
+
+
+Sends a `DELETE` request to `/v3/{project_id}/backups/{backup_id}`
+
+Arguments:
+- `project_id`: Project ID of the tenant in the region (32 letters and digits).
+- `backup_id`: The backup's ID, from `ShowGaussMySqlBackupList` or a create call.
+- `x_language`: Language of the request. The documented values are `en-us` (the
+default) and `zh-cn`; the official SDKs send any string, so this is
+not a closed list.
+
+```ignore
+let response = client.delete_gauss_my_sql_backup()
+    .project_id(project_id)
+    .backup_id(backup_id)
+    .x_language(x_language)
+    .send()
+    .await;
+```*/
+    pub fn delete_gauss_my_sql_backup(&self) -> builder::DeleteGaussMySqlBackup<'_> {
+        builder::DeleteGaussMySqlBackup::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -904,7 +2046,7 @@ pub mod builder {
     pub struct CreateGaussMySqlBackup<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
-        x_language: Result<Option<types::Language>, String>,
+        x_language: Result<Option<crate::Language>, String>,
         body: Result<types::builder::CreateBackupRequest, String>,
     }
     impl<'a> CreateGaussMySqlBackup<'a> {
@@ -929,13 +2071,13 @@ pub mod builder {
         }
         pub fn x_language<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Language>,
+            V: std::convert::TryInto<crate::Language>,
         {
             self.x_language = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `Language` for x_language failed".to_string()
+                    "conversion to `crate :: Language` for x_language failed".to_string()
                 });
             self
         }
@@ -1042,6 +2184,545 @@ pub mod builder {
                     )
                 }
                 409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_gauss_my_sql_job_info`]
+
+[`Client::show_gauss_my_sql_job_info`]: super::Client::show_gauss_my_sql_job_info*/
+    #[derive(Debug, Clone)]
+    pub struct ShowGaussMySqlJobInfo<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ProjectId, String>,
+        id: Result<types::ShowGaussMySqlJobInfoId, String>,
+        x_language: Result<Option<crate::Language>, String>,
+    }
+    impl<'a> ShowGaussMySqlJobInfo<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                x_language: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ProjectId` for project_id failed".to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowGaussMySqlJobInfoId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ShowGaussMySqlJobInfoId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn x_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Language>,
+        {
+            self.x_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: Language` for x_language failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/{project_id}/jobs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowJobResponse>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, id, x_language } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let x_language = x_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/{}/jobs", client.baseurl, encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = x_language {
+                header_map.append("X-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_gauss_my_sql_job_info",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_gauss_my_sql_backup_list`]
+
+[`Client::show_gauss_my_sql_backup_list`]: super::Client::show_gauss_my_sql_backup_list*/
+    #[derive(Debug, Clone)]
+    pub struct ShowGaussMySqlBackupList<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ProjectId, String>,
+        backup_id: Result<Option<::std::string::String>, String>,
+        backup_type: Result<Option<crate::BackupType>, String>,
+        begin_time: Result<Option<::std::string::String>, String>,
+        end_time: Result<Option<::std::string::String>, String>,
+        instance_id: Result<Option<::std::string::String>, String>,
+        instance_name: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        x_language: Result<Option<crate::Language>, String>,
+    }
+    impl<'a> ShowGaussMySqlBackupList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                backup_id: Ok(None),
+                backup_type: Ok(None),
+                begin_time: Ok(None),
+                end_time: Ok(None),
+                instance_id: Ok(None),
+                instance_name: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                x_language: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ProjectId` for project_id failed".to_string()
+                });
+            self
+        }
+        pub fn backup_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.backup_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for backup_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn backup_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::BackupType>,
+        {
+            self.backup_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: BackupType` for backup_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn begin_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.begin_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for begin_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn x_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Language>,
+        {
+            self.x_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: Language` for x_language failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v3/{project_id}/backups`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListBackupsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                backup_id,
+                backup_type,
+                begin_time,
+                end_time,
+                instance_id,
+                instance_name,
+                limit,
+                name,
+                offset,
+                x_language,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let backup_id = backup_id.map_err(Error::InvalidRequest)?;
+            let backup_type = backup_type.map_err(Error::InvalidRequest)?;
+            let begin_time = begin_time.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let instance_name = instance_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let x_language = x_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/{}/backups", client.baseurl, encode_path(& project_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = x_language {
+                header_map.append("X-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("backup_id", &backup_id))
+                .query(&progenitor_client::QueryParam::new("backup_type", &backup_type))
+                .query(&progenitor_client::QueryParam::new("begin_time", &begin_time))
+                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .query(&progenitor_client::QueryParam::new("instance_id", &instance_id))
+                .query(
+                    &progenitor_client::QueryParam::new("instance_name", &instance_name),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_gauss_my_sql_backup_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_gauss_my_sql_backup`]
+
+[`Client::delete_gauss_my_sql_backup`]: super::Client::delete_gauss_my_sql_backup*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteGaussMySqlBackup<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ProjectId, String>,
+        backup_id: Result<types::DeleteGaussMySqlBackupBackupId, String>,
+        x_language: Result<Option<crate::Language>, String>,
+    }
+    impl<'a> DeleteGaussMySqlBackup<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                backup_id: Err("backup_id was not initialized".to_string()),
+                x_language: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ProjectId` for project_id failed".to_string()
+                });
+            self
+        }
+        pub fn backup_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteGaussMySqlBackupBackupId>,
+        {
+            self.backup_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DeleteGaussMySqlBackupBackupId` for backup_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Language>,
+        {
+            self.x_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: Language` for x_language failed".to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v3/{project_id}/backups/{backup_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteBackupResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, backup_id, x_language } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let backup_id = backup_id.map_err(Error::InvalidRequest)?;
+            let x_language = x_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v3/{}/backups/{}", client.baseurl, encode_path(& project_id
+                .to_string()), encode_path(& backup_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = x_language {
+                header_map.append("X-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_gauss_my_sql_backup",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -26,16 +26,20 @@ pub(crate) struct Settings {
     /// Sent as `X-Project-Id` with signed requests.
     pub(crate) project_id: String,
     pub(crate) max_response_bytes: usize,
+    /// The time for `X-Sdk-Date` and the waiter's delays.
+    pub(crate) clock: Arc<dyn crate::Clock>,
 }
 
-/// The generated client's inner value: shared settings plus a slot for the
-/// response of this one call. The hand-written layer makes a generated client
-/// per call (cheap: it shares the connection pool), so the slot is never
-/// shared between calls.
+/// The generated client's inner value: shared settings plus, for the
+/// hand-written layer's calls, a slot for the response of this one call. The
+/// hand-written layer makes a generated client per call (cheap: it shares the
+/// connection pool), so the slot is never shared between calls. The client
+/// [`crate::Client::raw`] hands out may make many concurrent calls: it has no
+/// slot, since its errors are progenitor's own and nothing reads one.
 #[derive(Clone, Debug)]
 pub struct CallContext {
     pub(crate) settings: Arc<Settings>,
-    pub(crate) response: Arc<Mutex<Option<CapturedResponse>>>,
+    pub(crate) response: Option<Arc<Mutex<Option<CapturedResponse>>>>,
 }
 
 /// A response as received, before the generated code decodes it.
@@ -60,16 +64,27 @@ impl std::fmt::Debug for CapturedResponse {
 }
 
 impl CallContext {
-    pub(crate) fn new(settings: Arc<Settings>) -> Self {
+    /// The context of one call of the hand-written layer: its response is
+    /// captured.
+    pub(crate) fn for_one_call(settings: Arc<Settings>) -> Self {
         CallContext {
             settings,
-            response: Arc::new(Mutex::new(None)),
+            response: Some(Arc::new(Mutex::new(None))),
+        }
+    }
+
+    /// The context of a client that may make many calls: nothing captured.
+    pub(crate) fn shared(settings: Arc<Settings>) -> Self {
+        CallContext {
+            settings,
+            response: None,
         }
     }
 
     /// Takes the captured response, if the call got one.
     pub(crate) fn take_response(&self) -> Option<CapturedResponse> {
         self.response
+            .as_ref()?
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
@@ -84,6 +99,7 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        crate::credentials::canonicalize_query(request.url_mut());
         let headers = request.headers_mut();
         headers.remove("api-version");
         if headers.contains_key(CONTENT_TYPE) {
@@ -95,7 +111,7 @@ impl ClientHooks<CallContext> for crate::generated::Client {
             .apply(
                 request,
                 &self.inner().settings.project_id,
-                chrono::Utc::now(),
+                self.inner().settings.clock.now(),
             )
             .map_err(|err| progenitor_client::Error::Custom(err.to_string()))
     }
@@ -122,16 +138,14 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         }
         let body = body.freeze();
 
-        *self
-            .inner()
-            .response
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(CapturedResponse {
-            status,
-            headers: headers.clone(),
-            body: body.clone(),
-            truncated,
-        });
+        if let Some(slot) = &self.inner().response {
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(CapturedResponse {
+                status,
+                headers: headers.clone(),
+                body: body.clone(),
+                truncated,
+            });
+        }
 
         // Hand the generated code an identical response over the bytes read.
         let mut rebuilt = http::Response::new(body);

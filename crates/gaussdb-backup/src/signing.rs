@@ -17,13 +17,25 @@
 //!
 //! This module is public so that the emulator verifies signatures with the
 //! very code that makes them; the official SDKs' published test vectors are
-//! its unit tests.
+//! its unit tests. It is also the one place where query strings are encoded
+//! and decoded ([`encode_query`], [`decode_query`], [`decode_path`]): the
+//! client writes every query it sends with [`encode_query`], so what is sent
+//! and what is signed are the same bytes, and the emulator reads queries with
+//! [`decode_query`], so both sides agree on every character (a `+` in a
+//! `begin_time` travels as `%2B`; a space as `%20`, never as `+`).
+//!
+//! Percent-encoding comes from the `percent-encoding` and `form_urlencoded`
+//! crates (the `url` crate's own), hex from `hex`, and the constant-time
+//! comparison from `subtle`: nothing here is hand-rolled but the SDKs'
+//! canonical forms.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use hmac::{Hmac, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// The algorithm name in `Authorization` and in the string to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -44,17 +56,40 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
+/// Every byte but the RFC 3986 unreserved characters `A-Z a-z 0-9 - _ . ~`.
+const SDK_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Escapes as the SDKs do: unreserved ASCII stays, every other byte is `%XX`.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(text, SDK_ESCAPED).to_string()
+}
+
+/// A query string of `(key, value)` pairs, in the order given, each escaped
+/// with [`escape`]. The client rewrites every query it sends into this form.
+pub fn encode_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", escape(k.as_ref()), escape(v.as_ref())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The `(key, value)` pairs of a raw query string, percent-decoded with
+/// `application/x-www-form-urlencoded` rules (`+` is a space, as every HTTP
+/// server framework reads it). Invalid UTF-8 is replaced, never an error.
+pub fn decode_query(raw: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A raw URL path, percent-decoded (`+` stays a `+` in a path).
+pub fn decode_path(raw: &str) -> String {
+    percent_decode_str(raw).decode_utf8_lossy().into_owned()
 }
 
 /// The canonical URI of a decoded path: segments escaped, trailing `/`.
@@ -88,15 +123,7 @@ pub fn is_signable(name: &str) -> bool {
 
 /// Hex SHA-256.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// What is signed: everything but the key.
@@ -159,7 +186,7 @@ impl SigningInput<'_> {
         let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
             .expect("HMAC takes keys of any length");
         mac.update(string_to_sign.as_bytes());
-        hex(&mac.finalize().into_bytes())
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// The `Authorization` header value.
@@ -207,11 +234,7 @@ impl Authorization {
 
 /// Compares two signatures in time independent of where they differ.
 pub fn signatures_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -294,6 +317,31 @@ mod tests {
         assert_eq!(parsed.signature, "abc");
         assert!(Authorization::parse("Bearer x").is_none());
         assert!(Authorization::parse("SDK-HMAC-SHA256 Access=AK").is_none());
+    }
+
+    #[test]
+    fn queries_round_trip_through_encode_and_decode() {
+        let pairs = [
+            ("begin_time", "2020-07-07T01:17:05+0800"),
+            ("name", "a b&c=d"),
+            ("instance_name", "实例-1"),
+        ];
+        let raw = encode_query(&pairs);
+        assert_eq!(
+            raw,
+            "begin_time=2020-07-07T01%3A17%3A05%2B0800&name=a%20b%26c%3Dd&instance_name=%E5%AE%9E%E4%BE%8B-1"
+        );
+        assert!(!raw.contains('+'), "a + on the wire is ambiguous: {raw}");
+        let decoded = decode_query(&raw);
+        let expected: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(decoded, expected);
+        // What a browser or curl may send: `+` is a space in a query.
+        assert_eq!(decode_query("a=1+2&b=%2B")[0].1, "1 2");
+        assert_eq!(decode_query("a=1+2&b=%2B")[1].1, "+");
+        assert_eq!(decode_path("/v3/a%20b/c+d"), "/v3/a b/c+d");
     }
 
     #[test]

@@ -42,6 +42,26 @@ const PROGRAM: &str = "gaussdb-backup";
 /// The full kebab-case ID stays an alias.
 const NAME_NOISE: &[&str] = &["gauss-my-sql-"];
 
+/// Commands named otherwise than by the rule above, where Huawei's ID reads
+/// badly as a command (`show-backup-list`).
+const NAMES: &[(&str, &str)] = &[
+    ("ShowGaussMySqlJobInfo", "show-job"),
+    ("ShowGaussMySqlBackupList", "list-backups"),
+];
+
+/// Flags renamed from the input's name, by operation: `show-job --id` would
+/// not say which ID.
+const FLAG_NAMES: &[(&str, &str, &str)] = &[("ShowGaussMySqlJobInfo", "id", "job-id")];
+
+/// The flag users type for an input (its argument ID stays progenitor's).
+fn long_flag(op: &Operation, input: &Input) -> String {
+    let id = input.flag();
+    FLAG_NAMES
+        .iter()
+        .find(|(op_id, from, _)| *op_id == op.operation_id && *from == id)
+        .map_or(id, |(_, _, to)| (*to).to_owned())
+}
+
 /// Flags the CLI resolves itself (see `crates/gaussdb-backup-cli/src/config.rs`),
 /// left out of the examples: the project ID also comes from
 /// `HUAWEICLOUD_SDK_PROJECT_ID` or the config file.
@@ -65,8 +85,12 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     )?])
 }
 
-/// The command name of an operation: kebab case, without [`NAME_NOISE`].
+/// The command name of an operation: from [`NAMES`], else kebab case
+/// without [`NAME_NOISE`].
 pub fn command_name(operation_id: &str) -> String {
+    if let Some((_, name)) = NAMES.iter().find(|(id, _)| *id == operation_id) {
+        return (*name).to_owned();
+    }
     let mut name = heck::ToKebabCase::to_kebab_case(operation_id);
     for noise in NAME_NOISE {
         name = name.replace(noise, "");
@@ -245,10 +269,17 @@ fn edit_arg(flag: &str, calls: Vec<ExprMethodCall>, op: &Operation) -> Result<Ve
         .filter(|c| {
             !matches!(
                 c.method.to_string().as_str(),
-                "required" | "required_unless_present" | "help" | "long_help" | "conflicts_with"
+                "required"
+                    | "required_unless_present"
+                    | "help"
+                    | "long_help"
+                    | "conflicts_with"
+                    | "long"
             )
         })
         .collect();
+    let long = long_flag(op, input);
+    kept.push(call("long", quote!(#long)));
     let required = input.required;
     kept.push(call("required", quote!(#required)));
     if input.in_body {
@@ -306,11 +337,11 @@ fn example(op: &Operation) -> String {
     for input in op.inputs.iter().filter(shown) {
         let value = match &input.example {
             Some(Value::Object(_) | Value::Array(_)) | None => {
-                format!("<{}>", input.flag().to_uppercase())
+                format!("<{}>", long_flag(op, input).to_uppercase())
             }
             Some(value) => shell_word(value),
         };
-        line.push_str(&format!(" \\\n    --{} {value}", input.flag()));
+        line.push_str(&format!(" \\\n    --{} {value}", long_flag(op, input)));
     }
     format!("Example:\n  {line}")
 }
@@ -397,7 +428,8 @@ mod tests {
     #[test]
     fn names_drop_the_service() {
         assert_eq!(command_name("CreateGaussMySqlBackup"), "create-backup");
-        assert_eq!(command_name("ShowGaussMySqlJobInfo"), "show-job-info");
+        assert_eq!(command_name("ShowGaussMySqlJobInfo"), "show-job");
+        assert_eq!(command_name("DeleteGaussMySqlBackup"), "delete-backup");
         assert_eq!(command_name("ListThings"), "list-things");
     }
 

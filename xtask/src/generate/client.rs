@@ -37,8 +37,18 @@ const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
         &[TypeImpl::Display, TypeImpl::FromStr],
     ),
     (
-        "BeginTime",
-        "crate::BeginTime",
+        "JobStatus",
+        "crate::JobStatus",
+        &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
+    (
+        "Language",
+        "crate::Language",
+        &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
+    (
+        "Timestamp",
+        "crate::Timestamp",
         &[TypeImpl::Display, TypeImpl::FromStr],
     ),
 ];

@@ -104,8 +104,7 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                 inputs.push(Input {
                     name: name.to_owned(),
                     in_body: false,
-                    required: param["required"] == Value::Bool(true)
-                        || param["in"] == "path",
+                    required: param["required"] == Value::Bool(true) || param["in"] == "path",
                     description: text(param.get("description"))
                         .or_else(|| text(schema.get("description"))),
                     example: param

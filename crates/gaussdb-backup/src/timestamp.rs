@@ -1,4 +1,5 @@
-//! `begin_time`: typed, without losing what the service sent.
+//! The service's times (`begin_time`, `end_time`, a job's `created` and
+//! `ended`): typed, without losing what the service sent.
 //!
 //! The service sends `2020-07-07T01:17:05+0800`: an offset without a colon,
 //! which RFC 3339 (and so `format: date-time` and chrono's serde support)
@@ -11,19 +12,19 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Backup start time as the service reported it.
+/// A time as the service reported it.
 ///
-/// [`BeginTime::datetime`] gives the instant with the service's own UTC
-/// offset; [`BeginTime::as_str`] the text exactly as received. A value the
+/// [`Timestamp::datetime`] gives the instant with the service's own UTC
+/// offset; [`Timestamp::as_str`] the text exactly as received. A value the
 /// parser does not understand is still accepted (so a format change on the
 /// server does not break responses), with `datetime()` returning `None`.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct BeginTime {
+pub struct Timestamp {
     raw: String,
     parsed: Option<DateTime<FixedOffset>>,
 }
 
-impl BeginTime {
+impl Timestamp {
     /// The time with the offset the service sent, or `None` when the text is
     /// in a format this client does not know.
     pub fn datetime(&self) -> Option<DateTime<FixedOffset>> {
@@ -39,7 +40,7 @@ impl BeginTime {
     /// (`+hhmm` offset, no fractional seconds).
     pub fn from_datetime(time: DateTime<FixedOffset>) -> Self {
         let raw = time.format("%Y-%m-%dT%H:%M:%S%z").to_string();
-        BeginTime {
+        Timestamp {
             raw,
             parsed: Some(time),
         }
@@ -53,41 +54,57 @@ fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
         .ok()
 }
 
-impl FromStr for BeginTime {
+impl FromStr for Timestamp {
     type Err = std::convert::Infallible;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(BeginTime {
+        Ok(Timestamp {
             raw: text.to_owned(),
             parsed: parse(text),
         })
     }
 }
 
-impl From<DateTime<FixedOffset>> for BeginTime {
-    fn from(time: DateTime<FixedOffset>) -> Self {
-        BeginTime::from_datetime(time)
+impl From<&str> for Timestamp {
+    fn from(text: &str) -> Self {
+        Timestamp {
+            raw: text.to_owned(),
+            parsed: parse(text),
+        }
     }
 }
 
-impl fmt::Display for BeginTime {
+impl From<String> for Timestamp {
+    fn from(raw: String) -> Self {
+        let parsed = parse(&raw);
+        Timestamp { raw, parsed }
+    }
+}
+
+impl From<DateTime<FixedOffset>> for Timestamp {
+    fn from(time: DateTime<FixedOffset>) -> Self {
+        Timestamp::from_datetime(time)
+    }
+}
+
+impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.raw)
     }
 }
 
-impl fmt::Debug for BeginTime {
+impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.parsed {
-            Some(time) => write!(f, "BeginTime({:?} = {})", self.raw, time.to_rfc3339()),
-            None => write!(f, "BeginTime({:?}, unparsed)", self.raw),
+            Some(time) => write!(f, "Timestamp({:?} = {})", self.raw, time.to_rfc3339()),
+            None => write!(f, "Timestamp({:?}, unparsed)", self.raw),
         }
     }
 }
 
-impl schemars::JsonSchema for BeginTime {
+impl schemars::JsonSchema for Timestamp {
     fn schema_name() -> String {
-        "BeginTime".to_owned()
+        "Timestamp".to_owned()
     }
 
     fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
@@ -99,17 +116,17 @@ impl schemars::JsonSchema for BeginTime {
     }
 }
 
-impl Serialize for BeginTime {
+impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.raw)
     }
 }
 
-impl<'de> Deserialize<'de> for BeginTime {
+impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
         let parsed = parse(&raw);
-        Ok(BeginTime { raw, parsed })
+        Ok(Timestamp { raw, parsed })
     }
 }
 
@@ -119,7 +136,7 @@ mod tests {
 
     #[test]
     fn keeps_the_offset_without_a_colon() {
-        let t: BeginTime = "2020-07-07T01:17:05+0800".parse().unwrap();
+        let t: Timestamp = "2020-07-07T01:17:05+0800".parse().unwrap();
         let dt = t.datetime().unwrap();
         assert_eq!(dt.offset().local_minus_utc(), 8 * 3600);
         assert_eq!(dt.to_rfc3339(), "2020-07-07T01:17:05+08:00");
@@ -128,15 +145,15 @@ mod tests {
 
     #[test]
     fn accepts_rfc3339_forms() {
-        let colon: BeginTime = "2020-07-07T01:17:05+08:00".parse().unwrap();
-        let zulu: BeginTime = "2020-07-06T17:17:05Z".parse().unwrap();
+        let colon: Timestamp = "2020-07-07T01:17:05+08:00".parse().unwrap();
+        let zulu: Timestamp = "2020-07-06T17:17:05Z".parse().unwrap();
         assert_eq!(colon.datetime(), zulu.datetime());
         assert_eq!(zulu.datetime().unwrap().offset().local_minus_utc(), 0);
     }
 
     #[test]
     fn unknown_formats_are_kept_not_rejected() {
-        let t: BeginTime = serde_json::from_str("\"07/07/2020 01:17\"").unwrap();
+        let t: Timestamp = serde_json::from_str("\"07/07/2020 01:17\"").unwrap();
         assert_eq!(t.datetime(), None);
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"07/07/2020 01:17\"");
     }
@@ -144,6 +161,6 @@ mod tests {
     #[test]
     fn from_datetime_uses_the_service_format() {
         let dt = DateTime::parse_from_rfc3339("2020-07-07T01:17:05-03:30").unwrap();
-        assert_eq!(BeginTime::from(dt).as_str(), "2020-07-07T01:17:05-0330");
+        assert_eq!(Timestamp::from(dt).as_str(), "2020-07-07T01:17:05-0330");
     }
 }

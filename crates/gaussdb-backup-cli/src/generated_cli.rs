@@ -28,6 +28,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("description")
                     .value_parser(::clap::value_parser!(types::BackupDescription))
                     .long("description")
+                    .value_name("DESCRIPTION")
                     .required(false)
                     .conflicts_with("json-body")
                     .help(
@@ -53,6 +54,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("instance-id")
                     .value_parser(::clap::value_parser!(types::InstanceId))
                     .long("instance-id")
+                    .value_name("INSTANCE_ID")
                     .required(true)
                     .conflicts_with("json-body")
                     .help("ID of a TaurusDB instance.")
@@ -78,6 +80,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("name")
                     .value_parser(::clap::value_parser!(types::BackupName))
                     .long("name")
+                    .value_name("NAME")
                     .required(true)
                     .conflicts_with("json-body")
                     .help(
@@ -112,6 +115,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("project-id")
                     .value_parser(::clap::value_parser!(types::ProjectId))
                     .long("project-id")
+                    .value_name("PROJECT_ID")
                     .required(true)
                     .help(
                         concat!(
@@ -122,8 +126,9 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("x-language")
-                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .value_parser(::clap::value_parser!(gaussdb_backup::Language))
                     .long("x-language")
+                    .value_name("X_LANGUAGE")
                     .required(false)
                     .help("Language of the request.")
                     .long_help(
@@ -174,6 +179,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("id")
                     .value_parser(::clap::value_parser!(types::ShowGaussMySqlJobInfoId))
                     .long("job-id")
+                    .value_name("JOB_ID")
                     .required(true)
                     .help(
                         concat!(
@@ -186,6 +192,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("project-id")
                     .value_parser(::clap::value_parser!(types::ProjectId))
                     .long("project-id")
+                    .value_name("PROJECT_ID")
                     .required(true)
                     .help(
                         concat!(
@@ -196,8 +203,9 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("x-language")
-                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .value_parser(::clap::value_parser!(gaussdb_backup::Language))
                     .long("x-language")
+                    .value_name("X_LANGUAGE")
                     .required(false)
                     .help("Language of the request.")
                     .long_help(
@@ -237,13 +245,15 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("backup-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .long("backup-id")
+                    .value_name("BACKUP_ID")
                     .required(false)
                     .help("Only the backup with this ID."),
             )
             .arg(
                 ::clap::Arg::new("backup-type")
-                    .value_parser(::clap::value_parser!(crate ::BackupType))
+                    .value_parser(::clap::value_parser!(gaussdb_backup::BackupType))
                     .long("backup-type")
+                    .value_name("BACKUP_TYPE")
                     .required(false)
                     .help(
                         concat!(
@@ -256,6 +266,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("begin-time")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .long("begin-time")
+                    .value_name("BEGIN_TIME")
                     .required(false)
                     .help(
                         concat!(
@@ -279,6 +290,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("end-time")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .long("end-time")
+                    .value_name("END_TIME")
                     .required(false)
                     .help(
                         concat!(
@@ -291,6 +303,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("instance-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .long("instance-id")
+                    .value_name("INSTANCE_ID")
                     .required(false)
                     .help("Only the backups of this instance."),
             )
@@ -298,6 +311,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("instance-name")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .long("instance-name")
+                    .value_name("INSTANCE_NAME")
                     .required(false)
                     .help("Only backups of instances with this name."),
             )
@@ -305,6 +319,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("limit")
                     .value_parser(::clap::value_parser!(::std::num::NonZeroU32))
                     .long("limit")
+                    .value_name("LIMIT")
                     .required(false)
                     .help("How many backups to return at most, 1 to 100 (default 100)."),
             )
@@ -312,6 +327,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("name")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .long("name")
+                    .value_name("NAME")
                     .required(false)
                     .help("Only backups with this name."),
             )
@@ -319,6 +335,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("offset")
                     .value_parser(::clap::value_parser!(i32))
                     .long("offset")
+                    .value_name("OFFSET")
                     .required(false)
                     .help(
                         concat!(
@@ -339,6 +356,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("project-id")
                     .value_parser(::clap::value_parser!(types::ProjectId))
                     .long("project-id")
+                    .value_name("PROJECT_ID")
                     .required(true)
                     .help(
                         concat!(
@@ -349,8 +367,9 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("x-language")
-                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .value_parser(::clap::value_parser!(gaussdb_backup::Language))
                     .long("x-language")
+                    .value_name("X_LANGUAGE")
                     .required(false)
                     .help("Language of the request.")
                     .long_help(
@@ -371,7 +390,12 @@ impl<T: CliConfig> Cli<T> {
                     "the number\n", "of backups matching the filters, over all pages."
                 ),
             )
-            .after_help(concat!("Example:\n", "  gaussdb-backup list-backups"))
+            .after_help(
+                concat!(
+                    "Example:\n", "  gaussdb-backup list-backups \\\n",
+                    "    --instance-id 07033b125fd94a8a96896f8bcfee6ddain07"
+                ),
+            )
     }
     pub fn cli_delete_gauss_my_sql_backup() -> ::clap::Command {
         ::clap::Command::new("")
@@ -381,6 +405,7 @@ impl<T: CliConfig> Cli<T> {
                         ::clap::value_parser!(types::DeleteGaussMySqlBackupBackupId),
                     )
                     .long("backup-id")
+                    .value_name("BACKUP_ID")
                     .required(true)
                     .help(
                         concat!(
@@ -393,6 +418,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("project-id")
                     .value_parser(::clap::value_parser!(types::ProjectId))
                     .long("project-id")
+                    .value_name("PROJECT_ID")
                     .required(true)
                     .help(
                         concat!(
@@ -403,8 +429,9 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("x-language")
-                    .value_parser(::clap::value_parser!(crate ::Language))
+                    .value_parser(::clap::value_parser!(gaussdb_backup::Language))
                     .long("x-language")
+                    .value_name("X_LANGUAGE")
                     .required(false)
                     .help("Language of the request.")
                     .long_help(
@@ -470,7 +497,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
             request = request.project_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+        if let Some(value) = matches.get_one::<gaussdb_backup::Language>("x-language") {
             request = request.x_language(value.clone());
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
@@ -506,7 +533,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
             request = request.project_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+        if let Some(value) = matches.get_one::<gaussdb_backup::Language>("x-language") {
             request = request.x_language(value.clone());
         }
         self.config.execute_show_gauss_my_sql_job_info(matches, &mut request)?;
@@ -530,7 +557,8 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("backup-id") {
             request = request.backup_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<crate::BackupType>("backup-type") {
+        if let Some(value) = matches.get_one::<gaussdb_backup::BackupType>("backup-type")
+        {
             request = request.backup_type(value.clone());
         }
         if let Some(value) = matches.get_one::<::std::string::String>("begin-time") {
@@ -557,7 +585,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
             request = request.project_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+        if let Some(value) = matches.get_one::<gaussdb_backup::Language>("x-language") {
             request = request.x_language(value.clone());
         }
         self.config.execute_show_gauss_my_sql_backup_list(matches, &mut request)?;
@@ -586,7 +614,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<types::ProjectId>("project-id") {
             request = request.project_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<crate::Language>("x-language") {
+        if let Some(value) = matches.get_one::<gaussdb_backup::Language>("x-language") {
             request = request.x_language(value.clone());
         }
         self.config.execute_delete_gauss_my_sql_backup(matches, &mut request)?;

@@ -22,8 +22,6 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, Command};
 use clap_complete::Shell;
 use gaussdb_backup::raw::types;
-// The generated CLI names the spec's open enums by these paths.
-pub use gaussdb_backup::{BackupType, Language};
 use generated_cli::{Cli, CliCommand};
 
 /// Exit codes, stable for scripts.

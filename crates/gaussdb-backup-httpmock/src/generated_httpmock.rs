@@ -31,7 +31,7 @@ pub mod operations {
         }
         pub fn x_language<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a crate::Language>>,
+            T: Into<Option<&'a gaussdb_backup::Language>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("X-Language", value.to_string()))
@@ -137,7 +137,7 @@ pub mod operations {
         }
         pub fn x_language<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a crate::Language>>,
+            T: Into<Option<&'a gaussdb_backup::Language>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("X-Language", value.to_string()))
@@ -229,7 +229,7 @@ pub mod operations {
         }
         pub fn backup_type<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a crate::BackupType>>,
+            T: Into<Option<&'a gaussdb_backup::BackupType>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("backup_type", value.to_string()))
@@ -309,7 +309,7 @@ pub mod operations {
         }
         pub fn x_language<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a crate::Language>>,
+            T: Into<Option<&'a gaussdb_backup::Language>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("X-Language", value.to_string()))
@@ -402,7 +402,7 @@ pub mod operations {
         }
         pub fn x_language<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a crate::Language>>,
+            T: Into<Option<&'a gaussdb_backup::Language>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("X-Language", value.to_string()))

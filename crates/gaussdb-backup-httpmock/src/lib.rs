@@ -7,7 +7,7 @@
 //! Copy this into your own tests:
 //!
 //! ```
-//! use gaussdb_backup::{BackupStatus, BackupType, BeginTime, Client, Credentials};
+//! use gaussdb_backup::{BackupStatus, BackupType, Client, Credentials, Timestamp};
 //! use gaussdb_backup::types::{Backup, CreateBackupResponse};
 //! use gaussdb_backup_httpmock::MockServerExt;
 //! use httpmock::MockServer;
@@ -20,12 +20,12 @@
 //!     then.created(&CreateBackupResponse {
 //!         backup: Backup {
 //!             id: "2f4ddb93-b901-4b08-93d8-1d2e472f30fe".into(),
-//!             name: "backup-1".into(),
+//!             name: Some("backup-1".into()),
 //!             description: None,
-//!             begin_time: "2020-07-07T01:17:05+0800".parse::<BeginTime>().unwrap(),
-//!             status: BackupStatus::Building,
-//!             type_: BackupType::Manual,
-//!             instance_id: "07033b125fd94a8a96896f8bcfee6ddain07".into(),
+//!             begin_time: Some("2020-07-07T01:17:05+0800".parse::<Timestamp>().unwrap()),
+//!             status: Some(BackupStatus::Building),
+//!             type_: Some(BackupType::Manual),
+//!             instance_id: Some("07033b125fd94a8a96896f8bcfee6ddain07".into()),
 //!         },
 //!         job_id: "e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7".into(),
 //!     });

@@ -81,7 +81,10 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         OUTPUT_PATH,
         "CLI",
         tokens,
-        |file| edit(file, &ops),
+        |file| {
+            client::replacements_from_outside(file)?;
+            edit(file, &ops)
+        },
     )?])
 }
 
@@ -280,6 +283,10 @@ fn edit_arg(flag: &str, calls: Vec<ExprMethodCall>, op: &Operation) -> Result<Ve
         .collect();
     let long = long_flag(op, input);
     kept.push(call("long", quote!(#long)));
+    if !kept.iter().any(|c| c.method == "value_name") {
+        let value_name = long.to_uppercase().replace('-', "_");
+        kept.push(call("value_name", quote!(#value_name)));
+    }
     let required = input.required;
     kept.push(call("required", quote!(#required)));
     if input.in_body {
@@ -327,14 +334,24 @@ fn shell_word(value: &Value) -> String {
 }
 
 /// `Example:` and one invocation: every required input, and the body
-/// properties of the spec's request example.
+/// properties of the spec's request example (or, when that is nothing, the
+/// first parameter, not a header, with an example).
 fn example(op: &Operation) -> String {
     let mut line = format!("{PROGRAM} {}", command_name(&op.operation_id));
     let shown = |input: &&Input| {
         !RESOLVED_BY_THE_CLI.contains(&input.flag().as_str())
             && (input.required || (input.in_body && input.example.is_some()))
     };
-    for input in op.inputs.iter().filter(shown) {
+    let mut inputs: Vec<&Input> = op.inputs.iter().filter(shown).collect();
+    if inputs.is_empty() {
+        // Nothing is required: show one filter the spec has an example for.
+        inputs.extend(op.inputs.iter().find(|input| {
+            !RESOLVED_BY_THE_CLI.contains(&input.flag().as_str())
+                && !input.in_header
+                && input.example.is_some()
+        }));
+    }
+    for input in inputs {
         let value = match &input.example {
             Some(Value::Object(_) | Value::Array(_)) | None => {
                 format!("<{}>", long_flag(op, input).to_uppercase())

@@ -167,6 +167,64 @@ fn schemars_behind_feature(file: &mut syn::File) -> Result<()> {
     Ok(())
 }
 
+/// For the CLI and the mocks, generated into other crates: progenitor names
+/// the replacement types as the client crate sees them (`crate::Language`);
+/// this names them from outside (`gaussdb_backup::Language`).
+pub fn replacements_from_outside(file: &mut syn::File) -> Result<()> {
+    use syn::visit_mut::VisitMut;
+
+    struct Edit(Vec<String>);
+    impl VisitMut for Edit {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if names.len() == 2 && names[0] == "crate" && self.0.contains(&names[1]) {
+                path.segments[0].ident = quote::format_ident!("gaussdb_backup");
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+        // Macro arguments (`value_parser!(crate::Language)`) are tokens.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            mac.tokens = rewrite(std::mem::take(&mut mac.tokens), &self.0);
+        }
+    }
+    fn rewrite(tokens: proc_macro2::TokenStream, names: &[String]) -> proc_macro2::TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(trees.len());
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(g) => {
+                    let mut group = Group::new(g.delimiter(), rewrite(g.stream(), names));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                TokenTree::Ident(ident) if ident == "crate" => {
+                    // `crate` `:` `:` `Name`, not itself after a `::`.
+                    let followed = matches!(
+                        (trees.get(i + 1), trees.get(i + 2), trees.get(i + 3)),
+                        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Ident(n)))
+                            if a.as_char() == ':' && b.as_char() == ':' && names.iter().any(|x| n == x)
+                    );
+                    if followed {
+                        out.push(TokenTree::Ident(quote::format_ident!("gaussdb_backup")));
+                    } else {
+                        out.push(tree.clone());
+                    }
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out.into_iter().collect()
+    }
+    let names = REPLACEMENTS
+        .iter()
+        .filter_map(|(_, rust_type, _)| rust_type.strip_prefix("crate::"))
+        .map(str::to_owned)
+        .collect();
+    Edit(names).visit_file_mut(file);
+    Ok(())
+}
+
 /// Runs progenitor's client generator.
 fn generate(
     settings: &GenerationSettings,

@@ -18,6 +18,6 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         OUTPUT_PATH,
         "mocks",
         tokens,
-        |_| Ok(()),
+        client::replacements_from_outside,
     )?])
 }

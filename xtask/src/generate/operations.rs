@@ -24,6 +24,8 @@ pub struct Input {
     /// The name in the spec: `project_id`, `X-Language`, `instance_id`.
     pub name: String,
     pub in_body: bool,
+    /// A header parameter.
+    pub in_header: bool,
     pub required: bool,
     /// Its own description, else its schema's.
     pub description: Option<String>,
@@ -104,6 +106,7 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                 inputs.push(Input {
                     name: name.to_owned(),
                     in_body: false,
+                    in_header: param["in"] == "header",
                     required: param["required"] == Value::Bool(true) || param["in"] == "path",
                     description: text(param.get("description"))
                         .or_else(|| text(schema.get("description"))),
@@ -138,6 +141,7 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                     inputs.push(Input {
                         name: name.clone(),
                         in_body: true,
+                        in_header: false,
                         required: required.contains(&name.as_str()),
                         description: text(prop.get("description"))
                             .or_else(|| text(target.get("description"))),

@@ -19,6 +19,10 @@ client consumer's resolved graph (`cargo metadata`), so the baseline gets
 exactly the HTTP stack and TLS backend the client brings, and the ratio is the
 cost of the client itself (its own code and the dependencies it adds).
 
+Each build is timed by the wall clock and by CPU time (user + system of
+every process of the build): on a machine shared with other builds the wall
+time swings with their load, the CPU time hardly does.
+
 --rev measures the client as of a git revision (exported with `git archive`
 under target/consumer-bench/), --patch applies a patch to that export first
 (for a change not committed yet). Prints build times, the ratio, and the
@@ -30,6 +34,7 @@ Needs crates.io (or a warm cargo cache) for the dependencies.
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -184,15 +189,24 @@ def crates(crate_dir):
     return len(lines), sorted(n for n in C_BUILDS if n in names)
 
 
+def cpu_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def build(crate_dir, jobs):
+    """Wall time and CPU time (user + system of cargo and every rustc, cc and
+    build script it waited for). CPU time hardly depends on what else the
+    machine runs; wall time does."""
     target = os.path.join(crate_dir, "target")
     if os.path.exists(target):
         shutil.rmtree(target)
     env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_TERM_COLOR="never")
     env.pop("RUSTFLAGS", None)
+    cpu = cpu_of_children()
     start = time.monotonic()
     run(["cargo", "build", "--quiet", "--jobs", str(jobs)], cwd=crate_dir, env=env)
-    return time.monotonic() - start
+    return time.monotonic() - start, cpu_of_children() - cpu
 
 
 def main():
@@ -203,8 +217,12 @@ def main():
     parser.add_argument("--patch", help="apply this patch to the --rev export first")
     parser.add_argument("--features", default="", help="client features, comma-separated")
     parser.add_argument("--no-default-features", action="store_true")
+    parser.add_argument("--work", default="consumer-bench",
+                        help="directory under target/ (to run two measurements at once)")
     args = parser.parse_args()
 
+    global WORK
+    WORK = os.path.join(ROOT, "target", args.work)
     os.makedirs(WORK, exist_ok=True)
     source = client_source(args)
     client_dep = f'gaussdb-backup = {{ path = {json.dumps(source)}'
@@ -228,21 +246,26 @@ def main():
     for name, (version, features) in sorted(shared.items()):
         print(f"shared: {name} {version} [{', '.join(features)}]")
     times = {"baseline": [], "client": []}
+    cpus = {"baseline": [], "client": []}
     for round_ in range(args.rounds):
         for name, path in (("baseline", baseline_dir), ("client", client_dir)):
-            seconds = build(path, args.jobs)
+            seconds, cpu = build(path, args.jobs)
             times[name].append(seconds)
-            print(f"round {round_ + 1}: {name} clean build {seconds:.1f} s", flush=True)
+            cpus[name].append(cpu)
+            print(f"round {round_ + 1}: {name} clean build {seconds:.1f} s wall, {cpu:.1f} s CPU", flush=True)
     base = statistics.median(times["baseline"])
     client = statistics.median(times["client"])
+    base_cpu = statistics.median(cpus["baseline"])
+    client_cpu = statistics.median(cpus["client"])
     base_crates, base_c = crates(baseline_dir)
     client_crates, client_c = crates(client_dir)
     print()
-    print("| consumer | clean debug build (s) | crates | C builds |")
-    print("|---|---:|---:|---|")
-    print(f"| reqwest + serde + serde_json + tokio | {base:.1f} | {base_crates} | {', '.join(base_c) or 'none'} |")
-    print(f"| gaussdb-backup + tokio | {client:.1f} | {client_crates} | {', '.join(client_c) or 'none'} |")
-    print(f"\nratio client / baseline: {client / base:.2f}x (jobs {args.jobs}, median of {args.rounds})")
+    print("| consumer | clean debug build, wall (s) | CPU (s) | crates | C builds |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| reqwest + serde + serde_json + tokio | {base:.1f} | {base_cpu:.1f} | {base_crates} | {', '.join(base_c) or 'none'} |")
+    print(f"| gaussdb-backup + tokio | {client:.1f} | {client_cpu:.1f} | {client_crates} | {', '.join(client_c) or 'none'} |")
+    print(f"\nratio client / baseline: wall {client / base:.2f}x, CPU {client_cpu / base_cpu:.2f}x "
+          f"(jobs {args.jobs}, median of {args.rounds})")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark of openapi-check against the established OpenAPI validators.
 
-Run from the workspace root:  python3 bench/openapi_check.py [--no-peers] [--runs N]
+Run from the workspace root:  python3 bench/openapi_check.py [--no-peers] [--runs N] [--yaml-only]
+
+--yaml-only times GitHub's description as JSON and as YAML (converted with
+PyYAML into target/bench/), alternating runs, and prints the YAML/JSON ratio
+of wall and CPU time; a full run prints the same table first.
 
 What it does, all in one run so that the ratios compare like with like:
 1. builds openapi-check in release mode;
@@ -53,6 +57,22 @@ def fetch_octokit():
             member.name = name
             tar.extract(member, out, filter="data")
     return out
+
+
+def github_yaml(octokit):
+    """GitHub's description converted to YAML (PyYAML, block style), to time
+    YAML against JSON on the same document."""
+    path = os.path.join(octokit, "api.github.com.yaml")
+    if not os.path.exists(path):
+        import json
+        import yaml  # PyYAML
+        with open(os.path.join(octokit, "api.github.com.json")) as f:
+            doc = json.load(f)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        with open(path + ".tmp", "w") as f:
+            yaml.dump(doc, f, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1 << 20)
+        os.replace(path + ".tmp", path)
+    return path
 
 
 def synthetic():
@@ -111,24 +131,56 @@ def measure(cmd, runs):
     return statistics.median(times), max(peaks), 0
 
 
+def yaml_vs_json(octokit, runs):
+    """The same document as JSON and as YAML, alternating runs so that load
+    from other processes falls on both alike."""
+    json_path = os.path.join(octokit, "api.github.com.json")
+    yaml_path = github_yaml(octokit)
+    times = {"json": [], "yaml": []}
+    cpu = {"json": [], "yaml": []}
+    peak = {"json": 0.0, "yaml": 0.0}
+    for _ in range(runs):
+        for kind, path in (("json", json_path), ("yaml", yaml_path)):
+            with tempfile.NamedTemporaryFile("r") as stats:
+                subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", stats.name, BIN, "--format", "json", path],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                e, m, u, s_ = stats.read().strip().splitlines()[-1].split()
+                times[kind].append(float(e))
+                cpu[kind].append(float(u) + float(s_))
+                peak[kind] = max(peak[kind], int(m) / 1024)
+    print("| GitHub REST | size (MB) | wall time (s) | CPU time (s) | peak memory (MB) |")
+    print("|---|---:|---:|---:|---:|")
+    for kind, path in (("json", json_path), ("yaml", yaml_path)):
+        print(f"| {kind.upper()} | {os.path.getsize(path) / 1e6:.1f} | {statistics.median(times[kind]):.2f} | "
+              f"{statistics.median(cpu[kind]):.2f} | {peak[kind]:.0f} |")
+    ratio_wall = statistics.median(times["yaml"]) / statistics.median(times["json"])
+    ratio_cpu = statistics.median(cpu["yaml"]) / statistics.median(cpu["json"])
+    print(f"\nYAML / JSON (medians of {runs} alternating runs): wall {ratio_wall:.2f}×, CPU {ratio_cpu:.2f}×\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--peer-runs", type=int, default=1)
     ap.add_argument("--diff-only", action="store_true", help="only the GHES 3.18 → 3.19 diff")
+    ap.add_argument("--yaml-only", action="store_true", help="only GitHub's description as JSON and as YAML")
     args = ap.parse_args()
     if not shutil.which("/usr/bin/time"):
         sys.exit("GNU time (/usr/bin/time) is needed: apt-get install time")
     os.makedirs(CACHE, exist_ok=True)
     sh(["cargo", "build", "--release", "-q", "-p", "openapi-check"], cwd=ROOT)
     octokit = fetch_octokit()
+    if args.yaml_only:
+        yaml_vs_json(octokit, args.runs)
+        return
     old, new = (os.path.join(octokit, f"ghes-3.{v}.json") for v in (18, 19))
     t, mb, rc = measure([BIN, "diff", "--format", "json", old, new], args.runs)
     print(f"openapi-check diff ghes-3.18.json ghes-3.19.json (11 MB each): {t:.2f} s median of {args.runs}, "
           f"{mb:.0f} MB peak, exit {rc}\n")
     if args.diff_only:
         return
+    yaml_vs_json(octokit, args.runs)
     files = [("GitHub REST (13 MB)", os.path.join(octokit, "api.github.com.json"))] + synthetic()
     peers = {} if args.no_peers else install_peers()
 

@@ -1,3 +1,6 @@
+// Shared by several test binaries; each uses a part of it.
+#![allow(dead_code)]
+
 //! A scripted HTTP server on loopback for wire tests: it records every request
 //! exactly as received and answers with a canned reply.
 

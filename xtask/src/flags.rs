@@ -1,72 +1,105 @@
-//! Command-line flags of `cargo xtask`. Hand-parsed: two subcommands and one
-//! switch do not justify a dependency on a CLI framework.
+//! Command-line flags of `cargo xtask`, parsed by clap.
 
-pub const USAGE: &str = "\
-usage: cargo xtask <command>
+use std::path::PathBuf;
 
-commands:
-  generate [--check]   validate openapi/gaussdb-backup.yaml and regenerate every
-                       derived file; with --check, write nothing and fail with a
-                       diff when a checked-in file is stale
-  validate             run openapi-check on the spec (warnings fail too)
-  diff [--base REV] [--format text|markdown|json|github]
-                       the spec's API changes since REV (default: the merge
-                       base with main), and the semver gate on gaussdb-backup
-  help                 print this message";
+use clap::{Parser, Subcommand};
+use openapi_check::diff::DiffFormat;
 
-pub enum Flags {
-    Help,
+/// Project automation for the gaussdb-backup workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", disable_version_flag = true)]
+pub struct Flags {
+    /// The workspace to work on (default: the one this xtask was built in).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate openapi/gaussdb-backup.yaml and regenerate every derived file.
     Generate {
+        /// Write nothing; fail with a diff when a checked-in file is stale.
+        #[arg(long)]
         check: bool,
     },
+    /// Run openapi-check on the spec (warnings fail too).
     Validate,
+    /// The semver gate: the spec and the client's Rust API against the newest
+    /// released snapshot in openapi/released/; with --base, also the spec's
+    /// changes since that git revision.
     Diff {
+        /// Also report the spec's changes since this git revision.
+        #[arg(long, value_name = "REV")]
         base: Option<String>,
-        format: openapi_check::diff::DiffFormat,
+        /// How to print the changes.
+        #[arg(long, default_value = "text", value_parser = parse_format)]
+        format: DiffFormat,
+        /// Skip the Rust API check (it builds rustdoc JSON of the client).
+        #[arg(long)]
+        no_rust_api: bool,
+    },
+    /// Record a release: snapshot the spec and the client's public Rust API
+    /// for the client crate's current version, and prepend a CHANGELOG.md entry.
+    #[command(alias = "bless")]
+    Release,
+    /// The pull-request review: Markdown (verdict, semver decision, changes
+    /// with their places, generated code, Rust API) and a JSON result.
+    Review {
+        /// The pull request's base commit.
+        #[arg(long, value_name = "REV")]
+        base: String,
+        /// Directory for review.md and review.json.
+        #[arg(long, value_name = "DIR", default_value = "target/spec-review")]
+        out: PathBuf,
+        /// The repository's web address (https://github.com/OWNER/REPO): places
+        /// become links to the lines at the base and head commits.
+        #[arg(long, value_name = "URL")]
+        repo_url: Option<String>,
+    },
+    /// Print the client crate's public Rust API listing (from rustdoc JSON).
+    PublicApi {
+        /// Read this rustdoc JSON file instead of building it.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
     },
 }
 
-impl Flags {
-    pub fn from_env() -> Result<Self, String> {
-        Self::parse(std::env::args().skip(1))
+fn parse_format(s: &str) -> Result<DiffFormat, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Flags, clap::Error> {
+        Flags::try_parse_from(std::iter::once("xtask").chain(args.iter().copied()))
     }
 
-    fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
-        let command = args.next();
-        let rest: Vec<String> = args.collect();
-        match command.as_deref() {
-            None | Some("help" | "--help" | "-h") => Ok(Flags::Help),
-            Some("generate") => {
-                let mut check = false;
-                for arg in rest {
-                    match arg.as_str() {
-                        "--check" => check = true,
-                        other => return Err(format!("unknown argument to generate: {other}")),
-                    }
-                }
-                Ok(Flags::Generate { check })
+    #[test]
+    fn commands_parse_and_mistakes_are_refused() {
+        assert!(matches!(
+            parse(&["generate", "--check"]).unwrap().command,
+            Command::Generate { check: true }
+        ));
+        assert!(matches!(
+            parse(&["diff", "--format", "markdown"]).unwrap().command,
+            Command::Diff {
+                format: DiffFormat::Markdown,
+                ..
             }
-            Some("validate") if rest.is_empty() => Ok(Flags::Validate),
-            Some("diff") => {
-                let mut base = None;
-                let mut format = openapi_check::diff::DiffFormat::Text;
-                let mut rest = rest.into_iter();
-                while let Some(arg) = rest.next() {
-                    match arg.as_str() {
-                        "--base" => base = Some(rest.next().ok_or("--base needs a revision")?),
-                        "--format" => {
-                            format = rest.next().ok_or("--format needs a value")?.parse()?
-                        }
-                        other => return Err(format!("unknown argument to diff: {other}")),
-                    }
-                }
-                Ok(Flags::Diff { base, format })
-            }
-            Some("validate") => Err(format!(
-                "unexpected arguments to validate: {}",
-                rest.join(" ")
-            )),
-            Some(other) => Err(format!("unknown command: {other}")),
-        }
+        ));
+        assert!(parse(&["diff", "--format", "yaml"]).is_err());
+        assert!(parse(&["generate", "--chek"]).is_err());
+        assert!(parse(&["review"]).is_err(), "--base is required");
+        assert!(parse(&["frobnicate"]).is_err());
+        assert!(matches!(
+            parse(&["bless"]).unwrap().command,
+            Command::Release
+        ));
+        let f = parse(&["--root", "/tmp/x", "release"]).unwrap();
+        assert_eq!(f.root.as_deref(), Some(std::path::Path::new("/tmp/x")));
     }
 }

@@ -8,28 +8,48 @@
 mod diff;
 mod flags;
 mod generate;
+mod public_api;
+mod release;
+mod review;
 mod spec;
 mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Parser;
+
 fn main() -> ExitCode {
-    let flags = match flags::Flags::from_env() {
+    let flags = match flags::Flags::try_parse() {
         Ok(flags) => flags,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{}", flags::USAGE);
-            return ExitCode::from(2);
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    let result = match flags {
-        flags::Flags::Help => {
-            println!("{}", flags::USAGE);
-            Ok(())
-        }
-        flags::Flags::Generate { check } => generate::run(&project_root(), check),
-        flags::Flags::Validate => validate::run(&project_root()),
-        flags::Flags::Diff { base, format } => diff::run(&project_root(), base.as_deref(), format),
+    let root = match &flags.root {
+        Some(root) => root.clone(),
+        None => project_root(),
+    };
+    let result = match flags.command {
+        flags::Command::Generate { check } => generate::run(&root, check),
+        flags::Command::Validate => validate::run(&root),
+        flags::Command::Diff {
+            base,
+            format,
+            no_rust_api,
+        } => diff::run(&root, base.as_deref(), format, !no_rust_api),
+        flags::Command::Release => release::run(&root),
+        flags::Command::Review {
+            base,
+            out,
+            repo_url,
+        } => review::run(&root, &base, &out, repo_url.as_deref()),
+        flags::Command::PublicApi { json } => public_api::print(&root, json.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,29 +1,35 @@
-//! The router: the API, its documents, the admin endpoints, and the
-//! middleware every response passes through (request ID, logging, faults).
+//! The router: the API behind the gateway, its documents, the admin
+//! endpoints, and the fault middleware.
 
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::Json;
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Extension, Request, State};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
 use serde_json::json;
 use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{SwaggerUi, Url};
 
+use crate::backups::{delete_backup, delete_backup_named_create, list_backups};
 use crate::config::Config;
-use crate::create::{create_backup, lang};
+use crate::create::create_backup;
 use crate::error::ApiError;
-use crate::faults::{FaultSpec, Faults};
+use crate::faults::{BackupFailureSpec, FaultSpec, Faults};
+use crate::gateway::{RequestId, gateway};
+use crate::jobs::show_job;
 use crate::openapi::ApiDoc;
-use crate::state::Store;
+use crate::state::{Store, millis};
 
-/// The hand-written spec, served as is.
-const SPEC: &str = include_str!("../openapi/gaussdb-backup.yaml");
+/// The hand-written spec, served as is (the one copy in this crate).
+pub const SPEC: &str = include_str!("../openapi/gaussdb-backup.yaml");
+/// Where the hand-written spec is served.
+pub const SPEC_PATH: &str = "/openapi/gaussdb-backup.yaml";
+/// Where the utoipa document is served.
+pub const UTOIPA_PATH: &str = "/openapi.json";
 
 /// Shared by every handler.
 pub struct AppState {
@@ -32,50 +38,94 @@ pub struct AppState {
     pub faults: Faults,
 }
 
+impl AppState {
+    /// The store, locked. Held only for in-memory work, never across an
+    /// await or a file write.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The whole application.
-pub fn router(state: Arc<AppState>) -> axum::Router {
-    let api = axum::Router::new()
+pub fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
         .route(
             "/v3/{project_id}/backups/create",
-            post(create_backup).fallback(method_not_allowed),
+            post(create_backup).delete(delete_backup_named_create),
         )
+        .route("/v3/{project_id}/backups", get(list_backups))
+        .route(
+            "/v3/{project_id}/backups/{backup_id}",
+            delete(delete_backup),
+        )
+        .route("/v3/{project_id}/jobs", get(show_job))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             inject_faults,
         ));
-    axum::Router::new()
+    let inner = Router::new()
         .merge(api)
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
-        .route("/openapi/gaussdb-backup.yaml", get(spec_yaml))
+        .merge(swagger_ui())
+        .route(SPEC_PATH, get(spec_yaml))
         .route("/_emulator/faults", post(arm_faults).delete(clear_faults))
-        .route("/_emulator/backups", get(list_backups))
+        .route(
+            "/_emulator/backup-failures",
+            post(arm_backup_failures).delete(clear_backup_failures),
+        )
+        .route("/_emulator/backups", get(admin_backups))
         .fallback(no_such_api)
-        .with_state(state)
-        .layer(middleware::from_fn(request_id_and_log))
+        .method_not_allowed_fallback(no_such_api)
+        .with_state(Arc::clone(&state));
+    // The gateway wraps the whole inner router (a layer on a router wraps
+    // each route, and axum adds `Allow` outside it): nothing reaches the
+    // service without passing the gateway, and nothing bypasses its answers.
+    Router::new()
+        .fallback_service(inner)
+        .layer(middleware::from_fn_with_state(state, gateway))
 }
 
-async fn method_not_allowed(headers: HeaderMap) -> Response {
-    ApiError::MethodNotAllowed.respond(lang(&headers))
+/// Swagger UI at `/docs`: the hand-written spec first (the default), the
+/// emulator's utoipa document second.
+fn swagger_ui() -> SwaggerUi {
+    SwaggerUi::new("/docs")
+        .url(
+            Url::new("Emulator (utoipa)", UTOIPA_PATH),
+            ApiDoc::openapi(),
+        )
+        .config(utoipa_swagger_ui::Config::new([
+            Url::with_primary(
+                "TaurusDB backup API (openapi/gaussdb-backup.yaml)",
+                SPEC_PATH,
+                true,
+            ),
+            Url::new("Emulator (utoipa)", UTOIPA_PATH),
+        ]))
 }
 
-async fn no_such_api(headers: HeaderMap) -> Response {
-    ApiError::NoSuchApi.respond(lang(&headers))
+async fn no_such_api(request_id: Option<Extension<RequestId>>) -> Response {
+    let id = request_id
+        .map(|Extension(RequestId(id))| id)
+        .unwrap_or_default();
+    ApiError::NoSuchApi.respond(&id)
 }
 
 async fn spec_yaml() -> Response {
     ([(header::CONTENT_TYPE, "application/yaml")], SPEC).into_response()
 }
 
+fn admin_error(detail: String) -> Response {
+    let body =
+        json!({"error_code": "DBS.200001", "error_msg": "Parameter error.", "detail": detail});
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
 async fn arm_faults(State(app): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
     let spec: FaultSpec = match serde_json::from_slice(&body) {
         Ok(spec) => spec,
-        Err(e) => {
-            return ApiError::InvalidParameter(format!("fault spec: {e}."))
-                .respond(Default::default());
-        }
+        Err(e) => return admin_error(format!("fault spec: {e}")),
     };
     if let Err(e) = spec.validate() {
-        return ApiError::InvalidParameter(format!("fault spec: {e}.")).respond(Default::default());
+        return admin_error(format!("fault spec: {e}"));
     }
     tracing::info!(?spec, "faults armed");
     app.faults.arm(spec.clone());
@@ -88,26 +138,51 @@ async fn clear_faults(State(app): State<Arc<AppState>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn list_backups(State(app): State<Arc<AppState>>) -> Response {
-    let now = chrono::Utc::now().timestamp_millis();
-    let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
-    let backups: Vec<_> = store
-        .backups()
-        .map(|b| {
+async fn arm_backup_failures(
+    State(app): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let spec: BackupFailureSpec = match serde_json::from_slice(&body) {
+        Ok(spec) => spec,
+        Err(e) => return admin_error(format!("backup failure spec: {e}")),
+    };
+    if let Err(e) = spec.validate() {
+        return admin_error(format!("backup failure spec: {e}"));
+    }
+    tracing::info!(count = spec.count, "backup failures armed");
+    app.faults.arm_backup_failures(spec.clone());
+    (StatusCode::OK, Json(spec)).into_response()
+}
+
+async fn clear_backup_failures(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.faults.clear_backup_failures();
+    StatusCode::NO_CONTENT
+}
+
+/// Everything the emulator holds, across projects, with statuses now: for
+/// tests and debugging, not part of the API.
+async fn admin_backups(State(app): State<Arc<AppState>>) -> Response {
+    let now = millis(app.config.clock.now());
+    let store = app.store();
+    let created: Vec<_> = store
+        .entries()
+        .map(|e| {
+            let phase = e.job.phase(now);
             json!({
-                "id": b.id,
-                "project_id": b.project_id,
-                "instance_id": b.instance_id,
-                "name": b.name,
-                "description": b.description,
-                "begin_time": b.begin_time,
-                "status": b.status(now, app.config.complete_after).as_str(),
-                "type": "manual",
-                "job_id": b.job_id,
+                "job": crate::jobs::job_body(&e.job, phase),
+                "job_visible": phase != crate::state::JobPhase::Invisible,
+                "project_id": e.job.project_id,
+                "backup": e.backup.as_ref().map(|b| crate::backups::list_item(b, now)),
+                "created_ms": e.job.created_ms,
             })
         })
         .collect();
-    Json(json!({ "backups": backups })).into_response()
+    let seeded: Vec<_> = store
+        .seeds()
+        .iter()
+        .map(|b| crate::backups::list_item(b, now))
+        .collect();
+    Json(json!({"created": created, "seeded": seeded})).into_response()
 }
 
 /// Applies an armed fault to an API call.
@@ -116,7 +191,7 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
         return next.run(request).await;
     };
     if !fault.delay.is_zero() {
-        tokio::time::sleep(fault.delay).await;
+        app.config.clock.sleep(fault.delay).await;
     }
     if fault.reset {
         tracing::info!("fault: dropping the connection");
@@ -132,11 +207,12 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
                 500 => "DBS.108000".into(),
                 s => format!("EMULATOR.{s}"),
             });
-            let message = fault.error_msg.unwrap_or_else(|| {
-                format!(
+            let message = fault.error_msg.unwrap_or_else(|| match status.as_u16() {
+                500 => "Server failure.".into(),
+                _ => format!(
                     "Injected fault: {}",
                     status.canonical_reason().unwrap_or("error")
-                )
+                ),
             });
             (
                 status,
@@ -167,26 +243,4 @@ fn futures_once_error() -> impl futures_core::Stream<Item = Result<bytes::Bytes,
         }
     }
     Fail(false)
-}
-
-/// Gives every response an `X-Request-Id` and logs the call, without
-/// headers or bodies (they carry tokens).
-async fn request_id_and_log(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
-    tracing::info!(
-        %method,
-        %path,
-        status = response.status().as_u16(),
-        request_id = %id,
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
-    response
 }

@@ -1,144 +1,279 @@
-//! The service's error answers: documented status, `DBS.*` code, and a
-//! message in the language of `X-Language`.
+//! Every refusal, with the status, code and official English message of the
+//! service (`DBS.*`) or of the API gateway in front of it (`APIGW.*`).
+//!
+//! Messages are the official `error_msg` texts of the TaurusDB error-code
+//! table, word for word, whatever `X-Language` says: Huawei's Chinese
+//! documentation keeps `error_msg` in English (only its description column
+//! is translated), and no official Chinese `error_msg` is published, so the
+//! emulator invents none. Why a request was refused (which rule, which
+//! parameter) is logged, not added to the message: clients that match on a
+//! message see the service's text.
+//!
+//! Gateway errors carry `request_id` in the body as well (the gateway's
+//! documented shape), equal to the `X-Request-Id` header; service errors
+//! carry `error_code` and `error_msg` only.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::ErrorResponse;
 
-/// Language of the messages, from `X-Language` (`en-us` unless `zh-cn`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English, the default.
-    #[default]
-    En,
-    /// Simplified Chinese.
-    Zh,
-}
+/// The prefix of every `APIGW.0301` message.
+pub const IAM_PREFIX: &str = "Incorrect IAM authentication information: ";
 
-/// Everything the emulator can refuse, each with its documented status and
-/// code.
+/// Everything the emulator can refuse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
-    /// `X-Auth-Token` missing, or not one of the accepted tokens.
-    InvalidToken,
-    /// An AK/SK signature that does not verify (the gateway's `APIGW.0301`).
+    // ---- the API gateway ----
+    /// No `X-Auth-Token` (and no signature).
+    TokenMissing,
+    /// A token the gateway cannot use (unknown, not text).
+    TokenRejected,
+    /// A token past its expiry.
+    TokenExpired(String),
+    /// An AK/SK signature that does not verify; the detail follows the
+    /// gateway's message.
     SignatureRefused(String),
-    /// The backup name breaks its rules.
-    InvalidName(String),
-    /// The description breaks its rules.
-    InvalidDescription(String),
-    /// The instance ID has the wrong shape.
-    InvalidInstanceId(String),
-    /// Anything else wrong with the request (body, content type, project ID).
-    InvalidParameter(String),
-    /// The instance does not exist.
-    InstanceNotFound,
-    /// A backup of the instance is in progress.
-    BackupInProgress,
-    /// No such API.
+    /// No such API (unknown path, or a method the path does not have).
     NoSuchApi,
-    /// A method other than POST on the create path.
-    MethodNotAllowed,
-    /// The emulator itself failed (its state file, say).
+    // ---- the service ----
+    /// `DBS.200001`: anything wrong with the request that has no code of its
+    /// own (body, content type, project ID, query parameters). The detail
+    /// is logged only.
+    InvalidParameter(String),
+    /// `DBS.280277`.
+    InvalidName(String),
+    /// `DBS.280127`.
+    InvalidDescription(String),
+    /// `DBS.280404`.
+    InvalidInstanceId(String),
+    /// `DBS.200002`.
+    InstanceNotFound,
+    /// `DBS.201205`.
+    BackupInProgress,
+    /// `DBS.200543`.
+    JobNotFound,
+    /// `DBS.280214`.
+    BackupNotFound,
+    /// `DBS.201208`: the backup's type or status forbids the operation.
+    BackupStatusForbids(String),
+    /// `DBS.108000`: the emulator itself failed (its state file, say).
     Internal(String),
 }
 
 impl ApiError {
-    /// HTTP status, error code, and message in the given language.
-    pub fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
-        let pick = |en: &str, zh: &str| match lang {
-            Lang::En => en.to_owned(),
-            Lang::Zh => zh.to_owned(),
-        };
-        let with = |base: String, detail: &str| {
-            if detail.is_empty() {
-                base
-            } else {
-                format!("{base} {detail}")
-            }
-        };
+    /// HTTP status, error code and message.
+    pub fn parts(&self) -> (StatusCode, &'static str, String) {
+        let gateway = |status, code, msg: String| (status, code, msg);
+        let service = |status, code, msg: &str| (status, code, msg.to_owned());
         match self {
-            ApiError::InvalidToken => (
-                StatusCode::FORBIDDEN,
-                "DBS.280056",
-                pick("Invalid token.", "无效的token。"),
-            ),
-            ApiError::SignatureRefused(d) => (
+            ApiError::TokenMissing => gateway(
                 StatusCode::UNAUTHORIZED,
                 "APIGW.0301",
-                format!("Incorrect IAM authentication information: {d}"),
+                format!("{IAM_PREFIX}x-auth-token not found"),
             ),
-            ApiError::InvalidName(d) => (
+            ApiError::TokenRejected => gateway(
+                StatusCode::UNAUTHORIZED,
+                "APIGW.0301",
+                format!("{IAM_PREFIX}decrypt token fail"),
+            ),
+            ApiError::TokenExpired(at) => gateway(
+                StatusCode::UNAUTHORIZED,
+                "APIGW.0301",
+                format!("{IAM_PREFIX}token expires, expires_at: {at}"),
+            ),
+            ApiError::SignatureRefused(detail) => gateway(
+                StatusCode::UNAUTHORIZED,
+                "APIGW.0301",
+                format!("{IAM_PREFIX}{detail}"),
+            ),
+            ApiError::NoSuchApi => gateway(
+                StatusCode::NOT_FOUND,
+                "APIGW.0101",
+                "The API does not exist or has not been published in the environment.".into(),
+            ),
+            ApiError::InvalidParameter(_) => {
+                service(StatusCode::BAD_REQUEST, "DBS.200001", "Parameter error.")
+            }
+            ApiError::InvalidName(_) => service(
                 StatusCode::BAD_REQUEST,
                 "DBS.280277",
-                with(pick("Invalid backup name.", "备份名称不合法。"), d),
+                "Invalid object name.",
             ),
-            ApiError::InvalidDescription(d) => (
+            ApiError::InvalidDescription(_) => service(
                 StatusCode::BAD_REQUEST,
                 "DBS.280127",
-                with(pick("Invalid backup description.", "备份描述不合法。"), d),
+                "Invalid backup description.",
             ),
-            ApiError::InvalidInstanceId(d) => (
+            ApiError::InvalidInstanceId(_) => service(
                 StatusCode::BAD_REQUEST,
                 "DBS.280404",
-                with(pick("Invalid instance ID format.", "实例ID格式不合法。"), d),
+                "Invalid DB instance ID or node ID format.",
             ),
-            ApiError::InvalidParameter(d) => (
-                StatusCode::BAD_REQUEST,
-                "DBS.200001",
-                with(pick("Invalid parameter.", "参数不合法。"), d),
-            ),
-            ApiError::InstanceNotFound => (
+            ApiError::InstanceNotFound => service(
                 StatusCode::NOT_FOUND,
                 "DBS.200002",
-                pick("The instance does not exist.", "实例不存在。"),
+                "The DB instance does not exist.",
             ),
-            ApiError::BackupInProgress => (
+            ApiError::BackupInProgress => service(
                 StatusCode::CONFLICT,
                 "DBS.201205",
-                pick(
-                    "A backup of this instance is already in progress.",
-                    "该实例正在备份中。",
-                ),
+                "Backup is in progress, please wait.",
             ),
-            ApiError::NoSuchApi => (
-                StatusCode::NOT_FOUND,
-                "APIGW.0101",
-                pick(
-                    "The API does not exist or has not been published.",
-                    "API不存在或未发布。",
-                ),
+            ApiError::JobNotFound => service(
+                StatusCode::BAD_REQUEST,
+                "DBS.200543",
+                "The job does not exist.",
             ),
-            ApiError::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "APIGW.0101",
-                pick(
-                    "Method not allowed: use POST.",
-                    "请求方法不允许：请使用POST。",
-                ),
+            ApiError::BackupNotFound => service(
+                StatusCode::BAD_REQUEST,
+                "DBS.280214",
+                "The backup does not exist.",
             ),
-            ApiError::Internal(d) => (
+            ApiError::BackupStatusForbids(_) => service(
+                StatusCode::BAD_REQUEST,
+                "DBS.201208",
+                "The operation is not allowed by the backup status.",
+            ),
+            ApiError::Internal(_) => service(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "DBS.108000",
-                with(pick("Internal server error.", "服务内部错误。"), d),
+                "Server failure.",
             ),
         }
     }
 
-    /// The response, in the service's error shape.
-    pub fn respond(&self, lang: Lang) -> Response {
-        let (status, code, message) = self.parts(lang);
+    /// Whether the API gateway (not the service) answers this.
+    pub fn is_gateway(&self) -> bool {
+        matches!(
+            self,
+            ApiError::TokenMissing
+                | ApiError::TokenRejected
+                | ApiError::TokenExpired(_)
+                | ApiError::SignatureRefused(_)
+                | ApiError::NoSuchApi
+        )
+    }
+
+    /// The detail that is logged (never a secret).
+    pub fn detail(&self) -> &str {
+        match self {
+            ApiError::InvalidParameter(d)
+            | ApiError::InvalidName(d)
+            | ApiError::InvalidDescription(d)
+            | ApiError::InvalidInstanceId(d)
+            | ApiError::BackupStatusForbids(d)
+            | ApiError::Internal(d) => d,
+            _ => "",
+        }
+    }
+
+    /// The response; `request_id` goes into gateway bodies.
+    pub fn respond(&self, request_id: &str) -> Response {
+        let (status, code, message) = self.parts();
+        let detail = self.detail();
+        if !detail.is_empty() {
+            tracing::info!(error_code = code, reason = detail, "refused");
+        }
         let body = ErrorResponse {
             error_code: code.to_owned(),
             error_msg: message,
+            request_id: self.is_gateway().then(|| request_id.to_owned()),
         };
-        let mut response = (status, Json(body)).into_response();
-        if *self == ApiError::MethodNotAllowed {
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_the_official_english_texts() {
+        let table = [
+            (
+                ApiError::InvalidParameter(String::new()),
+                400,
+                "DBS.200001",
+                "Parameter error.",
+            ),
+            (
+                ApiError::InvalidName(String::new()),
+                400,
+                "DBS.280277",
+                "Invalid object name.",
+            ),
+            (
+                ApiError::InvalidDescription(String::new()),
+                400,
+                "DBS.280127",
+                "Invalid backup description.",
+            ),
+            (
+                ApiError::InvalidInstanceId(String::new()),
+                400,
+                "DBS.280404",
+                "Invalid DB instance ID or node ID format.",
+            ),
+            (
+                ApiError::InstanceNotFound,
+                404,
+                "DBS.200002",
+                "The DB instance does not exist.",
+            ),
+            (
+                ApiError::BackupInProgress,
+                409,
+                "DBS.201205",
+                "Backup is in progress, please wait.",
+            ),
+            (
+                ApiError::JobNotFound,
+                400,
+                "DBS.200543",
+                "The job does not exist.",
+            ),
+            (
+                ApiError::BackupNotFound,
+                400,
+                "DBS.280214",
+                "The backup does not exist.",
+            ),
+            (
+                ApiError::BackupStatusForbids(String::new()),
+                400,
+                "DBS.201208",
+                "The operation is not allowed by the backup status.",
+            ),
+            (
+                ApiError::Internal(String::new()),
+                500,
+                "DBS.108000",
+                "Server failure.",
+            ),
+            (
+                ApiError::TokenMissing,
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: x-auth-token not found",
+            ),
+            (
+                ApiError::TokenRejected,
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: decrypt token fail",
+            ),
+            (
+                ApiError::NoSuchApi,
+                404,
+                "APIGW.0101",
+                "The API does not exist or has not been published in the environment.",
+            ),
+        ];
+        for (error, status, code, message) in table {
+            let (s, c, m) = error.parts();
+            assert_eq!((s.as_u16(), c, m.as_str()), (status, code, message));
+            assert_eq!(error.is_gateway(), code.starts_with("APIGW"));
         }
-        response
     }
 }

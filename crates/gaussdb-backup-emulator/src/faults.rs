@@ -3,7 +3,14 @@
 //! connection, so that users can test retry and error handling.
 //!
 //! `POST /_emulator/faults` with a [`FaultSpec`] arms it;
-//! `DELETE /_emulator/faults` disarms it.
+//! `DELETE /_emulator/faults` disarms it. Faults apply to API calls that
+//! passed the gateway (authenticated, published path and method). A delay
+//! waits on the emulator's clock (a `ManualClock` just moves).
+//!
+//! `POST /_emulator/backup-failures` with a [`BackupFailureSpec`] makes the
+//! next backups fail: each create call accepted takes one, and its job ends
+//! `Failed` with the `fail_reason`, its backup `FAILED`.
+//! `DELETE /_emulator/backup-failures` disarms it.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -63,6 +70,39 @@ impl FaultSpec {
     }
 }
 
+/// Make the next backups fail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackupFailureSpec {
+    /// How many backups fail (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// The job's `fail_reason`.
+    #[serde(default = "default_reason")]
+    pub fail_reason: String,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn default_reason() -> String {
+    "Injected failure: the backup failed.".into()
+}
+
+impl BackupFailureSpec {
+    /// Rejects specs that cannot be applied.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.count == 0 {
+            return Err("count must be at least 1".into());
+        }
+        if self.fail_reason.len() > 1024 {
+            return Err("fail_reason is at most 1024 bytes".into());
+        }
+        Ok(())
+    }
+}
+
 /// What the middleware must do to one call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
@@ -77,9 +117,39 @@ pub struct Fault {
 #[derive(Default)]
 pub struct Faults {
     armed: Mutex<Option<(FaultSpec, Option<u32>)>>,
+    backup_failures: Mutex<Option<BackupFailureSpec>>,
 }
 
 impl Faults {
+    pub fn arm_backup_failures(&self, spec: BackupFailureSpec) {
+        *self
+            .backup_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(spec);
+    }
+
+    pub fn clear_backup_failures(&self) {
+        *self
+            .backup_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// The failure reason for the backup being created, if one is armed.
+    pub fn take_backup_failure(&self) -> Option<String> {
+        let mut armed = self
+            .backup_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let spec = armed.as_mut()?;
+        let reason = spec.fail_reason.clone();
+        spec.count -= 1;
+        if spec.count == 0 {
+            *armed = None;
+        }
+        Some(reason)
+    }
+
     pub fn arm(&self, spec: FaultSpec) {
         let remaining = spec.count;
         *self.armed.lock().unwrap_or_else(|e| e.into_inner()) = Some((spec, remaining));
@@ -147,6 +217,28 @@ mod tests {
             ..FaultSpec::default()
         });
         assert!((0..100).all(|_| faults.next().is_some()));
+    }
+
+    #[test]
+    fn backup_failures_are_used_up() {
+        let faults = Faults::default();
+        assert_eq!(faults.take_backup_failure(), None);
+        faults.arm_backup_failures(BackupFailureSpec {
+            count: 2,
+            fail_reason: "disk full".into(),
+        });
+        assert_eq!(faults.take_backup_failure().as_deref(), Some("disk full"));
+        assert_eq!(faults.take_backup_failure().as_deref(), Some("disk full"));
+        assert_eq!(faults.take_backup_failure(), None);
+        let spec: BackupFailureSpec = serde_json::from_str("{}").unwrap();
+        assert_eq!(spec.count, 1);
+        assert!(spec.validate().is_ok());
+        assert!(
+            serde_json::from_str::<BackupFailureSpec>(r#"{"count":0}"#)
+                .unwrap()
+                .validate()
+                .is_err()
+        );
     }
 
     #[test]

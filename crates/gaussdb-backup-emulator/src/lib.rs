@@ -1,16 +1,40 @@
-//! A local emulator of the TaurusDB (GaussDB for MySQL) manual-backup API,
-//! `POST /v3/{project_id}/backups/create`, so that users of the
-//! `gaussdb-backup` crate can test without a cloud account, as LocalStack or
-//! moto serve AWS users.
+//! A local emulator of the TaurusDB (GaussDB for MySQL) backup API and of
+//! the API gateway in front of it, so that users of the `gaussdb-backup`
+//! crate can test without a cloud account, as LocalStack or moto serve AWS
+//! users.
 //!
-//! It behaves as the service documents: token check, every constraint of the
-//! spec with the service's `DBS.*` error codes, English or Chinese messages
-//! (`X-Language`), 404 for unknown instances, 409 while a backup of the
-//! instance is building, `X-Request-Id` on every response. Its bodies are the
-//! types generated from the spec. It also serves its OpenAPI document
-//! (`/openapi.json`, from utoipa), the hand-written spec
-//! (`/openapi/gaussdb-backup.yaml`) and Swagger UI (`/docs`, fully offline),
-//! and lets tests inject faults (`/_emulator/faults`).
+//! Operations: create a manual backup (`POST /v3/{project_id}/backups/create`),
+//! query its job (`GET /v3/{project_id}/jobs?id=…`), list backups with every
+//! filter (`GET /v3/{project_id}/backups`) and delete a manual backup
+//! (`DELETE /v3/{project_id}/backups/{backup_id}`).
+//!
+//! - **The gateway** ([`gateway`]): `X-Request-Id` on every response;
+//!   `404 APIGW.0101` for a path or method it does not publish; `401
+//!   APIGW.0301` in the gateway's words for a missing, unknown or expired
+//!   token or a refused AK/SK signature, with `request_id` in the body.
+//! - **The service**: every field rule ([`rules`]) with its `DBS.*` code and
+//!   the official English message ([`error`]) whatever `X-Language` says
+//!   (any value is accepted: no official Chinese `error_msg` exists, so
+//!   none is invented); `404 DBS.200002` for unknown instances; `409
+//!   DBS.201205` while a backup of the instance is in progress.
+//! - **Jobs and lifecycle** ([`state`]): a create starts a job that is
+//!   invisible for a while (`DBS.200543`), then `Pending`, `Running` with its
+//!   `process` rising, then `Completed` (or `Failed`, by a fault rule), and
+//!   the backup goes from BUILDING to COMPLETED (or FAILED), all on the
+//!   [`JobSchedule`]. Nothing runs in the background: states are computed
+//!   from the injected [`gaussdb_backup::Clock`] when read, so a test with a
+//!   `ManualClock` is deterministic.
+//! - **Persistence** ([`journal`]): with a state file, every change is one
+//!   appended JSON line, fsynced before it is acknowledged, compacted as it
+//!   grows; a restart (even after `SIGKILL`) loses nothing acknowledged.
+//! - **Faults** ([`faults`]): `/_emulator/faults` (status, delay, reset for
+//!   the next calls) and `/_emulator/backup-failures` (the next backups fail).
+//! - **Documents**: the hand-written spec (`/openapi/gaussdb-backup.yaml`),
+//!   the emulator's utoipa document (`/openapi.json`) and Swagger UI
+//!   (`/docs`, fully offline) showing both, the spec first.
+//!
+//! Bodies are built from the types generated from the spec, so they cannot
+//! drift from it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,7 +50,7 @@
 //!     .create_backup("07033b125fd94a8a96896f8bcfee6ddain07", "backup-1")
 //!     .send()
 //!     .await?;
-//! assert_eq!(created.backup.name, "backup-1");
+//! assert_eq!(created.backup.name.as_deref(), Some("backup-1"));
 //! emulator.shutdown().await;
 //! # Ok(())
 //! # }
@@ -36,22 +60,31 @@
 //! axum (with tokio) serves HTTP; utoipa describes the API and
 //! utoipa-swagger-ui serves Swagger UI from files vendored into the crate
 //! (the `vendored` feature: nothing is downloaded at build or run time);
-//! tracing logs one line per request.
+//! tracing logs one line per request; serde_json writes bodies and the
+//! journal; uuid makes IDs; fastrand draws the fault fractions. The state
+//! file is a journal written with std alone (see [`journal`] for why not
+//! redb or SQLite). The clock is the client crate's, so a client and an
+//! emulator can share one `ManualClock`.
 
 pub mod app;
+pub mod backups;
 pub mod config;
 pub mod create;
 pub mod error;
 pub mod faults;
+pub mod gateway;
+pub mod jobs;
+pub mod journal;
 pub mod openapi;
+pub mod rules;
 pub mod signature;
 pub mod state;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-pub use config::{Config, DOCUMENTED_INSTANCE};
-pub use faults::FaultSpec;
+pub use config::{Config, DOCUMENTED_INSTANCE, JobSchedule};
+pub use faults::{BackupFailureSpec, FaultSpec};
 
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +116,16 @@ impl Emulator {
 
     /// Starts on `addr`.
     pub async fn bind(config: Config, addr: SocketAddr) -> Result<Emulator, Error> {
-        let store = state::Store::open(config.state_file.clone())?;
+        // Replaying (and compacting) a journal is file I/O: off the runtime.
+        let opening = config.clone();
+        let store = tokio::task::spawn_blocking(move || state::Store::open(&opening))
+            .await
+            .map_err(|e| {
+                Error::State(state::StateError::Io {
+                    path: config.state_file.clone().unwrap_or_default(),
+                    source: std::io::Error::other(e.to_string()),
+                })
+            })??;
         let state = Arc::new(app::AppState {
             config,
             store: Mutex::new(store),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use gaussdb_backup_emulator::{Config, DOCUMENTED_INSTANCE, Emulator};
+use gaussdb_backup_emulator::{Config, DOCUMENTED_INSTANCE, Emulator, JobSchedule};
 
 /// A local emulator of the TaurusDB manual-backup API.
 ///
@@ -23,6 +23,7 @@ struct Args {
     )]
     listen: SocketAddr,
     /// Accepted tokens, comma-separated; by default any non-empty token.
+    /// `TOKEN@2026-01-01T00:00:00Z` makes a token expire at that time.
     #[arg(
         long = "token",
         env = "GAUSSDB_EMULATOR_TOKENS",
@@ -44,19 +45,43 @@ struct Args {
     #[arg(long = "instance", env = "GAUSSDB_EMULATOR_INSTANCES", value_delimiter = ',',
           default_value = DOCUMENTED_INSTANCE)]
     instances: Vec<String>,
-    /// Milliseconds from BUILDING to COMPLETED.
-    #[arg(
-        long,
-        env = "GAUSSDB_EMULATOR_COMPLETE_AFTER_MS",
-        default_value_t = 5000
-    )]
-    complete_after_ms: u64,
-    /// Keep backups in this file across restarts (written atomically).
+    /// Time from a create call until its job can be queried (`500ms`, `2s`, `1m`).
+    #[arg(long, env = "GAUSSDB_EMULATOR_JOB_VISIBLE_AFTER", default_value = "1s", value_parser = duration)]
+    job_visible_after: Duration,
+    /// Time from a create call until its job runs (the job is Pending until then).
+    #[arg(long, env = "GAUSSDB_EMULATOR_JOB_PENDING", default_value = "2s", value_parser = duration)]
+    job_pending: Duration,
+    /// How long a job runs; then the job is Completed and the backup COMPLETED.
+    #[arg(long, env = "GAUSSDB_EMULATOR_JOB_RUNNING", default_value = "5s", value_parser = duration)]
+    job_running: Duration,
+    /// Automated backups (type auto, COMPLETED) to make up for each instance, one a day.
+    #[arg(long, env = "GAUSSDB_EMULATOR_SEED_AUTO_BACKUPS", default_value_t = 0)]
+    seed_auto_backups: usize,
+    /// Keep backups and jobs in this file across restarts (an append-only journal).
     #[arg(long = "state", env = "GAUSSDB_EMULATOR_STATE")]
     state: Option<PathBuf>,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "GAUSSDB_EMULATOR_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
     max_body_bytes: usize,
+}
+
+/// `250ms`, `2s`, `1m` or a bare number of milliseconds.
+fn duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 500ms, 2s or 1m"))?;
+    let ms = match unit {
+        "" | "ms" => n,
+        "s" => n.saturating_mul(1000),
+        "m" => n.saturating_mul(60_000),
+        _ => return Err(format!("{text:?}: the unit is ms, s or m")),
+    };
+    Ok(Duration::from_millis(ms))
 }
 
 #[tokio::main]
@@ -78,13 +103,35 @@ async fn main() -> anyhow::Result<()> {
             })?;
         key_pairs.insert(ak.to_owned(), sk.to_owned());
     }
+    let mut tokens = std::collections::BTreeSet::new();
+    let mut token_expiry = std::collections::BTreeMap::new();
+    for token in args.tokens.into_iter().filter(|t| !t.is_empty()) {
+        match token.split_once('@') {
+            Some((token, at)) => {
+                let at = chrono::DateTime::parse_from_rfc3339(at).map_err(|_| {
+                    anyhow::anyhow!("a token's expiry (after @) is not an RFC 3339 time")
+                })?;
+                token_expiry.insert(token.to_owned(), at.with_timezone(&chrono::Utc));
+            }
+            None => {
+                tokens.insert(token);
+            }
+        }
+    }
     let config = Config {
-        tokens: args.tokens.into_iter().filter(|t| !t.is_empty()).collect(),
+        tokens,
+        token_expiry,
         key_pairs,
         instances: args.instances.into_iter().collect(),
-        complete_after: Duration::from_millis(args.complete_after_ms),
+        jobs: JobSchedule {
+            visible_after: args.job_visible_after,
+            pending: args.job_pending,
+            running: args.job_running,
+        },
+        seed_auto_backups: args.seed_auto_backups,
         state_file: args.state,
         max_body_bytes: args.max_body_bytes,
+        ..Config::default()
     };
     tracing::info!(?config, "starting");
     let emulator = Emulator::bind(config, args.listen)

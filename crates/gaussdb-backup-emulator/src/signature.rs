@@ -11,7 +11,11 @@ use gaussdb_backup::signing::{
 use crate::config::Config;
 
 /// `Ok` when the request is signed by a configured key pair within the clock
-/// window; otherwise the reason, for the `APIGW.0301` message.
+/// window; otherwise the rest of the gateway's `APIGW.0301` message, after
+/// "Incorrect IAM authentication information: ". The documented forms are
+/// "verify aksk signature fail" (the gateway appends details after a comma)
+/// and "Get secretKey failed,ak:******,err:ak not exist" (the access key
+/// masked, as in the documentation).
 pub fn verify(
     config: &Config,
     method: &Method,
@@ -21,31 +25,34 @@ pub fn verify(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), String> {
-    let auth = Authorization::parse(authorization).ok_or_else(|| {
-        "the Authorization header is not a valid SDK-HMAC-SHA256 header".to_owned()
-    })?;
+    let fail = |detail: &str| format!("verify aksk signature fail, {detail}");
+    let auth = Authorization::parse(authorization)
+        .ok_or_else(|| fail("the Authorization header is not a valid SDK-HMAC-SHA256 header"))?;
     let secret = config
         .key_pairs
         .get(&auth.access)
-        .ok_or_else(|| "the access key is unknown".to_owned())?;
+        .ok_or_else(|| "Get secretKey failed,ak:******,err:ak not exist".to_owned())?;
     if !auth.signed_headers.iter().any(|h| h == "x-sdk-date") {
-        return Err("X-Sdk-Date must be signed".into());
+        return Err(fail("X-Sdk-Date must be signed"));
     }
     let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let date_text = value("x-sdk-date").ok_or_else(|| "X-Sdk-Date is missing".to_owned())?;
-    let date = parse_date(date_text)
-        .ok_or_else(|| format!("X-Sdk-Date {date_text:?} is not in the form yyyymmddThhmmssZ"))?;
+    let date_text = value("x-sdk-date").ok_or_else(|| fail("X-Sdk-Date is missing"))?;
+    let date = parse_date(date_text).ok_or_else(|| {
+        fail(&format!(
+            "X-Sdk-Date {date_text:?} is not in the form yyyymmddThhmmssZ"
+        ))
+    })?;
     let skew = (now - date).abs();
     if skew > MAX_CLOCK_SKEW {
         return Err(format!(
-            "X-Sdk-Date {date_text} is {} minutes from the server's clock ({}); at most 15 are allowed",
+            "verify aksk signature fail, X-Sdk-Date {date_text} is {} minutes from the gateway's clock ({}); at most 15 are allowed",
             skew.num_minutes(),
             gaussdb_backup::signing::format_date(now)
         ));
     }
     let mut signed = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {
-        let v = value(name).ok_or_else(|| format!("the signed header {name} is missing"))?;
+        let v = value(name).ok_or_else(|| fail(&format!("the signed header {name} is missing")))?;
         signed.push((name.clone(), v.to_owned()));
     }
     // The client's own decoding: both sides read a query the same way.

@@ -1,63 +1,246 @@
-//! The backups the emulator has created: in memory, or in a state file
-//! written atomically (a temporary file, fsync, rename, fsync of the folder),
-//! so a crash mid-write loses nothing already acknowledged.
+//! Backups and jobs: the model, its lifecycle, and the store that keeps
+//! them (in memory, with an optional journal, see [`crate::journal`]).
+//!
+//! Nothing runs in the background. A job records when it was created and the
+//! [`JobSchedule`] in force then; its phase, its progress and its backup's
+//! status are computed from the injected clock whenever they are read, so a
+//! test that moves a `ManualClock` sees exactly the state it asks for.
 
-use std::collections::{HashMap, VecDeque};
-use std::io::Write;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Config, JobSchedule};
 use crate::error::ApiError;
+use crate::journal::{self, Ack, Journal};
 
-/// One backup as stored.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct StoredBackup {
-    pub id: String,
-    pub project_id: String,
-    pub instance_id: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// In the service's format, `2020-07-07T01:17:05+0800`.
-    pub begin_time: String,
-    /// Milliseconds since the Unix epoch when the backup started.
-    pub started_ms: i64,
-    pub job_id: String,
+/// The service's time form: `2020-07-07T01:17:05+0800`, in UTC+8 (the
+/// offset of the documented examples).
+pub fn service_time(ms: i64) -> String {
+    let offset = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let time = offset
+        .timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_else(|| offset.timestamp_millis_opt(0).unwrap());
+    time.format("%Y-%m-%dT%H:%M:%S%z").to_string()
 }
 
-impl StoredBackup {
-    /// BUILDING until `complete_after` has passed, then COMPLETED.
-    pub fn status(&self, now_ms: i64, complete_after: Duration) -> gaussdb_backup::BackupStatus {
-        let done = now_ms.saturating_sub(self.started_ms) >= complete_after.as_millis() as i64;
-        if done {
-            gaussdb_backup::BackupStatus::Completed
-        } else {
-            gaussdb_backup::BackupStatus::Building
+/// Parses the service's time form (`+hhmm`; `+hh:mm` and `Z` accepted too)
+/// into milliseconds since the epoch.
+pub fn parse_service_time(text: &str) -> Option<i64> {
+    for format in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%:z"] {
+        if let Ok(t) = DateTime::parse_from_str(text, format) {
+            return Some(t.timestamp_millis());
+        }
+    }
+    let naive = text.strip_suffix('Z')?;
+    chrono::NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S")
+        .ok()
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
+/// Milliseconds since the epoch of a clock reading.
+pub fn millis(time: DateTime<Utc>) -> i64 {
+    time.timestamp_millis()
+}
+
+fn ms(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Manual (created through the API) or automated (seeded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackupKind {
+    Manual,
+    Auto,
+}
+
+impl BackupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupKind::Manual => "manual",
+            BackupKind::Auto => "auto",
         }
     }
 }
 
-#[derive(Default, Serialize, Deserialize)]
-struct StateFile {
-    version: u32,
-    backups: Vec<StoredBackup>,
+/// A backup's status at some moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackupState {
+    Building,
+    Completed,
+    Failed,
 }
 
-/// At most this many backups are kept; past it the oldest go first, so a
-/// long or hostile run cannot grow the emulator without bound.
-pub const MAX_BACKUPS: usize = 100_000;
-
-/// The store.
-#[derive(Debug, Default)]
-pub struct Store {
-    backups: VecDeque<StoredBackup>,
-    /// Start of the newest backup of each instance: the in-progress check is
-    /// one lookup, however many backups there are.
-    latest_start: HashMap<String, i64>,
-    file: Option<PathBuf>,
+impl BackupState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupState::Building => "BUILDING",
+            BackupState::Completed => "COMPLETED",
+            BackupState::Failed => "FAILED",
+        }
+    }
 }
+
+/// One backup as stored.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct StoredBackup {
+    pub id: String,
+    /// The project it belongs to; `None` for seeded backups, which every
+    /// project sees (the known instances exist in every project).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    pub instance_id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it started (ms since the epoch).
+    pub begin_ms: i64,
+    /// When it stops BUILDING (its job's end).
+    pub end_ms: i64,
+    /// Whether it ends FAILED rather than COMPLETED.
+    #[serde(default)]
+    pub failed: bool,
+    pub kind: BackupKind,
+    /// Size in MB once finished.
+    pub size_mb: f64,
+    /// `begin_ms` and `end_ms` in the service's form, made once (listing
+    /// formats two times per backup, and chrono's formatting dominates).
+    #[serde(skip)]
+    pub times: Option<(gaussdb_backup::Timestamp, gaussdb_backup::Timestamp)>,
+}
+
+impl StoredBackup {
+    /// Fills [`StoredBackup::times`].
+    pub fn with_times(mut self) -> Self {
+        self.times = Some((
+            gaussdb_backup::Timestamp::from(service_time(self.begin_ms)),
+            gaussdb_backup::Timestamp::from(service_time(self.end_ms)),
+        ));
+        self
+    }
+
+    /// The begin and end times in the service's form.
+    pub fn times(&self) -> (gaussdb_backup::Timestamp, gaussdb_backup::Timestamp) {
+        self.times.clone().unwrap_or_else(|| {
+            (
+                gaussdb_backup::Timestamp::from(service_time(self.begin_ms)),
+                gaussdb_backup::Timestamp::from(service_time(self.end_ms)),
+            )
+        })
+    }
+
+    pub fn state(&self, now_ms: i64) -> BackupState {
+        if now_ms < self.end_ms {
+            BackupState::Building
+        } else if self.failed {
+            BackupState::Failed
+        } else {
+            BackupState::Completed
+        }
+    }
+
+    /// Minutes from begin to end, rounded to the nearest minute.
+    pub fn take_up_minutes(&self) -> i64 {
+        (self.end_ms.saturating_sub(self.begin_ms) + 30_000) / 60_000
+    }
+
+    pub fn visible_to(&self, project: &str) -> bool {
+        self.project_id.as_deref().is_none_or(|p| p == project)
+    }
+}
+
+/// A job's phase at some moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobPhase {
+    /// Not visible yet: queries answer `DBS.200543`.
+    Invisible,
+    Pending,
+    /// Running, with its progress in percent (0 to 99).
+    Running(u8),
+    Completed,
+    Failed,
+}
+
+impl JobPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobPhase::Invisible | JobPhase::Pending => "Pending",
+            JobPhase::Running(_) => "Running",
+            JobPhase::Completed => "Completed",
+            JobPhase::Failed => "Failed",
+        }
+    }
+}
+
+/// The job of one create call.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StoredJob {
+    pub id: String,
+    pub project_id: String,
+    pub instance_id: String,
+    pub backup_id: String,
+    pub backup_name: String,
+    pub created_ms: i64,
+    pub schedule: JobSchedule,
+    /// Set when a failure rule made this job fail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_reason: Option<String>,
+}
+
+/// The name the emulator gives backup jobs. The service's own name for this
+/// job is not documented; this one is an assumption.
+pub const BACKUP_JOB_NAME: &str = "CreateGaussMySqlBackup";
+
+impl StoredJob {
+    pub fn end_ms(&self) -> i64 {
+        self.created_ms.saturating_add(ms(self.schedule.total()))
+    }
+
+    pub fn phase(&self, now_ms: i64) -> JobPhase {
+        let age = now_ms.saturating_sub(self.created_ms);
+        let pending = ms(self.schedule.pending);
+        let running = ms(self.schedule.running);
+        if age < ms(self.schedule.visible_after) {
+            JobPhase::Invisible
+        } else if age < pending {
+            JobPhase::Pending
+        } else if age < pending.saturating_add(running) {
+            let done = (age - pending) as i128 * 100 / running.max(1) as i128;
+            JobPhase::Running(done.clamp(0, 99) as u8)
+        } else if self.fail_reason.is_some() {
+            JobPhase::Failed
+        } else {
+            JobPhase::Completed
+        }
+    }
+}
+
+/// One create call: its job, and its backup until it is deleted.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    pub job: StoredJob,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<StoredBackup>,
+}
+
+/// One line of the journal.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Record {
+    /// A create call (or, after compaction, what is left of one).
+    Create(Box<Entry>),
+    /// A backup deleted.
+    Delete { backup_id: String },
+}
+
+/// At most this many create calls (jobs, with their backups) are kept; past
+/// it the oldest go first, so a long or hostile run cannot grow the emulator
+/// without bound (about 1 KB each in memory).
+pub const MAX_ENTRIES: usize = 200_000;
 
 /// Why the state file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -69,189 +252,627 @@ pub enum StateError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not a state file of this emulator.
-    #[error("state file {path} is not valid: {source}")]
+    /// A line other than the last is not a record of this emulator.
+    #[error(
+        "state file {path}, line {line}: not a journal record of this emulator ({source}); \
+         the journal is JSON lines, one record per change"
+    )]
     Invalid {
         path: PathBuf,
+        line: usize,
         #[source]
         source: serde_json::Error,
     },
 }
 
-impl Store {
-    /// A store in memory, or backed by `file` (read if it exists).
-    pub fn open(file: Option<PathBuf>) -> Result<Store, StateError> {
-        let Some(path) = file else {
-            return Ok(Store::default());
-        };
-        let backups = match std::fs::read(&path) {
-            Ok(bytes) => {
-                let state: StateFile =
-                    serde_json::from_slice(&bytes).map_err(|source| StateError::Invalid {
-                        path: path.clone(),
-                        source,
-                    })?;
-                state.backups
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(source) => return Err(StateError::Io { path, source }),
-        };
-        let mut store = Store {
-            file: Some(path),
-            ..Store::default()
-        };
-        for backup in backups {
-            store.insert(backup);
-        }
-        Ok(store)
+/// Filters and paging of a list call, already validated.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub instance_id: Option<String>,
+    pub backup_id: Option<String>,
+    pub kind: Option<BackupKind>,
+    pub offset: usize,
+    pub limit: usize,
+    /// Backups that began at or after this time.
+    pub begin_ms: Option<i64>,
+    /// Backups that began at or before this time.
+    pub end_ms: Option<i64>,
+    pub name: Option<String>,
+    pub instance_name: Option<String>,
+}
+
+impl ListQuery {
+    fn only_paging(&self) -> bool {
+        self.instance_id.is_none()
+            && self.backup_id.is_none()
+            && self.kind.is_none()
+            && self.begin_ms.is_none()
+            && self.end_ms.is_none()
+            && self.name.is_none()
+            && self.instance_name.is_none()
     }
 
-    fn insert(&mut self, backup: StoredBackup) {
-        let start = self
-            .latest_start
-            .entry(backup.instance_id.clone())
-            .or_insert(i64::MIN);
-        *start = (*start).max(backup.started_ms);
-        self.backups.push_back(backup);
-        if self.backups.len() > MAX_BACKUPS {
-            self.backups.pop_front();
-        }
-    }
-
-    /// All backups, oldest first.
-    pub fn backups(&self) -> impl Iterator<Item = &StoredBackup> {
-        self.backups.iter()
-    }
-
-    /// Adds a backup unless one of the same instance is still building;
-    /// persisted before this returns.
-    pub fn create(
-        &mut self,
-        backup: StoredBackup,
-        now_ms: i64,
-        complete_after: Duration,
-    ) -> Result<StoredBackup, ApiError> {
-        let busy = self
-            .latest_start
-            .get(&backup.instance_id)
-            .is_some_and(|start| now_ms.saturating_sub(*start) < complete_after.as_millis() as i64);
-        if busy {
-            return Err(ApiError::BackupInProgress);
-        }
-        let previous = self.latest_start.get(&backup.instance_id).copied();
-        let evicted = (self.backups.len() >= MAX_BACKUPS)
-            .then(|| self.backups.front().cloned())
-            .flatten();
-        self.insert(backup.clone());
-        if let Err(e) = self.persist() {
-            // Undo, so that memory and file agree.
-            self.backups.pop_back();
-            if let Some(front) = evicted {
-                self.backups.push_front(front);
-            }
-            match previous {
-                Some(start) => self.latest_start.insert(backup.instance_id.clone(), start),
-                None => self.latest_start.remove(&backup.instance_id),
-            };
-            tracing::error!(error = %e, "cannot write the state file");
-            return Err(ApiError::Internal(String::new()));
-        }
-        Ok(backup)
-    }
-
-    fn persist(&self) -> Result<(), StateError> {
-        let Some(path) = &self.file else {
-            return Ok(());
-        };
-        let state = StateFile {
-            version: 1,
-            backups: self.backups.iter().cloned().collect(),
-        };
-        let bytes = serde_json::to_vec_pretty(&state).expect("the state serializes");
-        write_atomically(path, &bytes).map_err(|source| StateError::Io {
-            path: path.clone(),
-            source,
-        })
+    fn matches(&self, b: &StoredBackup) -> bool {
+        self.instance_id.as_ref().is_none_or(|i| *i == b.instance_id)
+            && self.backup_id.as_ref().is_none_or(|i| *i == b.id)
+            && self.kind.is_none_or(|k| k == b.kind)
+            // In whole seconds, the precision of the service's time form.
+            && self.begin_ms.is_none_or(|t| b.begin_ms.div_euclid(1000) >= t.div_euclid(1000))
+            && self.end_ms.is_none_or(|t| b.begin_ms.div_euclid(1000) <= t.div_euclid(1000))
+            && self.name.as_ref().is_none_or(|n| *n == b.name)
+            && self
+                .instance_name
+                .as_ref()
+                .is_none_or(|n| *n == Config::instance_name(&b.instance_id))
     }
 }
 
-/// Replaces `path` with `bytes` so that a reader (or a restart after a
-/// crash) sees either the old file or the new one, never a part.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or("state".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+/// How to take back a change whose journal write failed.
+#[derive(Debug)]
+pub enum Undo {
+    Create {
+        seq: u64,
+        busy_until: Option<i64>,
+        evicted: Option<Box<(u64, Entry)>>,
+    },
+    Delete {
+        seq: u64,
+        backup: Box<StoredBackup>,
+    },
+}
+
+/// A change made in memory, durable once `ack` (if any) says so.
+#[derive(Debug)]
+pub struct Change {
+    pub undo: Undo,
+    pub ack: Option<Ack>,
+}
+
+/// The store.
+#[derive(Debug, Default)]
+pub struct Store {
+    entries: BTreeMap<u64, Entry>,
+    next_seq: u64,
+    by_backup: HashMap<String, u64>,
+    by_job: HashMap<String, u64>,
+    /// Live manual backups per project: an unfiltered list needs no count.
+    per_project: HashMap<String, usize>,
+    /// When the newest job of each instance ends: the in-progress check is
+    /// one lookup, however many backups there are.
+    busy_until: HashMap<String, i64>,
+    /// Seeded automated backups, newest first.
+    seeds: Vec<StoredBackup>,
+    seed_index: HashMap<String, usize>,
+    journal: Option<Journal>,
+}
+
+impl Store {
+    /// The store for `config`: the journal replayed (and compacted) if there
+    /// is one, the automated backups seeded.
+    pub fn open(config: &Config) -> Result<Store, StateError> {
+        let mut store = match &config.state_file {
+            Some(path) => {
+                let (store, read) = Store::replay(path)?;
+                // Anything but live records (a torn tail, deletes, evicted
+                // entries): rewrite, so appends start on a clean line.
+                let records = if read.torn || read.records != store.entries.len() {
+                    compact_into(path, &store)?
+                } else {
+                    read.records
+                };
+                let journal = Journal::start(path, records).map_err(|source| StateError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                Store {
+                    journal: Some(journal),
+                    ..store
+                }
+            }
+            None => Store::default(),
+        };
+        store.seed(config);
+        Ok(store)
     }
-    std::fs::rename(&tmp, path)?;
-    // Make the rename itself durable.
-    if let Ok(dir) = std::fs::File::open(dir) {
-        let _ = dir.sync_all();
+
+    /// The store a journal describes, and what reading it found.
+    pub fn replay(path: &Path) -> Result<(Store, journal::ReadOutcome), StateError> {
+        let mut store = Store::default();
+        let read = journal::read(path, |record| store.apply(record))?;
+        Ok((store, read))
     }
-    Ok(())
+
+    fn apply(&mut self, record: Record) {
+        match record {
+            Record::Create(entry) => {
+                self.insert(*entry);
+            }
+            Record::Delete { backup_id } => {
+                if let Some(seq) = self.by_backup.get(&backup_id).copied() {
+                    self.take_backup(seq);
+                }
+            }
+        }
+    }
+
+    fn insert(&mut self, mut entry: Entry) -> (u64, Option<(u64, Entry)>) {
+        entry.backup = entry.backup.map(StoredBackup::with_times);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let end = entry.job.end_ms();
+        let busy = self
+            .busy_until
+            .entry(entry.job.instance_id.clone())
+            .or_insert(i64::MIN);
+        *busy = (*busy).max(end);
+        self.by_job.insert(entry.job.id.clone(), seq);
+        if let Some(backup) = &entry.backup {
+            self.by_backup.insert(backup.id.clone(), seq);
+            *self
+                .per_project
+                .entry(entry.job.project_id.clone())
+                .or_default() += 1;
+        }
+        self.entries.insert(seq, entry);
+        let evicted = if self.entries.len() > MAX_ENTRIES {
+            self.entries.pop_first().map(|(old, entry)| {
+                self.unindex(&entry);
+                (old, entry)
+            })
+        } else {
+            None
+        };
+        (seq, evicted)
+    }
+
+    fn unindex(&mut self, entry: &Entry) {
+        self.by_job.remove(&entry.job.id);
+        if let Some(backup) = &entry.backup {
+            self.by_backup.remove(&backup.id);
+            if let Some(n) = self.per_project.get_mut(&entry.job.project_id) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
+
+    fn reindex(&mut self, seq: u64, entry: Entry) {
+        self.by_job.insert(entry.job.id.clone(), seq);
+        if let Some(backup) = &entry.backup {
+            self.by_backup.insert(backup.id.clone(), seq);
+            *self
+                .per_project
+                .entry(entry.job.project_id.clone())
+                .or_default() += 1;
+        }
+        self.entries.insert(seq, entry);
+    }
+
+    fn take_backup(&mut self, seq: u64) -> Option<StoredBackup> {
+        let entry = self.entries.get_mut(&seq)?;
+        let backup = entry.backup.take()?;
+        self.by_backup.remove(&backup.id);
+        if let Some(n) = self.per_project.get_mut(&entry.job.project_id) {
+            *n = n.saturating_sub(1);
+        }
+        Some(backup)
+    }
+
+    fn seed(&mut self, config: &Config) {
+        if config.seed_auto_backups == 0 {
+            return;
+        }
+        let now = millis(config.clock.now());
+        const DAY: i64 = 86_400_000;
+        // Each day at 02:00 UTC+8 (18:00 UTC), before the start.
+        let today = now.div_euclid(DAY) * DAY + 18 * 3_600_000;
+        let latest = if today < now { today } else { today - DAY };
+        // Bounded like created backups: at most MAX_ENTRIES in all.
+        let per_instance = config
+            .seed_auto_backups
+            .min(MAX_ENTRIES / config.instances.len().max(1));
+        if per_instance < config.seed_auto_backups {
+            tracing::warn!(per_instance, "fewer automated backups seeded than asked");
+        }
+        let mut seeds = Vec::new();
+        for instance in &config.instances {
+            for i in 0..per_instance {
+                let begin = latest - DAY * i as i64;
+                let hash = fnv(&format!("{instance}/{i}"));
+                let id = format!(
+                    "{:016x}{:016x}{}",
+                    hash,
+                    fnv(&format!("{hash}")),
+                    crate::rules::BACKUP_SUFFIX
+                );
+                let minutes = 5 + (hash % 25) as i64;
+                seeds.push(
+                    StoredBackup {
+                        id,
+                        project_id: None,
+                        instance_id: instance.clone(),
+                        name: format!(
+                            "{}-{}",
+                            Config::instance_name(instance),
+                            &service_time(begin)[..10].replace('-', "")
+                        ),
+                        description: None,
+                        begin_ms: begin,
+                        end_ms: begin + minutes * 60_000,
+                        failed: false,
+                        kind: BackupKind::Auto,
+                        size_mb: size_mb(hash),
+                        times: None,
+                    }
+                    .with_times(),
+                );
+            }
+        }
+        seeds.sort_by(|a, b| b.begin_ms.cmp(&a.begin_ms).then(a.id.cmp(&b.id)));
+        self.seed_index = seeds
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
+        self.seeds = seeds;
+    }
+
+    /// Whether a backup of `instance` is in progress at `now_ms`.
+    pub fn busy(&self, instance: &str, now_ms: i64) -> bool {
+        self.busy_until
+            .get(instance)
+            .is_some_and(|until| now_ms < *until)
+    }
+
+    /// Starts a backup unless one of the same instance is in progress. The
+    /// change is in memory at once and queued for the journal in the same
+    /// order; it is durable when the returned [`Change`]'s ack arrives.
+    pub fn create(&mut self, entry: Entry, now_ms: i64) -> Result<Change, ApiError> {
+        let instance = entry.job.instance_id.clone();
+        let previous = self.busy_until.get(&instance).copied();
+        if previous.is_some_and(|until| now_ms < until) {
+            return Err(ApiError::BackupInProgress);
+        }
+        let ack = self.journal.as_ref().map(|j| {
+            j.append(
+                &Record::Create(Box::new(entry.clone())),
+                self.entries.len() + 1,
+            )
+        });
+        let (seq, evicted) = self.insert(entry);
+        Ok(Change {
+            undo: Undo::Create {
+                seq,
+                busy_until: previous,
+                evicted: evicted.map(Box::new),
+            },
+            ack,
+        })
+    }
+
+    /// Deletes a manual backup of `project` that is COMPLETED.
+    pub fn delete(
+        &mut self,
+        project: &str,
+        backup_id: &str,
+        now_ms: i64,
+    ) -> Result<(StoredBackup, Change), ApiError> {
+        if self.seed_index.contains_key(backup_id) {
+            return Err(ApiError::BackupStatusForbids(
+                "automated backups cannot be deleted".into(),
+            ));
+        }
+        let seq = *self
+            .by_backup
+            .get(backup_id)
+            .ok_or(ApiError::BackupNotFound)?;
+        let entry = &self.entries[&seq];
+        if entry.job.project_id != project {
+            return Err(ApiError::BackupNotFound);
+        }
+        let backup = entry.backup.as_ref().ok_or(ApiError::BackupNotFound)?;
+        let state = backup.state(now_ms);
+        if state != BackupState::Completed {
+            return Err(ApiError::BackupStatusForbids(format!(
+                "the backup is {}",
+                state.as_str()
+            )));
+        }
+        let ack = self.journal.as_ref().map(|j| {
+            j.append(
+                &Record::Delete {
+                    backup_id: backup_id.to_owned(),
+                },
+                self.entries.len(),
+            )
+        });
+        let backup = self.take_backup(seq).expect("checked above");
+        Ok((
+            backup.clone(),
+            Change {
+                undo: Undo::Delete {
+                    seq,
+                    backup: Box::new(backup),
+                },
+                ack,
+            },
+        ))
+    }
+
+    /// Takes back a change the journal could not write.
+    pub fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::Create {
+                seq,
+                busy_until,
+                evicted,
+            } => {
+                if let Some(entry) = self.entries.remove(&seq) {
+                    self.unindex(&entry);
+                    match busy_until {
+                        Some(until) => self.busy_until.insert(entry.job.instance_id, until),
+                        None => self.busy_until.remove(&entry.job.instance_id),
+                    };
+                }
+                if let Some(evicted) = evicted {
+                    let (old, entry) = *evicted;
+                    self.reindex(old, entry);
+                }
+            }
+            Undo::Delete { seq, backup } => {
+                if let Some(entry) = self.entries.get_mut(&seq) {
+                    let project = entry.job.project_id.clone();
+                    self.by_backup.insert(backup.id.clone(), seq);
+                    entry.backup = Some(*backup);
+                    *self.per_project.entry(project).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// The job `id` of `project`, visible or not.
+    pub fn job(&self, project: &str, id: &str) -> Option<&StoredJob> {
+        let seq = self.by_job.get(id)?;
+        let job = &self.entries[seq].job;
+        (job.project_id == project).then_some(job)
+    }
+
+    /// One page of the backups of `project` that match, newest first (by
+    /// begin time), and how many match in all.
+    pub fn list(&self, project: &str, query: &ListQuery) -> (Vec<StoredBackup>, usize) {
+        if let Some(id) = &query.backup_id {
+            let found = self
+                .by_backup
+                .get(id)
+                .and_then(|seq| self.entries[seq].backup.as_ref())
+                .or_else(|| self.seed_index.get(id).map(|i| &self.seeds[*i]))
+                .filter(|b| b.visible_to(project) && query.matches(b));
+            let all: Vec<StoredBackup> = found.into_iter().cloned().collect();
+            let total = all.len();
+            return (
+                all.into_iter()
+                    .skip(query.offset)
+                    .take(query.limit)
+                    .collect(),
+                total,
+            );
+        }
+        let newest_first = self.newest_first(project);
+        if query.only_paging() {
+            let total = self.per_project.get(project).copied().unwrap_or(0) + self.seeds.len();
+            let page = newest_first
+                .skip(query.offset)
+                .take(query.limit)
+                .cloned()
+                .collect();
+            return (page, total);
+        }
+        let mut total = 0;
+        let mut page = Vec::new();
+        for backup in newest_first.filter(|b| query.matches(b)) {
+            if total >= query.offset && page.len() < query.limit {
+                page.push(backup.clone());
+            }
+            total += 1;
+        }
+        (page, total)
+    }
+
+    /// Backups of `project`, newest first: the created ones (in creation
+    /// order, reversed) merged with the seeded ones by begin time.
+    fn newest_first<'a>(&'a self, project: &'a str) -> impl Iterator<Item = &'a StoredBackup> + 'a {
+        let mut created = self
+            .entries
+            .values()
+            .rev()
+            .filter(move |e| e.job.project_id == project)
+            .filter_map(|e| e.backup.as_ref())
+            .peekable();
+        let mut seeds = self.seeds.iter().peekable();
+        std::iter::from_fn(move || match (created.peek(), seeds.peek()) {
+            (Some(c), Some(s)) if s.begin_ms > c.begin_ms => seeds.next(),
+            (Some(_), _) => created.next(),
+            (None, _) => seeds.next(),
+        })
+    }
+
+    /// Every created backup and job, oldest first (for the admin view).
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.values()
+    }
+
+    /// The seeded automated backups, newest first.
+    pub fn seeds(&self) -> &[StoredBackup] {
+        &self.seeds
+    }
+
+    /// How many create calls are kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Rewrites the journal at `path` with one record per entry of `store`.
+fn compact_into(path: &Path, store: &Store) -> Result<usize, StateError> {
+    let records = store
+        .entries
+        .values()
+        .map(|e| Record::Create(Box::new(e.clone())));
+    journal::rewrite(path, records).map_err(|source| StateError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    tracing::info!(path = %path.display(), records = store.entries.len(), "journal compacted");
+    Ok(store.entries.len())
+}
+
+/// Replays and rewrites the journal at `path` (the writer's compaction).
+pub fn compact(path: &Path) -> Result<usize, StateError> {
+    let (store, _) = Store::replay(path)?;
+    compact_into(path, &store)
+}
+
+/// FNV-1a: a hash that is the same in every run and on every machine.
+pub fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A made-up size in MB (64 MB to about 4 GB, two decimals).
+pub fn size_mb(hash: u64) -> f64 {
+    (6_400 + hash % 409_600) as f64 / 100.0
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    pub(crate) fn entry(n: u32, instance: &str, created_ms: i64, schedule: JobSchedule) -> Entry {
+        let job = StoredJob {
+            id: format!("job-{n}"),
+            project_id: "p".into(),
+            instance_id: instance.into(),
+            backup_id: format!("backup-{n}"),
+            backup_name: "backup-1".into(),
+            created_ms,
+            schedule,
+            fail_reason: None,
+        };
+        let backup = StoredBackup {
+            id: format!("backup-{n}"),
+            project_id: Some("p".into()),
+            instance_id: instance.into(),
+            name: "backup-1".into(),
+            description: None,
+            begin_ms: created_ms,
+            end_ms: job.end_ms(),
+            failed: false,
+            kind: BackupKind::Manual,
+            size_mb: 100.0,
+            times: None,
+        };
+        Entry {
+            job,
+            backup: Some(backup),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::tests_support::entry;
     use super::*;
+    use std::time::Duration;
 
-    fn backup(instance: &str, started_ms: i64) -> StoredBackup {
-        StoredBackup {
-            id: format!("id-{started_ms}"),
-            project_id: "p".into(),
-            instance_id: instance.into(),
-            name: "backup-1".into(),
-            description: None,
-            begin_time: "2020-07-07T01:17:05+0800".into(),
-            started_ms,
-            job_id: "j".into(),
+    fn schedule(secs: u64) -> JobSchedule {
+        JobSchedule {
+            visible_after: Duration::from_secs(1),
+            pending: Duration::from_secs(2),
+            running: Duration::from_secs(secs),
         }
     }
 
     #[test]
     fn one_building_backup_per_instance() {
         let mut store = Store::default();
-        let delay = Duration::from_secs(10);
-        store.create(backup("a", 0), 0, delay).unwrap();
+        store.create(entry(1, "a", 0, schedule(8)), 0).unwrap();
         assert_eq!(
-            store.create(backup("a", 1), 1, delay),
-            Err(ApiError::BackupInProgress)
+            store.create(entry(2, "a", 1, schedule(8)), 1).unwrap_err(),
+            ApiError::BackupInProgress
         );
-        store.create(backup("b", 1), 1, delay).unwrap();
-        // Once the first completed, a new one may start.
-        store.create(backup("a", 10_000), 10_000, delay).unwrap();
-        assert_eq!(store.backups().count(), 3);
+        store.create(entry(3, "b", 1, schedule(8)), 1).unwrap();
+        // Once the first finished (2 s pending + 8 s running), a new one may start.
+        store
+            .create(entry(4, "a", 10_000, schedule(8)), 10_000)
+            .unwrap();
+        assert_eq!(store.len(), 3);
     }
 
     #[test]
-    fn the_state_file_survives_a_restart() {
-        let dir = std::env::temp_dir().join(format!("emulator-state-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("state.json");
-        let _ = std::fs::remove_file(&path);
-        let mut store = Store::open(Some(path.clone())).unwrap();
-        store.create(backup("a", 0), 0, Duration::ZERO).unwrap();
-        let reopened = Store::open(Some(path.clone())).unwrap();
-        assert!(reopened.backups().eq(store.backups()));
-        // No temporary file is left behind.
-        let names: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, [std::ffi::OsString::from("state.json")]);
-        std::fs::write(&path, "not json").unwrap();
-        assert!(matches!(
-            Store::open(Some(path)),
-            Err(StateError::Invalid { .. })
-        ));
-        std::fs::remove_dir_all(&dir).unwrap();
+    fn a_job_goes_through_its_phases() {
+        let e = entry(1, "a", 0, schedule(10));
+        let job = &e.job;
+        assert_eq!(job.phase(999), JobPhase::Invisible);
+        assert_eq!(job.phase(1_000), JobPhase::Pending);
+        assert_eq!(job.phase(2_000), JobPhase::Running(0));
+        assert_eq!(job.phase(8_000), JobPhase::Running(60));
+        assert_eq!(job.phase(11_999), JobPhase::Running(99));
+        assert_eq!(job.phase(12_000), JobPhase::Completed);
+        let backup = e.backup.as_ref().unwrap();
+        assert_eq!(backup.state(11_999), BackupState::Building);
+        assert_eq!(backup.state(12_000), BackupState::Completed);
+        let failed = StoredJob {
+            fail_reason: Some("disk full".into()),
+            ..job.clone()
+        };
+        assert_eq!(failed.phase(12_000), JobPhase::Failed);
+        let instant = StoredJob {
+            schedule: JobSchedule::INSTANT,
+            ..job.clone()
+        };
+        assert_eq!(instant.phase(0), JobPhase::Completed);
+    }
+
+    #[test]
+    fn undo_restores_what_was_there() {
+        let mut store = Store::default();
+        let first = store
+            .create(entry(1, "a", 0, JobSchedule::INSTANT), 0)
+            .unwrap();
+        drop(first);
+        let second = store.create(entry(2, "a", 5, schedule(8)), 5).unwrap();
+        store.undo(second.undo);
+        assert_eq!(store.len(), 1);
+        // The instance is free again: the undone backup does not block it.
+        store
+            .create(entry(3, "a", 6, JobSchedule::INSTANT), 6)
+            .unwrap();
+        let (deleted, change) = store.delete("p", "backup-1", 7).unwrap();
+        assert_eq!(deleted.id, "backup-1");
+        store.undo(change.undo);
+        let (page, total) = store.list(
+            "p",
+            &ListQuery {
+                limit: 100,
+                ..ListQuery::default()
+            },
+        );
+        assert_eq!(total, 2);
+        assert_eq!(page[1].id, "backup-1");
+    }
+
+    #[test]
+    fn service_times_round_trip() {
+        let ms = 1_594_055_825_000; // 2020-07-06T17:17:05Z
+        assert_eq!(service_time(ms), "2020-07-07T01:17:05+0800");
+        assert_eq!(parse_service_time("2020-07-07T01:17:05+0800"), Some(ms));
+        assert_eq!(parse_service_time("2020-07-07T01:17:05+08:00"), Some(ms));
+        assert_eq!(parse_service_time("2020-07-06T17:17:05Z"), Some(ms));
+        assert_eq!(parse_service_time("2020-07-07 01:17:05"), None);
+        assert_eq!(parse_service_time("yesterday"), None);
     }
 }

@@ -1,17 +1,19 @@
 //! Many clients at once: different instances all succeed with unique IDs; on
-//! one instance exactly one succeeds and the rest get 409.
+//! one instance exactly one succeeds and the rest get 409. The emulator's
+//! clock is a `ManualClock` that never moves, so "the first backup is still
+//! building" holds however slow the machine is.
 
 mod support;
 
 use std::collections::BTreeSet;
 
-use gaussdb_backup_emulator::Config;
+use gaussdb_backup_emulator::{Config, JobSchedule};
 use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_creates() {
     let instances: Vec<String> = (0..64).map(|i| format!("{i:032x}in07")).collect();
-    let emulator = start(Config {
+    let (emulator, _clock) = start_manual(Config {
         instances: instances.iter().cloned().collect(),
         ..Config::default()
     })
@@ -37,7 +39,7 @@ async fn concurrent_creates() {
     assert_eq!(jobs.len(), 64, "job IDs are unique");
 
     let target = "00000000000000000000000000000abcin07".to_owned();
-    let emulator2 = start(Config {
+    let (emulator2, _clock2) = start_manual(Config {
         instances: BTreeSet::from([target.clone()]),
         ..Config::default()
     })
@@ -70,7 +72,7 @@ async fn concurrent_creates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instant_completion_never_conflicts() {
     let emulator = start(Config {
-        complete_after: std::time::Duration::ZERO,
+        jobs: JobSchedule::INSTANT,
         ..Config::default()
     })
     .await;

@@ -58,7 +58,7 @@ async fn logs_name_requests_but_never_tokens() {
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("status=201"), "{log}");
-    assert!(log.contains("status=403"), "{log}");
+    assert!(log.contains("status=401"), "{log}");
     assert!(log.contains("request_id="), "{log}");
     assert!(
         !log.contains(TOKEN),

@@ -29,7 +29,7 @@ async fn a_signed_request_is_accepted() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.backup.name, "signed-1");
+    assert_eq!(created.backup.name.as_deref(), Some("signed-1"));
     emulator.shutdown().await;
 }
 
@@ -65,6 +65,16 @@ async fn a_wrong_secret_or_unknown_key_is_apigw_0301() {
             .unwrap_err();
         assert_eq!(err.status().unwrap().as_u16(), 401);
         assert_eq!(err.error_code(), Some("APIGW.0301"));
+        let Error::Service(service) = &err else {
+            panic!()
+        };
+        assert!(
+            service
+                .error_msg
+                .starts_with("Incorrect IAM authentication information: "),
+            "{}",
+            service.error_msg
+        );
         let shown = err.to_string();
         assert!(
             shown.contains("15 minutes"),
@@ -118,12 +128,13 @@ async fn raw_signed(
 
 #[tokio::test]
 async fn the_signature_covers_the_body_and_the_date_must_be_fresh() {
-    let emulator = start(Config {
-        complete_after: Duration::ZERO,
+    let (emulator, clock) = start_manual(Config {
+        jobs: gaussdb_backup_emulator::JobSchedule::INSTANT,
         ..Config::default()
     })
     .await;
-    let now = chrono::Utc::now();
+    // The emulator's clock never moves: the windows below are exact.
+    let now = gaussdb_backup::Clock::now(&clock);
     assert_eq!(raw_signed(&emulator, now, false).await.status, 201);
     let tampered = raw_signed(&emulator, now, true).await;
     assert_eq!(
@@ -139,6 +150,19 @@ async fn the_signature_covers_the_body_and_the_date_must_be_fresh() {
     );
     let future = raw_signed(&emulator, now + chrono::TimeDelta::minutes(16), false).await;
     assert_eq!(future.status, 401);
+    // X-Sdk-Date has whole seconds: one second inside the window.
+    let edge = raw_signed(
+        &emulator,
+        now - chrono::TimeDelta::minutes(15) + chrono::TimeDelta::seconds(1),
+        false,
+    )
+    .await;
+    assert_eq!(edge.status, 201, "inside 15 minutes: {}", edge.text);
+    assert_eq!(tampered.json["request_id"], tampered.request_id());
+    assert_eq!(
+        tampered.json["error_msg"],
+        "Incorrect IAM authentication information: verify aksk signature fail"
+    );
     emulator.shutdown().await;
 }
 

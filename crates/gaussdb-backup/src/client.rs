@@ -372,3 +372,31 @@ fn service_error(
         body,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use progenitor_client::ClientInfo;
+
+    use super::*;
+
+    fn client() -> Client {
+        Client::builder()
+            .endpoint_url("http://127.0.0.1:1")
+            .project_id("619d3e78f61b4be68bc5aa0b59edcf7b")
+            .credentials(Credentials::token("t"))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn raw_clients_capture_nothing_and_one_call_contexts_capture_their_own() {
+        // A raw client may run many calls at once: a capture slot there
+        // would be shared between them.
+        assert!(client().raw().inner().response.is_none());
+        let client = client();
+        let (_, first) = client.generated();
+        let (_, second) = client.generated();
+        let (a, b) = (first.response.unwrap(), second.response.unwrap());
+        assert!(!Arc::ptr_eq(&a, &b), "each call has its own slot");
+    }
+}

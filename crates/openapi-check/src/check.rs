@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::finding::Finding;
 use crate::locate::locate;
 use crate::parse::parse;
-use crate::rules::{self, Ctx, Raw};
+use crate::rules::{self, Ctx, Raw, RuleId};
 use crate::source::{Pos, Source, Span};
 use crate::validate::Validator;
 use crate::walk::Model;
@@ -53,7 +53,7 @@ pub fn check_path(path: &Path, options: &Options) -> FileReport {
     let unreadable = |message: String| FileReport {
         source: Source::new(name.clone(), String::new()),
         findings: vec![Finding {
-            rule: "syntax-error",
+            rule: RuleId::SyntaxError.as_str(),
             severity: crate::finding::Severity::Error,
             message,
             file: name.clone(),
@@ -105,7 +105,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         Err(err) => {
             let span = err.pos.map(|p| Span { start: p, end: p });
             let finding = Finding {
-                rule: "syntax-error",
+                rule: RuleId::SyntaxError.as_str(),
                 severity: crate::finding::Severity::Error,
                 message: err.message,
                 file: source.name.clone(),
@@ -126,7 +126,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         .duplicate_keys
         .iter()
         .map(|p| Raw {
-            rule: "duplicate-key",
+            rule: RuleId::DuplicateKey,
             pointer: p.clone(),
             message: format!(
                 "the key {:?} appears more than once in this mapping; only the last value is kept",
@@ -137,7 +137,7 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
         .collect();
     match rules::version_problem(&parsed.value) {
         Some((pointer, message)) => raw.push(Raw {
-            rule: "unsupported-version",
+            rule: RuleId::UnsupportedVersion,
             pointer,
             message,
             at_key: false,
@@ -162,7 +162,8 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
             raw.extend(ctx.out);
         }
     }
-    let findings = place(&source, &options.config, raw);
+    let positions = parsed.positions.as_ref().map(|p| (p, &parsed.value));
+    let findings = place(&source, positions, &options.config, raw);
     FileReport {
         source,
         findings,
@@ -171,19 +172,28 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
 }
 
 /// Applies the config, drops repeats, and gives each finding its span.
-fn place(source: &Source, config: &Config, raw: Vec<Raw>) -> Vec<Finding> {
+fn place(
+    source: &Source,
+    positions: Option<(&crate::yaml::Positions, &serde_json::Value)>,
+    config: &Config,
+    raw: Vec<Raw>,
+) -> Vec<Finding> {
     let mut seen = HashSet::new();
     let kept: Vec<(Raw, crate::finding::Severity)> = raw
         .into_iter()
-        .filter_map(|r| config.severity(r.rule).map(|s| (r, s)))
+        .filter_map(|r| config.severity(r.rule.as_str()).map(|s| (r, s)))
         .filter(|(r, _)| seen.insert((r.rule, r.pointer.clone(), r.message.clone())))
         .collect();
     if kept.is_empty() {
         return Vec::new();
     }
     let wanted: Vec<&str> = kept.iter().map(|(r, _)| r.pointer.as_str()).collect();
-    let format = source.format;
-    let spans = locate(&source.text, format, &wanted);
+    // YAML was placed by its one parse; JSON is scanned for the wanted
+    // pointers only.
+    let spans = match positions {
+        Some((positions, value)) => crate::locate::locate_in(positions, value, &wanted),
+        None => locate(&source.text, source.format, &wanted),
+    };
     let mut findings: Vec<Finding> = kept
         .into_iter()
         .map(|(r, severity)| {
@@ -195,7 +205,7 @@ fn place(source: &Source, config: &Config, raw: Vec<Raw>) -> Vec<Finding> {
                 _ => l.value,
             });
             Finding {
-                rule: r.rule,
+                rule: r.rule.as_str(),
                 severity,
                 message: r.message,
                 file: source.name.clone(),

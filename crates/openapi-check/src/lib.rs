@@ -17,14 +17,19 @@
 //! ```
 //!
 //! # Speed
-//! Source positions cost nothing until there is a finding to place: parsing
-//! builds a plain `serde_json::Value`, and only the pointers that findings name
-//! are located, in one pass over the source, at the end.
+//! For JSON, source positions cost nothing until there is a finding to place:
+//! parsing builds a plain `serde_json::Value`, and only the pointers that
+//! findings name are located, in one pass over the source, at the end. YAML
+//! is parsed once, positions included.
 //!
 //! # Why these crates
-//! - `serde_json` and `serde_yaml_ng` (libyaml in Rust) parse; both bound
-//!   nesting and aliases. A custom visitor adds duplicate-key detection.
-//! - `saphyr-parser` gives the YAML event spans that place findings.
+//! - `serde_json` parses JSON (nesting bounded), with a custom visitor for
+//!   duplicate keys.
+//! - `saphyr-parser` parses YAML once: its spanned events build the value and
+//!   the positions together (nesting and alias expansion bounded).
+//! - `fancy-regex` over `jsonschema-regex`'s ECMA-262 translation matches
+//!   patterns in bounded time; `regress` decides whether a pattern is valid.
+//! - `chrono`, `email_address`, `base64` and `std::net` check formats.
 //! - `jsonschema` validates against the official OpenAPI 3.0 schema (draft-04).
 //! - `regress` checks patterns as ECMA-262, the engine of the generated client.
 //! - `annotate-snippets` draws codeframes, as rustc does.
@@ -43,6 +48,7 @@ mod rules;
 mod source;
 pub mod validate;
 mod walk;
+mod yaml;
 
 pub use check::{DEFAULT_MAX_FILE_BYTES, FileReport, Options, check_path, check_source};
 pub use config::Config;

@@ -111,6 +111,28 @@ pub fn locate(text: &str, format: Format, wanted: &[&str]) -> HashMap<String, Lo
     out
 }
 
+/// Like [`locate`], with the positions a YAML parse recorded.
+pub fn locate_in(
+    positions: &crate::yaml::Positions,
+    value: &serde_json::Value,
+    wanted: &[&str],
+) -> HashMap<String, Located> {
+    wanted
+        .iter()
+        .map(|w| {
+            let hit = positions.locate(value, w).unwrap_or(Located {
+                key: None,
+                value: Span {
+                    start: Pos { line: 1, column: 1 },
+                    end: Pos { line: 1, column: 1 },
+                },
+                container: false,
+            });
+            ((*w).to_owned(), hit)
+        })
+        .collect()
+}
+
 struct RawLocated {
     key: Option<(usize, usize)>,
     value: (usize, usize),

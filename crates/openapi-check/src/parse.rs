@@ -2,10 +2,11 @@
 //! deserialization loses: duplicate mapping keys (an error here; most tools
 //! keep one value silently).
 //!
-//! The parsers are serde_json and serde_yaml_ng (libyaml, ported to Rust), the
-//! fastest and most used of their fields. Both bound nesting (128 levels) and
-//! serde_yaml_ng bounds alias expansion, so hostile input fails fast with a
-//! position. Positions of nodes are not kept here: see `locate`.
+//! JSON is parsed by serde_json (bounded to 128 levels of nesting), with a
+//! visitor that records duplicate keys; positions are found later, only for
+//! the pointers findings name (see `locate`). YAML is parsed once by
+//! saphyr-parser (see `yaml`), which builds the value, the duplicate keys and
+//! every node's position together.
 
 use std::fmt;
 
@@ -23,6 +24,8 @@ pub struct Parsed {
     /// Pointers to mapping keys that appeared more than once (the later
     /// occurrence's value is kept).
     pub duplicate_keys: Vec<String>,
+    /// For YAML, where every node is (built by the same parse).
+    pub(crate) positions: Option<crate::yaml::Positions>,
 }
 
 /// Why a document could not be parsed.
@@ -56,13 +59,18 @@ pub fn parse(text: &str, format: Format) -> Result<Parsed, SyntaxError> {
                     pos: Some(Pos { line: 1, column: 1 }),
                 });
             }
-            let de = serde_yaml_ng::Deserializer::from_str(text);
-            NodeSeed.deserialize(de).map_err(yaml_error)?
+            let doc = crate::yaml::parse(text)?;
+            return Ok(Parsed {
+                value: doc.value,
+                duplicate_keys: doc.duplicate_keys,
+                positions: Some(doc.positions),
+            });
         }
     };
     Ok(Parsed {
         value: node.value,
         duplicate_keys: node.duplicates,
+        positions: None,
     })
 }
 
@@ -79,22 +87,6 @@ fn json_error(err: serde_json::Error) -> SyntaxError {
             line: err.line() as u32,
             column: err.column().max(1) as u32,
         }),
-    }
-}
-
-fn yaml_error(err: serde_yaml_ng::Error) -> SyntaxError {
-    let pos = err.location().map(|loc| Pos {
-        line: loc.line() as u32,
-        column: loc.column() as u32,
-    });
-    let message = err.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message,
-    };
-    SyntaxError {
-        message: format!("invalid YAML: {message}"),
-        pos,
     }
 }
 

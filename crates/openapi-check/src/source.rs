@@ -76,18 +76,54 @@ impl Source {
 }
 
 /// Byte offsets of line starts, built once per source when the first finding
-/// needs a position.
+/// needs a position, with character counts at regular checkpoints so that a
+/// column costs at most [`CHECKPOINT`] bytes of counting, however long the
+/// line: minified JSON is one line of many megabytes, and counting from the
+/// line start for every finding made placing findings quadratic.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// `checkpoints[i]`: (byte offset at or just after `i * CHECKPOINT`, at a
+    /// character boundary; characters before it).
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Bytes between character-count checkpoints.
+const CHECKPOINT: usize = 4096;
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_all(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let (mut at, mut chars) = (0, 0);
+        while at < text.len() {
+            checkpoints.push((at, chars));
+            let mut next = (at + CHECKPOINT).min(text.len());
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            chars += text[at..next].chars().count();
+            at = next;
+        }
+        checkpoints.push((text.len(), chars));
+        LineIndex {
+            text,
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before a byte offset (at a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let i = self.checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = self.checkpoints[i];
+        chars
+            + self
+                .text
+                .get(at..offset)
+                .map_or(offset - at, |s| s.chars().count())
     }
 
     /// The position of a byte offset.
@@ -95,10 +131,11 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = if self.text.is_char_boundary(offset) {
+            self.chars_before(offset) - self.chars_before(start)
+        } else {
+            offset - start
+        };
         Pos {
             line: line as u32 + 1,
             column: column as u32 + 1,
@@ -136,6 +173,22 @@ mod tests {
         // 'ç' is two bytes: the byte after it is column 2.
         assert_eq!(idx.pos(5), Pos { line: 2, column: 2 });
         assert_eq!(idx.line_text(2), "çd: x");
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters_across_checkpoints() {
+        // One line of 3 checkpoints' worth of two-byte characters, as in
+        // minified JSON: the column of every offset is its character count.
+        let text: String = "é".repeat(CHECKPOINT * 3 / 2) + "x";
+        let idx = LineIndex::new(&text);
+        for chars in [0, 1, CHECKPOINT / 2 - 1, CHECKPOINT, CHECKPOINT * 3 / 2] {
+            let column = chars as u32 + 1;
+            assert_eq!(idx.pos(chars * 2), Pos { line: 1, column }, "{chars}");
+        }
+        let two_lines = format!("{text}\n{text}");
+        let idx = LineIndex::new(&two_lines);
+        let second = text.len() + 1;
+        assert_eq!(idx.pos(second + 10), Pos { line: 2, column: 6 });
     }
 
     #[test]

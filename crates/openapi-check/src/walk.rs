@@ -24,6 +24,9 @@ pub struct Operation<'a> {
     pub op: &'a Map<String, Value>,
     pub path_item: &'a Map<String, Value>,
     pub path_item_pointer: String,
+    /// The operation is a callback's: its "path" is a runtime expression
+    /// (`{$request.body#/url}`), not a path template.
+    pub in_callback: bool,
 }
 
 /// A value that carries examples against a schema: a Media Type, Parameter or
@@ -148,6 +151,7 @@ impl<'a> Model<'a> {
                 op,
                 path_item: item,
                 path_item_pointer: pointer.clone(),
+                in_callback: depth > 0 || !pointer.starts_with("/paths/"),
             });
         }
     }

@@ -2,9 +2,10 @@
 //! or with raw requests (to send what the client would refuse to).
 #![allow(dead_code)]
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use gaussdb_backup::{Client, Credentials};
+use gaussdb_backup::{Client, Credentials, ManualClock};
 use gaussdb_backup_emulator::{Config, DOCUMENTED_INSTANCE, Emulator};
 
 pub const PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
@@ -14,12 +15,23 @@ pub async fn start(config: Config) -> Emulator {
     Emulator::start(config).await.expect("the emulator starts")
 }
 
+/// An emulator on a clock that moves only when the test says so.
+pub async fn start_manual(config: Config) -> (Emulator, ManualClock) {
+    let clock = ManualClock::default();
+    let emulator = start(Config {
+        clock: Arc::new(clock.clone()),
+        ..config
+    })
+    .await;
+    (emulator, clock)
+}
+
 pub fn client(emulator: &Emulator, token: &str) -> Client {
     Client::builder()
         .endpoint_url(&emulator.url())
         .project_id(PROJECT)
         .credentials(Credentials::token(token))
-        .timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
         .build()
         .unwrap()
 }
@@ -30,6 +42,21 @@ pub struct Raw {
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
     pub json: serde_json::Value,
+}
+
+impl Raw {
+    /// `(status, error_code)`.
+    pub fn code(&self) -> (u16, &str) {
+        (self.status, self.json["error_code"].as_str().unwrap_or("-"))
+    }
+
+    /// The `X-Request-Id` header.
+    pub fn request_id(&self) -> &str {
+        self.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
 }
 
 pub async fn raw(
@@ -71,4 +98,39 @@ pub async fn post_json(emulator: &Emulator, body: &str, extra: &[(&str, &str)]) 
         Some(body.as_bytes().to_vec()),
     )
     .await
+}
+
+/// GET an API path of the project (`/backups?…`, `/jobs?id=…`) with a token.
+pub async fn get(emulator: &Emulator, path_and_query: &str) -> Raw {
+    raw(
+        emulator,
+        reqwest::Method::GET,
+        &format!("/v3/{PROJECT}{path_and_query}"),
+        &[("x-auth-token", "t")],
+        None,
+    )
+    .await
+}
+
+/// DELETE a backup of the project with a token.
+pub async fn delete(emulator: &Emulator, backup_id: &str) -> Raw {
+    raw(
+        emulator,
+        reqwest::Method::DELETE,
+        &format!("/v3/{PROJECT}/backups/{backup_id}"),
+        &[("x-auth-token", "t")],
+        None,
+    )
+    .await
+}
+
+/// Creates a backup of `instance` with a raw request; its `(backup_id, job_id)`.
+pub async fn create(emulator: &Emulator, instance: &str, name: &str) -> (String, String) {
+    let body = format!(r#"{{"instance_id":"{instance}","name":"{name}"}}"#);
+    let r = post_json(emulator, &body, &[]).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    (
+        r.json["backup"]["id"].as_str().unwrap().to_owned(),
+        r.json["job_id"].as_str().unwrap().to_owned(),
+    )
 }

@@ -117,7 +117,7 @@ pub fn render(report: &DiffReport, format: DiffFormat) -> String {
                     let _ = writeln!(
                         out,
                         "- `{}` {} ({})",
-                        c.rule,
+                        c.rule.as_str(),
                         title(c).replace('|', "\\|"),
                         places.join(", ")
                     );
@@ -160,7 +160,7 @@ pub fn render(report: &DiffReport, format: DiffFormat) -> String {
                 let _ = writeln!(
                     out,
                     "::{command} {props}title={}::{}",
-                    escape_property(c.rule),
+                    escape_property(c.rule.as_str()),
                     escape_data(&title(c))
                 );
             }

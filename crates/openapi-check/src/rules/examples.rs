@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer::push;
-use crate::validate::{Direction, Violation};
+use crate::validate::{Direction, Outcome};
 use crate::walk::Carrier;
 
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -26,19 +26,19 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     continue;
                 }
                 let at = push(pointer, key);
-                let violations =
+                let outcome =
                     ctx.validator
-                        .validate_object(schema, value, Direction::Neither, false);
-                emit(ctx, "oas3-valid-schema-example", &at, key, violations);
+                        .check_object_value(schema, value, Direction::Neither, false);
+                emit(ctx, RuleId::Oas3ValidSchemaExample, &at, key, outcome);
             }
         }
         if let Some(options) = schema.get("enum").and_then(Value::as_array) {
             for (i, option) in options.iter().enumerate() {
                 let at = format!("{pointer}/enum/{i}");
-                let violations =
+                let outcome =
                     ctx.validator
-                        .validate_object(schema, option, Direction::Neither, true);
-                emit(ctx, "typed-enum", &at, "enum value", violations);
+                        .check_object_value(schema, option, Direction::Neither, true);
+                emit(ctx, RuleId::TypedEnum, &at, "enum value", outcome);
             }
         }
     }
@@ -52,7 +52,7 @@ fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
         let at = push(&carrier.pointer, "example");
         report(
             ctx,
-            "oas3-valid-media-example",
+            RuleId::Oas3ValidMediaExample,
             &at,
             schema,
             example,
@@ -111,7 +111,7 @@ fn report_named(
     };
     report(
         ctx,
-        "oas3-valid-media-example",
+        RuleId::Oas3ValidMediaExample,
         at,
         schema,
         value,
@@ -122,19 +122,28 @@ fn report_named(
 
 fn report(
     ctx: &mut Ctx<'_>,
-    rule: &'static str,
+    rule: RuleId,
     at: &str,
     schema: &Value,
     value: &Value,
     direction: Direction,
     what: &str,
 ) {
-    let violations = ctx.validator.validate(schema, value, direction);
-    emit(ctx, rule, at, what, violations);
+    let outcome = ctx.validator.check_value(schema, value, direction);
+    emit(ctx, rule, at, what, outcome);
 }
 
-fn emit(ctx: &mut Ctx<'_>, rule: &'static str, at: &str, what: &str, violations: Vec<Violation>) {
-    for violation in violations {
+fn emit(ctx: &mut Ctx<'_>, rule: RuleId, at: &str, what: &str, outcome: Outcome) {
+    if let Some(because) = &outcome.incomplete_because {
+        ctx.report(
+            RuleId::ExampleNotFullyChecked,
+            at,
+            format!(
+                "{what} not fully checked: {because}; violations beyond those reported may exist"
+            ),
+        );
+    }
+    for violation in outcome.violations {
         let where_ = if violation.instance_path.is_empty() {
             String::new()
         } else {

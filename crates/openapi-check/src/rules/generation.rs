@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer::push;
 
 /// How progenitor types a response: by its JSON schema, as a raw byte
@@ -58,8 +58,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
             }
         }
         for (rule, kinds, what) in [
-            ("progenitor-success-types", &success, "success"),
-            ("progenitor-error-schemas", &errors, "error"),
+            (RuleId::ProgenitorSuccessTypes, &success, "success"),
+            (RuleId::ProgenitorErrorSchemas, &errors, "error"),
         ] {
             if kinds.len() > 1 {
                 let detail: Vec<String> = kinds
@@ -84,7 +84,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             if content.len() > 1 {
                 let types: Vec<&str> = content.keys().map(String::as_str).collect();
                 ctx.report(
-                        "progenitor-unsupported",
+                        RuleId::ProgenitorUnsupported,
                         push(&op.pointer, "requestBody"),
                         format!("the request body has {} media types ({}); progenitor 0.15 accepts exactly one", types.len(), types.join(", ")),
                     );
@@ -96,7 +96,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     .is_some_and(|e| !e.is_empty())
                 {
                     ctx.report(
-                        "progenitor-unsupported",
+                        RuleId::ProgenitorUnsupported,
                         push(
                             &push(&push(&op.pointer, "requestBody"), "content"),
                             media_type,

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer::{self, push};
 
 const COMPONENT_KINDS: &[&str] = &[
@@ -60,7 +60,7 @@ fn unused_components(ctx: &mut Ctx<'_>) {
         for name in map.keys() {
             if !used.contains(&((*kind).to_owned(), name.clone())) {
                 ctx.report_key(
-                    "oas3-unused-component",
+                    RuleId::Oas3UnusedComponent,
                     push(&push("/components", kind), name),
                     format!("components/{kind}/{name} is never referenced"),
                 );
@@ -76,7 +76,7 @@ fn unused_components(ctx: &mut Ctx<'_>) {
         for name in schemes.keys() {
             if !named.contains(name.as_str()) {
                 ctx.report_key(
-                    "oas3-unused-component",
+                    RuleId::Oas3UnusedComponent,
                     push("/components/securitySchemes", name),
                     format!("security scheme {name:?} is not used by any security requirement"),
                 );
@@ -106,7 +106,7 @@ fn descriptions(ctx: &mut Ctx<'_>) {
         && !has_text(info.get("description"))
     {
         ctx.report(
-            "info-description",
+            RuleId::InfoDescription,
             "/info",
             "info has no description: say what the API is for",
         );
@@ -114,7 +114,7 @@ fn descriptions(ctx: &mut Ctx<'_>) {
     for op in &ctx.model.operations {
         if !has_text(op.op.get("description")) && !has_text(op.op.get("summary")) {
             ctx.report(
-                "operation-description",
+                RuleId::OperationDescription,
                 op.pointer.clone(),
                 format!(
                     "{} {} has neither a description nor a summary",
@@ -133,7 +133,7 @@ fn descriptions(ctx: &mut Ctx<'_>) {
                 .and_then(Value::as_str)
                 .unwrap_or("?");
             ctx.report(
-                "oas3-parameter-description",
+                RuleId::Oas3ParameterDescription,
                 param.pointer.clone(),
                 format!("parameter {name:?} has no description"),
             );
@@ -150,7 +150,7 @@ fn descriptions(ctx: &mut Ctx<'_>) {
         if !has_text(tag.get("description")) {
             let name = tag.get("name").and_then(Value::as_str).unwrap_or("?");
             ctx.report(
-                "tag-description",
+                RuleId::TagDescription,
                 format!("/tags/{i}"),
                 format!("tag {name:?} has no description"),
             );
@@ -162,7 +162,7 @@ fn servers(ctx: &mut Ctx<'_>) {
     let servers = ctx.doc.get("servers").and_then(Value::as_array);
     let Some(servers) = servers.filter(|s| !s.is_empty()) else {
         ctx.report(
-            "oas3-api-servers",
+            RuleId::Oas3ApiServers,
             "",
             "the document has no servers: clients cannot know where the API lives",
         );
@@ -175,7 +175,7 @@ fn servers(ctx: &mut Ctx<'_>) {
         };
         if url.ends_with('/') && url != "/" {
             ctx.report(
-                "oas3-server-trailing-slash",
+                RuleId::Oas3ServerTrailingSlash,
                 push(&pointer, "url"),
                 format!("server URL {url:?} ends with a slash; paths already start with one"),
             );
@@ -185,7 +185,7 @@ fn servers(ctx: &mut Ctx<'_>) {
         for name in &used {
             if !variables.is_some_and(|v| v.contains_key(name)) {
                 ctx.report(
-                    "oas3-server-variables",
+                    RuleId::Oas3ServerVariables,
                     push(&pointer, "url"),
                     format!("server URL variable {{{name}}} is not defined in variables"),
                 );
@@ -195,7 +195,7 @@ fn servers(ctx: &mut Ctx<'_>) {
             let at = push(&push(&pointer, "variables"), name);
             if !used.contains(name) {
                 ctx.report_key(
-                    "oas3-server-variables",
+                    RuleId::Oas3ServerVariables,
                     at.clone(),
                     format!("server variable {name:?} is not used in the URL"),
                 );
@@ -206,7 +206,7 @@ fn servers(ctx: &mut Ctx<'_>) {
             ) && !options.contains(default)
             {
                 ctx.report(
-                    "oas3-server-variables",
+                    RuleId::Oas3ServerVariables,
                     push(&at, "default"),
                     format!("default {default} is not one of the variable's enum values"),
                 );

@@ -29,50 +29,77 @@ pub struct Rule {
 }
 
 macro_rules! rules {
-    ($($id:literal $sev:ident $doc:literal,)+) => {
+    ($($variant:ident $id:literal $sev:ident $doc:literal,)+) => {
         /// Every rule, in documentation order.
         pub const RULES: &[Rule] = &[$(Rule { id: $id, severity: Severity::$sev, doc: $doc },)+];
+
+        /// A rule's identity in the code: a check can only report a rule that
+        /// exists, and the compiler says so when one does not.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $(#[doc = $doc] $variant,)+
+        }
+
+        /// Every typed id, in the order of [`RULES`].
+        #[cfg(test)]
+        pub const ALL_IDS: &[RuleId] = &[$(RuleId::$variant,)+];
+
+        impl RuleId {
+            /// The stable id used in configs and outputs.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $id,)+
+                }
+            }
+        }
     };
 }
 
 rules! {
-    "syntax-error" Error "The file is valid UTF-8 JSON or YAML, within the size limit.",
-    "duplicate-key" Error "No mapping has the same key twice (most parsers silently keep one value).",
-    "unsupported-version" Error "The document declares OpenAPI 3.0.x, the version this pipeline reads.",
-    "oas3-schema" Error "The document conforms to the official OpenAPI 3.0 JSON Schema.",
-    "no-unresolved-refs" Error "Every $ref resolves: the file exists and the JSON pointer names a node.",
-    "no-remote-refs" Error "No $ref to an http(s) URL: remote references are refused and never fetched.",
-    "ref-outside-root" Error "A relative file $ref stays inside the spec's own folder.",
-    "ref-cycle" Error "A chain of $refs reaches a value instead of looping.",
-    "no-$ref-siblings" Warning "Nothing sits beside a $ref: OpenAPI 3.0 ignores it.",
-    "path-params" Error "Path template variables and path parameters match both ways, and path parameters are required.",
-    "path-declarations-must-exist" Error "Path templates have no empty `{}`.",
-    "operation-operationId" Error "Every operation has an operationId (generators name methods after it).",
-    "operation-operationId-unique" Error "operationIds are unique.",
-    "operation-parameters" Error "An operation does not declare the same parameter (name and location) twice.",
-    "ignored-header-parameter" Warning "No header parameter named Accept, Content-Type or Authorization: OpenAPI ignores them.",
-    "operation-success-response" Warning "Every operation has a 2xx or 3xx response.",
-    "oas3-operation-security-defined" Warning "Security requirements name schemes defined in components.securitySchemes.",
-    "oas3-valid-media-example" Error "Examples of media types, parameters and headers are valid against their schemas.",
-    "oas3-valid-schema-example" Error "A schema's example and default are valid against it.",
-    "typed-enum" Error "Every enum value is valid against its own schema.",
-    "duplicated-entry-in-enum" Warning "An enum lists each value once.",
-    "schema-pattern" Error "pattern is a valid ECMA-262 regular expression (as the generated client runs it).",
-    "schema-bounds" Error "Lower bounds do not exceed upper bounds (length, value, items, properties).",
-    "no-required-schema-properties-undefined" Warning "Names in required are defined in properties.",
-    "schema-format-unknown" Warning "format is one OpenAPI or JSON Schema defines.",
-    "array-items" Error "A schema of type array has items.",
-    "progenitor-error-schemas" Error "All error responses of an operation share one schema (progenitor 0.15 panics otherwise).",
-    "progenitor-success-types" Error "An operation's success responses share one body type (progenitor 0.15 panics otherwise).",
-    "progenitor-unsupported" Error "No construct progenitor 0.15 aborts on: several request media types, `encoding`, a JSON body without a schema.",
-    "oas3-unused-component" Warning "Every component is referenced.",
-    "info-description" Warning "info has a description.",
-    "operation-description" Warning "Every operation has a description or summary.",
-    "oas3-parameter-description" Warning "Every parameter has a description.",
-    "tag-description" Warning "Every tag has a description.",
-    "oas3-api-servers" Warning "servers is present and non-empty.",
-    "oas3-server-trailing-slash" Warning "Server URLs do not end with a slash.",
-    "oas3-server-variables" Error "Server URL variables are defined, used, and their defaults are in their enums.",
+    SyntaxError "syntax-error" Error "The file is valid UTF-8 JSON or YAML, within the size limit.",
+    DuplicateKey "duplicate-key" Error "No mapping has the same key twice (most parsers silently keep one value).",
+    UnsupportedVersion "unsupported-version" Error "The document declares OpenAPI 3.0.x, the version this pipeline reads.",
+    Oas3Schema "oas3-schema" Error "The document conforms to the official OpenAPI 3.0 JSON Schema.",
+    NoUnresolvedRefs "no-unresolved-refs" Error "Every $ref resolves: the file exists and the JSON pointer names a node.",
+    NoRemoteRefs "no-remote-refs" Error "No $ref to an http(s) URL: remote references are refused and never fetched.",
+    RefOutsideRoot "ref-outside-root" Error "A relative file $ref stays inside the spec's own folder.",
+    RefCycle "ref-cycle" Error "A chain of $refs reaches a value instead of looping.",
+    NoRefSiblings "no-$ref-siblings" Warning "Nothing sits beside a $ref: OpenAPI 3.0 ignores it.",
+    PathParams "path-params" Error "Path template variables and path parameters match both ways, and path parameters are required.",
+    PathDeclarationsMustExist "path-declarations-must-exist" Error "Path templates have no empty `{}`.",
+    OperationOperationId "operation-operationId" Error "Every operation has an operationId (generators name methods after it).",
+    OperationOperationIdUnique "operation-operationId-unique" Error "operationIds are unique.",
+    OperationParameters "operation-parameters" Error "An operation does not declare the same parameter (name and location) twice.",
+    IgnoredHeaderParameter "ignored-header-parameter" Warning "No header parameter named Accept, Content-Type or Authorization: OpenAPI ignores them.",
+    OperationSuccessResponse "operation-success-response" Warning "Every operation has a 2xx or 3xx response.",
+    Oas3OperationSecurityDefined "oas3-operation-security-defined" Warning "Security requirements name schemes defined in components.securitySchemes.",
+    Oas3ValidMediaExample "oas3-valid-media-example" Error "Examples of media types, parameters and headers are valid against their schemas.",
+    Oas3ValidSchemaExample "oas3-valid-schema-example" Error "A schema's example and default are valid against it.",
+    ExampleNotFullyChecked "example-not-fully-checked" Info "An example, default or enum value was checked to the end, within the work budget.",
+    TypedEnum "typed-enum" Error "Every enum value is valid against its own schema.",
+    DuplicatedEntryInEnum "duplicated-entry-in-enum" Warning "An enum lists each value once.",
+    SchemaPattern "schema-pattern" Error "pattern is a valid ECMA-262 regular expression (as the generated client runs it).",
+    SchemaBounds "schema-bounds" Error "Lower bounds do not exceed upper bounds (length, value, items, properties).",
+    NoRequiredSchemaPropertiesUndefined "no-required-schema-properties-undefined" Warning "Names in required are defined in properties.",
+    SchemaFormatUnknown "schema-format-unknown" Warning "format is one OpenAPI or JSON Schema defines.",
+    ArrayItems "array-items" Error "A schema of type array has items.",
+    ProgenitorErrorSchemas "progenitor-error-schemas" Error "All error responses of an operation share one schema (progenitor 0.15 panics otherwise).",
+    ProgenitorSuccessTypes "progenitor-success-types" Error "An operation's success responses share one body type (progenitor 0.15 panics otherwise).",
+    ProgenitorUnsupported "progenitor-unsupported" Error "No construct progenitor 0.15 aborts on: several request media types, `encoding`, a JSON body without a schema.",
+    Oas3UnusedComponent "oas3-unused-component" Warning "Every component is referenced.",
+    InfoDescription "info-description" Warning "info has a description.",
+    OperationDescription "operation-description" Warning "Every operation has a description or summary.",
+    Oas3ParameterDescription "oas3-parameter-description" Warning "Every parameter has a description.",
+    TagDescription "tag-description" Warning "Every tag has a description.",
+    Oas3ApiServers "oas3-api-servers" Warning "servers is present and non-empty.",
+    Oas3ServerTrailingSlash "oas3-server-trailing-slash" Warning "Server URLs do not end with a slash.",
+    Oas3ServerVariables "oas3-server-variables" Error "Server URL variables are defined, used, and their defaults are in their enums.",
+}
+
+/// The typed id of a rule's text id.
+#[cfg(test)]
+pub fn rule_id(id: &str) -> Option<RuleId> {
+    ALL_IDS.iter().copied().find(|r| r.as_str() == id)
 }
 
 /// Looks a rule up by id.
@@ -82,7 +109,7 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// A finding before configuration and placement.
 pub struct Raw {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub pointer: String,
     pub message: String,
     /// Place the finding at the member's key rather than its value.
@@ -101,13 +128,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn report(
-        &mut self,
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        debug_assert!(self::rule(rule).is_some(), "unregistered rule {rule}");
+    pub fn report(&mut self, rule: RuleId, pointer: impl Into<String>, message: impl Into<String>) {
         self.out.push(Raw {
             rule,
             pointer: pointer.into(),
@@ -118,7 +139,7 @@ impl<'a> Ctx<'a> {
 
     pub fn report_key(
         &mut self,
-        rule: &'static str,
+        rule: RuleId,
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) {
@@ -167,6 +188,16 @@ pub use structure::version_problem;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_id_names_its_table_row() {
+        // The enum and the table come from one macro list; this checks the
+        // list itself: every variant's id finds its own row.
+        for rule in RULES {
+            let found = rule_id(rule.id).map(RuleId::as_str);
+            assert_eq!(found, Some(rule.id));
+        }
+    }
 
     #[test]
     fn rule_ids_are_unique_and_plain() {

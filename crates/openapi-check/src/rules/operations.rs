@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer::push;
 
 const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
@@ -24,7 +24,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         // operationId
         match op.op.get("operationId").and_then(Value::as_str) {
             None => ctx.report(
-                "operation-operationId",
+                RuleId::OperationOperationId,
                 op.pointer.clone(),
                 format!(
                     "{} {} has no operationId; generators name the method after it",
@@ -36,7 +36,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 if let Some(first) = ids.get(id) {
                     let message = format!("operationId {id:?} is already used at {first}");
                     ctx.report(
-                        "operation-operationId-unique",
+                        RuleId::OperationOperationIdUnique,
                         push(&op.pointer, "operationId"),
                         message,
                     );
@@ -68,7 +68,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 let key = (name.to_owned(), location.to_owned());
                 if let Some(first) = seen.insert(key.clone(), i) {
                     ctx.report(
-                        "operation-parameters",
+                        RuleId::OperationParameters,
                         param_pointer.clone(),
                         format!("parameter {name:?} in {location} is declared twice (also at index {first})"),
                     );
@@ -79,7 +79,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     // Report once, where it is written.
                     if owner_pointer == &op.pointer || op.method == first_method(op.path_item) {
                         ctx.report(
-                            "ignored-header-parameter",
+                            RuleId::IgnoredHeaderParameter,
                             param_pointer.clone(),
                             format!(
                                 "header parameter {name:?} is ignored by OpenAPI 3.0; describe it with {}",
@@ -95,7 +95,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 effective.insert(key, (param_pointer, resolved));
             }
         }
-        path_params(ctx, op.path, &op.pointer, &effective);
+        // A callback's key is a runtime expression whose `{...}` are
+        // expressions, not path variables.
+        if !op.in_callback {
+            path_params(ctx, op.path, &op.pointer, &effective);
+        }
 
         // Responses
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
@@ -104,7 +108,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 .any(|code| code.starts_with('2') || code.starts_with('3'));
             if !success {
                 ctx.report(
-                    "operation-success-response",
+                    RuleId::OperationSuccessResponse,
                     push(&op.pointer, "responses"),
                     format!(
                         "{} {} has no 2xx or 3xx response",
@@ -133,7 +137,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     {
         if path.contains("{}") {
             ctx.report_key(
-                "path-declarations-must-exist",
+                RuleId::PathDeclarationsMustExist,
                 push("/paths", path),
                 format!("{path:?} has an empty template variable `{{}}`"),
             );
@@ -157,7 +161,7 @@ fn path_params(
     for variable in &variables {
         if !effective.contains_key(&(variable.clone(), "path".to_owned())) {
             ctx.report(
-                "path-params",
+                RuleId::PathParams,
                 op_pointer.to_owned(),
                 format!("the path variable {{{variable}}} of {path:?} has no `in: path` parameter in this operation"),
             );
@@ -170,7 +174,7 @@ fn path_params(
         let (param_pointer, param) = &effective[key];
         if !variables.contains(&key.0) {
             ctx.report(
-                "path-params",
+                RuleId::PathParams,
                 param_pointer.clone(),
                 format!(
                     "path parameter {:?} does not appear in the path {path:?}",
@@ -180,7 +184,7 @@ fn path_params(
         }
         if param.get("required").and_then(Value::as_bool) != Some(true) {
             ctx.report(
-                "path-params",
+                RuleId::PathParams,
                 param_pointer.clone(),
                 format!("path parameter {:?} must have `required: true`", key.0),
             );
@@ -190,7 +194,7 @@ fn path_params(
     for variable in &variables {
         if !seen.insert(variable) {
             ctx.report_key(
-                "path-params",
+                RuleId::PathParams,
                 path_key_pointer.clone(),
                 format!("the path {path:?} uses {{{variable}}} twice"),
             );
@@ -233,7 +237,7 @@ fn security_defined(
         for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
             if !schemes.is_some_and(|s| s.contains(name)) {
                 ctx.report_key(
-                    "oas3-operation-security-defined",
+                    RuleId::Oas3OperationSecurityDefined,
                     push(&format!("{pointer}/{i}"), name),
                     format!(
                         "security scheme {name:?} is not defined in components.securitySchemes"

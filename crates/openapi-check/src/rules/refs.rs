@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer;
 
 /// Referenced files larger than this are not read.
@@ -28,7 +28,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         let ref_pointer = pointer::push(&holder, "$ref");
         if let Some(first) = siblings.first() {
             ctx.report_key(
-                "no-$ref-siblings",
+                RuleId::NoRefSiblings,
                 pointer::push(&holder, first),
                 format!(
                     "`{first}` beside `$ref` is ignored in OpenAPI 3.0{}; move it into the referenced object or wrap the $ref in allOf",
@@ -37,7 +37,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
             );
         }
         let Some(reference) = reference.as_str() else {
-            ctx.report("no-unresolved-refs", ref_pointer, "`$ref` must be a string");
+            ctx.report(
+                RuleId::NoUnresolvedRefs,
+                ref_pointer,
+                "`$ref` must be a string",
+            );
             continue;
         };
         let (file, fragment) = match reference.split_once('#') {
@@ -48,7 +52,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             local(ctx, &ref_pointer, reference, fragment);
         } else if is_remote(file) {
             ctx.report(
-                "no-remote-refs",
+                RuleId::NoRemoteRefs,
                 ref_pointer,
                 format!("{reference:?} is a remote reference; remote references are refused and never fetched: vendor the document next to the spec"),
             );
@@ -71,7 +75,7 @@ fn is_remote(file: &str) -> bool {
 fn local(ctx: &mut Ctx<'_>, ref_pointer: &str, reference: &str, fragment: &str) {
     if !fragment.is_empty() && !fragment.starts_with('/') {
         ctx.report(
-            "no-unresolved-refs",
+            RuleId::NoUnresolvedRefs,
             ref_pointer,
             format!("{reference:?} is not a JSON pointer (it must start with `#/`)"),
         );
@@ -79,7 +83,7 @@ fn local(ctx: &mut Ctx<'_>, ref_pointer: &str, reference: &str, fragment: &str) 
     }
     let Some(mut target) = pointer::resolve(ctx.doc, fragment) else {
         ctx.report(
-            "no-unresolved-refs",
+            RuleId::NoUnresolvedRefs,
             ref_pointer,
             format!(
                 "{reference:?} does not resolve: {}",
@@ -98,7 +102,7 @@ fn local(ctx: &mut Ctx<'_>, ref_pointer: &str, reference: &str, fragment: &str) 
         chain.push(next.to_owned());
         if !seen.insert(next_fragment.to_owned()) {
             ctx.report(
-                "ref-cycle",
+                RuleId::RefCycle,
                 ref_pointer,
                 format!(
                     "the references loop without reaching a value: {}",
@@ -153,7 +157,7 @@ fn file_ref(
 ) {
     let Some(base) = ctx.base_dir else {
         ctx.report(
-            "no-unresolved-refs",
+            RuleId::NoUnresolvedRefs,
             ref_pointer,
             format!("{reference:?} refers to a file, but this document was not read from a file"),
         );
@@ -163,7 +167,7 @@ fn file_ref(
     // Lexically first, so that a path outside the folder is never touched.
     let Some(normal) = normalize(relative) else {
         ctx.report(
-            "ref-outside-root",
+            RuleId::RefOutsideRoot,
             ref_pointer,
             format!(
                 "{reference:?} leaves the spec's folder; only files inside it may be referenced"
@@ -177,7 +181,7 @@ fn file_ref(
         (Ok(p), Ok(b)) if p.starts_with(&b) => p,
         (Ok(_), Ok(_)) => {
             ctx.report(
-                "ref-outside-root",
+                RuleId::RefOutsideRoot,
                 ref_pointer,
                 format!("{reference:?} resolves (through a link) outside the spec's folder"),
             );
@@ -185,7 +189,7 @@ fn file_ref(
         }
         (Err(_), _) | (_, Err(_)) => {
             ctx.report(
-                "no-unresolved-refs",
+                RuleId::NoUnresolvedRefs,
                 ref_pointer,
                 format!(
                     "{reference:?}: the file {} does not exist",
@@ -202,7 +206,7 @@ fn file_ref(
         Err(why) => {
             let why = why.clone();
             ctx.report(
-                "no-unresolved-refs",
+                RuleId::NoUnresolvedRefs,
                 ref_pointer,
                 format!("{reference:?}: {why}"),
             );
@@ -211,7 +215,7 @@ fn file_ref(
             if pointer::resolve(value, fragment).is_none() {
                 let missing = missing_part(value, fragment);
                 ctx.report(
-                    "no-unresolved-refs",
+                    RuleId::NoUnresolvedRefs,
                     ref_pointer,
                     format!(
                         "{reference:?} does not resolve in {}: {missing}",

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 use crate::pointer::push;
 use crate::validate::json_equal;
 
@@ -44,7 +44,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             && let Err(e) = regress::Regex::new(p)
         {
             ctx.report(
-                "schema-pattern",
+                RuleId::SchemaPattern,
                 push(pointer, "pattern"),
                 format!("{p:?} is not a valid ECMA-262 regular expression: {e}"),
             );
@@ -60,7 +60,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             ) && l > h
             {
                 ctx.report(
-                    "schema-bounds",
+                    RuleId::SchemaBounds,
                     push(pointer, low),
                     format!("{low} {l} is greater than {high} {h}: no value can match"),
                 );
@@ -74,7 +74,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 || schema.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
             if l > h || (exclusive && l == h) {
                 ctx.report(
-                    "schema-bounds",
+                    RuleId::SchemaBounds,
                     push(pointer, "minimum"),
                     format!("minimum {l} and maximum {h} leave no value that can match"),
                 );
@@ -91,7 +91,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 for (i, name) in required.iter().enumerate() {
                     if let Some(name) = name.as_str().filter(|n| !properties.contains_key(*n)) {
                         ctx.report(
-                            "no-required-schema-properties-undefined",
+                            RuleId::NoRequiredSchemaPropertiesUndefined,
                             format!("{pointer}/required/{i}"),
                             format!("required property {name:?} is not defined in properties"),
                         );
@@ -103,7 +103,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             && !KNOWN_FORMATS.contains(&format)
         {
             ctx.report(
-                    "schema-format-unknown",
+                    RuleId::SchemaFormatUnknown,
                     push(pointer, "format"),
                     format!("format {format:?} is not defined by OpenAPI or JSON Schema; generators treat it as a plain {}", schema.get("type").and_then(Value::as_str).unwrap_or("value")),
                 );
@@ -112,7 +112,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             && !schema.contains_key("items")
         {
             ctx.report(
-                "array-items",
+                RuleId::ArrayItems,
                 pointer.clone(),
                 "a schema of type array must define items",
             );
@@ -121,7 +121,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             for (i, option) in options.iter().enumerate() {
                 if options[..i].iter().any(|o| json_equal(o, option)) {
                     ctx.report(
-                        "duplicated-entry-in-enum",
+                        RuleId::DuplicatedEntryInEnum,
                         format!("{pointer}/enum/{i}"),
                         format!("enum value {option} is listed more than once"),
                     );

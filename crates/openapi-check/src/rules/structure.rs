@@ -9,7 +9,7 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use super::Ctx;
+use super::{Ctx, RuleId};
 
 /// The official OpenAPI 3.0 schema, iteration 2024-10-18, from
 /// <https://spec.openapis.org/oas/3.0/schema/2024-10-18> (Apache-2.0,
@@ -84,7 +84,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         Ok(v) => v,
         Err(e) => {
             ctx.report(
-                "oas3-schema",
+                RuleId::Oas3Schema,
                 "",
                 format!("internal error: the embedded OpenAPI schema does not compile: {e}"),
             );
@@ -97,7 +97,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     for (found, error) in validator.iter_errors(ctx.doc).enumerate() {
         if found >= MAX_FINDINGS {
             ctx.report(
-                "oas3-schema",
+                RuleId::Oas3Schema,
                 "",
                 format!("more than {MAX_FINDINGS} structural errors; the rest are not shown"),
             );
@@ -109,13 +109,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
                     ctx.report_key(
-                        "oas3-schema",
+                        RuleId::Oas3Schema,
                         crate::pointer::push(&pointer, name),
                         format!("`{name}` is not a field of this OpenAPI object (extensions start with `x-`)"),
                     );
                 }
             }
-            _ => ctx.report("oas3-schema", pointer, error.to_string()),
+            _ => ctx.report(RuleId::Oas3Schema, pointer, error.to_string()),
         }
     }
 }

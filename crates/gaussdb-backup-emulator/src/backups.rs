@@ -1,0 +1,322 @@
+//! `GET /v3/{project_id}/backups` (list, every filter) and
+//! `DELETE /v3/{project_id}/backups/{backup_id}`.
+//!
+//! Listing, as the emulator decides where the documentation is silent:
+//!
+//! - `offset` is an integer ≥ 0 (default 0), `limit` an integer from 1 to
+//!   100 (default 100), `backup_type` `auto` or `manual`, `begin_time` and
+//!   `end_time` in the service's time form (`+hhmm`; `+hh:mm` and `Z` are
+//!   accepted too) with the end later than the begin. Anything else is
+//!   `400 DBS.200001` "Parameter error.": the service's code for these is
+//!   not documented, this is the generic one.
+//! - `begin_time`/`end_time` select backups that *began* within the range
+//!   (both ends included); `name` and `instance_name` match exactly;
+//!   `instance_id` and `backup_id` are not checked for shape (an ID of
+//!   another shape matches nothing).
+//! - The order is newest first (by begin time): an assumption, the
+//!   documentation does not say.
+//! - `total_count` counts every match before paging.
+//!
+//! Deleting: an unknown ID (or another project's) is `400 DBS.280214`; an
+//! automated backup, or a backup that is not COMPLETED (BUILDING, FAILED), is
+//! `400 DBS.201208` "The operation is not allowed by the backup status."
+//! (the official troubleshooting for that code: "Check whether the status of
+//! the backup is Completed"). `DBS.201204` is not used: it is not in
+//! TaurusDB's error-code table.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use gaussdb_backup::types::{BackupSummary, Datastore, DeleteBackupResponse, ListBackupsResponse};
+use gaussdb_backup::{BackupStatus, BackupType};
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::create::{check_project, commit};
+use crate::error::ApiError;
+use crate::state::{BackupKind, BackupState, ListQuery, StoredBackup, millis};
+
+/// Most backups in one page, and the default.
+pub const MAX_LIMIT: usize = 100;
+
+/// Lists backups.
+#[utoipa::path(
+    get,
+    path = "/v3/{project_id}/backups",
+    operation_id = "ShowGaussMySqlBackupList",
+    tag = "Backups",
+    params(
+        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
+            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
+        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
+        crate::openapi::ListParams,
+    ),
+    responses(
+        (status = 200, description = "One page of backups.", body = crate::openapi::ListBackupsResponse),
+        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+    ),
+    security(("iamToken" = []), ("akskSignature" = []))
+)]
+pub async fn list_backups(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    uri: Uri,
+) -> Response {
+    match list(&app, &project_id, &uri) {
+        // The generated type leaves out an empty `backups`; the service
+        // sends `"backups": []` (as its examples do).
+        Ok(body) if body.backups.is_empty() => (
+            StatusCode::OK,
+            Json(serde_json::json!({"backups": [], "total_count": body.total_count})),
+        )
+            .into_response(),
+        Ok(body) => (StatusCode::OK, Json(body)).into_response(),
+        Err(e) => e.respond(""),
+    }
+}
+
+fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<ListBackupsResponse, ApiError> {
+    check_project(project_id)?;
+    let query = parse_query(uri.query().unwrap_or(""))?;
+    let now = millis(app.config.clock.now());
+    let (page, total) = app.store().list(project_id, &query);
+    Ok(ListBackupsResponse {
+        backups: page.iter().map(|b| list_item(b, now)).collect(),
+        total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
+    })
+}
+
+/// One backup as the list answers it: `end_time` once it is over,
+/// `take_up_time` (minutes) and `size` (MB, 0 unless COMPLETED) always.
+pub fn list_item(b: &StoredBackup, now_ms: i64) -> BackupSummary {
+    let state = b.state(now_ms);
+    let over = state != BackupState::Building;
+    let (begin_time, end_time) = b.times();
+    BackupSummary {
+        id: b.id.clone(),
+        name: Some(b.name.clone()),
+        begin_time: Some(begin_time),
+        end_time: over.then_some(end_time),
+        status: Some(match state {
+            BackupState::Building => BackupStatus::Building,
+            BackupState::Completed => BackupStatus::Completed,
+            BackupState::Failed => BackupStatus::Failed,
+        }),
+        take_up_time: Some(if over {
+            i32::try_from(b.take_up_minutes()).unwrap_or(i32::MAX)
+        } else {
+            0
+        }),
+        type_: Some(match b.kind {
+            BackupKind::Manual => BackupType::Manual,
+            BackupKind::Auto => BackupType::Auto,
+        }),
+        size: Some(if state == BackupState::Completed {
+            b.size_mb
+        } else {
+            0.0
+        }),
+        datastore: Some(Datastore {
+            type_: Some("gaussdb-mysql".into()),
+            version: Some("8.0".into()),
+        }),
+        instance_id: Some(b.instance_id.clone()),
+        instance_name: Some(Config::instance_name(&b.instance_id)),
+        backup_level: Some("0".into()),
+        description: Some(b.description.clone().unwrap_or_default()),
+    }
+}
+
+/// The list's query string, validated.
+pub fn parse_query(raw: &str) -> Result<ListQuery, ApiError> {
+    let mut query = ListQuery {
+        limit: MAX_LIMIT,
+        ..ListQuery::default()
+    };
+    let bad = |what: String| ApiError::InvalidParameter(what);
+    let mut seen = std::collections::BTreeSet::new();
+    for (key, value) in gaussdb_backup::signing::decode_query(raw) {
+        let known = matches!(
+            key.as_str(),
+            "instance_id"
+                | "backup_id"
+                | "backup_type"
+                | "offset"
+                | "limit"
+                | "begin_time"
+                | "end_time"
+                | "name"
+                | "instance_name"
+        );
+        if known && !seen.insert(key.clone()) {
+            return Err(bad(format!("{key} is given more than once")));
+        }
+        let text = || (!value.is_empty()).then(|| value.clone());
+        match key.as_str() {
+            "instance_id" => query.instance_id = text(),
+            "backup_id" => query.backup_id = text(),
+            "name" => query.name = text(),
+            "instance_name" => query.instance_name = text(),
+            "backup_type" => {
+                query.kind = Some(match value.as_str() {
+                    "auto" => BackupKind::Auto,
+                    "manual" => BackupKind::Manual,
+                    _ => return Err(bad(format!("backup_type {value:?} is not auto or manual"))),
+                })
+            }
+            "offset" => {
+                query.offset = integer(&value)
+                    .ok_or_else(|| bad(format!("offset {value:?} is not an integer ≥ 0")))?
+            }
+            "limit" => {
+                query.limit = integer(&value)
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| bad(format!("limit {value:?} is not from 1 to 100")))?
+            }
+            "begin_time" => {
+                query.begin_ms =
+                    Some(crate::state::parse_service_time(&value).ok_or_else(|| {
+                        bad(format!(
+                            "begin_time {value:?} is not yyyy-mm-ddThh:mm:ss+hhmm"
+                        ))
+                    })?)
+            }
+            "end_time" => {
+                query.end_ms = Some(crate::state::parse_service_time(&value).ok_or_else(|| {
+                    bad(format!(
+                        "end_time {value:?} is not yyyy-mm-ddThh:mm:ss+hhmm"
+                    ))
+                })?)
+            }
+            // Parameters the API does not have are ignored, as the service does.
+            _ => {}
+        }
+    }
+    if let (Some(begin), Some(end)) = (query.begin_ms, query.end_ms)
+        && end <= begin
+    {
+        return Err(bad("end_time must be later than begin_time".into()));
+    }
+    Ok(query)
+}
+
+/// A non-negative decimal integer, digits only (no sign, no spaces).
+fn integer(text: &str) -> Option<usize> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Deletes a manual backup.
+#[utoipa::path(
+    delete,
+    path = "/v3/{project_id}/backups/{backup_id}",
+    operation_id = "DeleteGaussMySqlBackup",
+    tag = "Backups",
+    params(
+        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
+            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
+        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
+        ("backup_id" = String, Path, description = "Backup ID.", min_length = 1),
+    ),
+    responses(
+        (status = 200, description = "The backup was deleted.", body = crate::openapi::DeleteBackupResponse),
+        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+    ),
+    security(("iamToken" = []), ("akskSignature" = []))
+)]
+pub async fn delete_backup(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, backup_id)): Path<(String, String)>,
+) -> Response {
+    match delete(&app, &project_id, &backup_id).await {
+        Ok(body) => (StatusCode::OK, Json(body)).into_response(),
+        Err(e) => e.respond(""),
+    }
+}
+
+/// `DELETE …/backups/create`: the create path's last segment read as a
+/// backup ID, as the gateway's route table does.
+pub async fn delete_backup_named_create(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+) -> Response {
+    delete_backup(State(app), Path((project_id, "create".to_owned()))).await
+}
+
+async fn delete(
+    app: &AppState,
+    project_id: &str,
+    backup_id: &str,
+) -> Result<DeleteBackupResponse, ApiError> {
+    check_project(project_id)?;
+    let (backup, change) = {
+        let mut store = app.store();
+        let now = millis(app.config.clock.now());
+        store.delete(project_id, backup_id, now)?
+    };
+    commit(app, change).await?;
+    tracing::info!(backup = %backup.id, "backup deleted");
+    Ok(DeleteBackupResponse {
+        backup_id: Some(backup.id),
+        backup_name: Some(backup.name),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_rules() {
+        let code = |q: &str| parse_query(q).err().map(|e| e.parts().1);
+        for ok in [
+            "",
+            "offset=0&limit=1",
+            "limit=100",
+            "offset=5000",
+            "backup_type=auto",
+            "backup_type=manual",
+            "begin_time=2020-07-06T10:41:14%2B0800&end_time=2020-07-16T10:41:14%2B0800",
+            "begin_time=2020-07-06T10:41:14Z",
+            "name=&instance_id=",
+            "unknown=1",
+        ] {
+            assert_eq!(code(ok), None, "{ok}");
+        }
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=-1",
+            "limit=%2B1",
+            "limit=",
+            "limit=1.5",
+            "offset=-1",
+            "offset=x",
+            "offset=99999999999999999999",
+            "backup_type=full",
+            "backup_type=",
+            "begin_time=yesterday",
+            // a `+` not encoded reads as a space: not the service's form
+            "begin_time=2020-07-06T10:41:14+0800",
+            "begin_time=2020-07-16T10:41:14%2B0800&end_time=2020-07-06T10:41:14%2B0800",
+            "begin_time=2020-07-16T10:41:14%2B0800&end_time=2020-07-16T10:41:14%2B0800",
+            "limit=1&limit=2",
+        ] {
+            assert_eq!(code(bad), Some("DBS.200001"), "{bad}");
+        }
+        let q = parse_query("offset=3&limit=7&backup_type=auto&name=a%20b").unwrap();
+        assert_eq!((q.offset, q.limit, q.kind), (3, 7, Some(BackupKind::Auto)));
+        assert_eq!(q.name.as_deref(), Some("a b"));
+    }
+}

@@ -1,0 +1,198 @@
+//! The API gateway in front of the service, as Huawei's behaves: it gives
+//! every call an `X-Request-Id`, answers paths and methods it does not
+//! publish with `404 APIGW.0101` (never 405), and authenticates before the
+//! service sees anything: a missing, unknown or expired `X-Auth-Token`, or an
+//! AK/SK signature that does not verify, is `401 APIGW.0301` in the
+//! gateway's words. Gateway bodies carry `error_code`, `error_msg` and
+//! `request_id` (the `X-Request-Id` header's value).
+//!
+//! The order is the gateway's: is the API published, then authentication
+//! (which needs the body, read here once with the size limit), then the
+//! service.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::app::AppState;
+use crate::config::TokenCheck;
+use crate::error::ApiError;
+
+/// The ID of the call, in the request's extensions for handlers.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// The operations the gateway publishes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    CreateBackup,
+    ListBackups,
+    DeleteBackup,
+    ShowJob,
+}
+
+/// What a path is.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Route {
+    /// One of the API's operations.
+    Api(Operation),
+    /// The emulator's own pages: documents, Swagger UI, admin endpoints.
+    Emulator,
+    /// Nothing the gateway publishes.
+    Unknown,
+}
+
+/// Classifies a request as the gateway's route table would.
+pub fn route(method: &Method, path: &str) -> Route {
+    if path.starts_with("/_emulator/")
+        || path == "/docs"
+        || path.starts_with("/docs/")
+        || path == "/openapi.json"
+        || path == "/openapi/gaussdb-backup.yaml"
+    {
+        return Route::Emulator;
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.iter().skip(1).any(|s| s.is_empty()) {
+        return Route::Unknown;
+    }
+    let op = match (method, segments.as_slice()) {
+        (&Method::POST, ["", "v3", _, "backups", "create"]) => Operation::CreateBackup,
+        (&Method::GET, ["", "v3", _, "backups"]) => Operation::ListBackups,
+        (&Method::DELETE, ["", "v3", _, "backups", _]) => Operation::DeleteBackup,
+        (&Method::GET, ["", "v3", _, "jobs"]) => Operation::ShowJob,
+        _ => return Route::Unknown,
+    };
+    Route::Api(op)
+}
+
+/// The gateway middleware, around the whole router.
+pub async fn gateway(
+    State(app): State<Arc<AppState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = match route(&method, &path) {
+        Route::Emulator => next.run(request).await,
+        Route::Unknown => ApiError::NoSuchApi.respond(&id),
+        Route::Api(_) => match authenticate(&app, request).await {
+            Ok(request) => next.run(request).await,
+            Err(e) => e.respond(&id),
+        },
+    };
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    // Method, path, status and timing only: headers and bodies carry tokens.
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        request_id = %id,
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+/// Reads the body (bounded) and checks the token or the signature; gives the
+/// request back, its body buffered, when they are accepted.
+async fn authenticate(app: &AppState, request: Request) -> Result<Request, ApiError> {
+    let (parts, body) = request.into_parts();
+    let limit = app.config.max_body_bytes;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::InvalidParameter(format!("the body is larger than {limit} bytes"))
+    })?;
+    let signed = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.starts_with(gaussdb_backup::signing::ALGORITHM));
+    match signed {
+        Some(authorization) => crate::signature::verify(
+            &app.config,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            authorization,
+            &bytes,
+            app.config.clock.now(),
+        )
+        .map_err(ApiError::SignatureRefused)?,
+        None => {
+            let token = match parts.headers.get("x-auth-token") {
+                None => return Err(ApiError::TokenMissing),
+                Some(v) if v.is_empty() => return Err(ApiError::TokenMissing),
+                Some(v) => v.to_str().map_err(|_| ApiError::TokenRejected)?,
+            };
+            match app.config.check_token(token) {
+                TokenCheck::Valid => {}
+                TokenCheck::Unknown => return Err(ApiError::TokenRejected),
+                TokenCheck::Expired(at) => return Err(ApiError::TokenExpired(at)),
+            }
+        }
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_route_table() {
+        let p = "/v3/619d3e78f61b4be68bc5aa0b59edcf7b";
+        let cases = [
+            (
+                Method::POST,
+                format!("{p}/backups/create"),
+                Route::Api(Operation::CreateBackup),
+            ),
+            (
+                Method::GET,
+                format!("{p}/backups"),
+                Route::Api(Operation::ListBackups),
+            ),
+            (
+                Method::DELETE,
+                format!("{p}/backups/x"),
+                Route::Api(Operation::DeleteBackup),
+            ),
+            (
+                Method::DELETE,
+                format!("{p}/backups/create"),
+                Route::Api(Operation::DeleteBackup),
+            ),
+            (
+                Method::GET,
+                format!("{p}/jobs"),
+                Route::Api(Operation::ShowJob),
+            ),
+            (Method::GET, format!("{p}/backups/create"), Route::Unknown),
+            (Method::PUT, format!("{p}/backups/x"), Route::Unknown),
+            (Method::POST, format!("{p}/backups"), Route::Unknown),
+            (Method::GET, format!("{p}/backups/"), Route::Unknown),
+            (Method::GET, "/v3//backups".to_owned(), Route::Unknown),
+            (Method::GET, "/".to_owned(), Route::Unknown),
+            (Method::GET, "/docs/".to_owned(), Route::Emulator),
+            (
+                Method::POST,
+                "/_emulator/faults".to_owned(),
+                Route::Emulator,
+            ),
+        ];
+        for (method, path, expected) in cases {
+            assert_eq!(route(&method, &path), expected, "{method} {path}");
+        }
+    }
+}

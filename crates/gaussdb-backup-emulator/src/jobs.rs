@@ -1,0 +1,114 @@
+//! `GET /v3/{project_id}/jobs?id={job_id}`: the job of a create call, its
+//! phase computed from the clock at read time (see [`crate::state`]).
+//!
+//! A job is invisible for [`crate::config::JobSchedule::visible_after`]
+//! after its create call: until then, as for an unknown ID (or another
+//! project's), the answer is `400 DBS.200543` "The job does not exist.". A
+//! missing or empty `id` is `400 DBS.200001`. `created` and `ended` are in
+//! the service's time form; `ended` is present once the job is over;
+//! `process` is `"60%"`-style while Running and `""` otherwise; `entities`
+//! names the backup (its contents are free-form in the documentation, this
+//! choice is the emulator's); `fail_reason` is present when the job failed.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use gaussdb_backup::types::{Job, JobInstance, ShowJobResponse};
+use gaussdb_backup::{JobStatus, Timestamp};
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::create::check_project;
+use crate::error::ApiError;
+use crate::state::{BACKUP_JOB_NAME, JobPhase, StoredJob, millis, service_time};
+
+/// Shows a job.
+#[utoipa::path(
+    get,
+    path = "/v3/{project_id}/jobs",
+    operation_id = "ShowGaussMySqlJobInfo",
+    tag = "Jobs",
+    params(
+        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
+            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
+        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
+        crate::openapi::JobParams,
+    ),
+    responses(
+        (status = 200, description = "The job.", body = crate::openapi::ShowJobResponse),
+        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+    ),
+    security(("iamToken" = []), ("akskSignature" = []))
+)]
+pub async fn show_job(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    uri: Uri,
+) -> Response {
+    match show(&app, &project_id, &uri) {
+        Ok(body) => (StatusCode::OK, Json(body)).into_response(),
+        Err(e) => e.respond(""),
+    }
+}
+
+fn show(app: &AppState, project_id: &str, uri: &Uri) -> Result<ShowJobResponse, ApiError> {
+    check_project(project_id)?;
+    let pairs = gaussdb_backup::signing::decode_query(uri.query().unwrap_or(""));
+    let id = pairs
+        .iter()
+        .find(|(k, _)| k == "id")
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::InvalidParameter("the query parameter id is required".into()))?;
+    let now = millis(app.config.clock.now());
+    let store = app.store();
+    let job = store.job(project_id, id).ok_or(ApiError::JobNotFound)?;
+    let phase = job.phase(now);
+    if phase == JobPhase::Invisible {
+        return Err(ApiError::JobNotFound);
+    }
+    Ok(ShowJobResponse {
+        job: job_body(job, phase),
+    })
+}
+
+/// A job as the service answers it.
+pub fn job_body(job: &StoredJob, phase: JobPhase) -> Job {
+    let finished = matches!(phase, JobPhase::Completed | JobPhase::Failed);
+    let mut entities = serde_json::Map::new();
+    entities.insert("backup_id".into(), json!(job.backup_id));
+    entities.insert("backup_name".into(), json!(job.backup_name));
+    Job {
+        id: job.id.clone(),
+        name: Some(BACKUP_JOB_NAME.to_owned()),
+        status: match phase {
+            JobPhase::Invisible | JobPhase::Pending => JobStatus::Pending,
+            JobPhase::Running(_) => JobStatus::Running,
+            JobPhase::Completed => JobStatus::Completed,
+            JobPhase::Failed => JobStatus::Failed,
+        },
+        created: Some(Timestamp::from(service_time(job.created_ms))),
+        ended: finished.then(|| Timestamp::from(service_time(job.end_ms()))),
+        process: Some(match phase {
+            JobPhase::Running(p) => format!("{p}%"),
+            _ => String::new(),
+        }),
+        instance: Some(JobInstance {
+            id: Some(job.instance_id.clone()),
+            name: Some(Config::instance_name(&job.instance_id)),
+        }),
+        entities,
+        fail_reason: if phase == JobPhase::Failed {
+            Some(job.fail_reason.clone().unwrap_or_default())
+        } else {
+            None
+        },
+    }
+}

@@ -1,0 +1,656 @@
+//! YAML in one pass: saphyr-parser's events, which carry their spans, build
+//! the `serde_json::Value`, the list of duplicate keys and a tree of node
+//! positions together. There is no second parser to disagree with the first
+//! about where a node is, and no second pass over the text to place findings.
+//!
+//! Scalars are resolved as serde_yaml_ng resolved them before (YAML 1.2's
+//! core schema: `null`/`~`, `true`/`false`, decimal, `0x`, `0o` and `0b`
+//! integers, floats; `0123` stays a string), core tags (`!!str`, `!!int`, …)
+//! are honoured, other tags are refused (JSON has none). Limits: 128 levels
+//! of nesting, one document, and alias expansion bounded by the size of the
+//! input (an alias bomb is refused, not expanded).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+use serde_json::{Map, Number, Value};
+
+use crate::locate::Located;
+use crate::parse::SyntaxError;
+use crate::pointer;
+use crate::source::{Pos, Span};
+
+/// Nesting deeper than this is refused.
+const MAX_DEPTH: usize = 128;
+/// Alias expansion may create at most this many nodes, plus ten per event
+/// of the input.
+const ALIAS_NODES_BASE: u64 = 10_000;
+
+/// Where every node of a YAML document is: one flat array, each
+/// container's children side by side in the order of the value's members.
+#[derive(Debug)]
+pub struct Positions {
+    nodes: Vec<NodePos>,
+    root: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NodePos {
+    /// The key naming the node, when its parent is a mapping.
+    key: Option<Span>,
+    value: Span,
+    /// Children: `nodes[first..first + len]`.
+    first: u32,
+    len: u32,
+    container: bool,
+}
+
+impl Positions {
+    /// The node `wanted` names in `value` (the document these positions
+    /// were built with), or its deepest existing ancestor. An alias is
+    /// placed where it is written.
+    pub fn locate(&self, value: &Value, wanted: &str) -> Option<Located> {
+        let mut node = *self.nodes.get(self.root?)?;
+        let mut value = value;
+        for token in pointer::tokens(wanted) {
+            if !node.container {
+                break;
+            }
+            let found = match value {
+                Value::Array(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i).map(|v| (i, v))),
+                Value::Object(members) => members
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (k, _))| **k == *token)
+                    .map(|(i, (_, v))| (i, v)),
+                _ => None,
+            };
+            let Some((i, child)) = found.filter(|(i, _)| *i < node.len as usize) else {
+                break;
+            };
+            node = self.nodes[node.first as usize + i];
+            value = child;
+        }
+        Some(Located {
+            key: node.key,
+            value: node.value,
+            container: node.container,
+        })
+    }
+}
+
+/// A parsed YAML document.
+pub struct Document {
+    pub value: Value,
+    pub duplicate_keys: Vec<String>,
+    pub positions: Positions,
+}
+
+enum Frame {
+    Seq(Vec<Value>),
+    Map {
+        object: Map<String, Value>,
+        /// A key read, waiting for its value.
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Open {
+    frame: Frame,
+    start: Pos,
+    anchor: usize,
+    /// The key span, when the parent is a mapping.
+    key: Option<Span>,
+}
+
+fn pos(marker: Marker) -> Pos {
+    Pos {
+        line: marker.line() as u32,
+        column: marker.col() as u32 + 1,
+    }
+}
+
+fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
+    SyntaxError {
+        message: format!("invalid YAML: {}", message.into()),
+        pos: Some(pos(at)),
+    }
+}
+
+/// Parses one YAML document.
+#[allow(clippy::too_many_lines)]
+pub fn parse(text: &str) -> Result<Document, SyntaxError> {
+    let mut stack: Vec<Open> = Vec::new();
+    // The positions of the children of the container open at each depth,
+    // reused from one container to the next.
+    let mut children: Vec<Vec<NodePos>> = Vec::new();
+    // About one node per 16 bytes of YAML: reserved once, not regrown.
+    let mut nodes: Vec<NodePos> = Vec::with_capacity(text.len() / 16);
+    let mut anchors: HashMap<usize, (Value, u64)> = HashMap::new();
+    let mut duplicates = Vec::new();
+    let mut root: Option<(Value, NodePos)> = None;
+    let mut documents = 0;
+    let mut events: u64 = 0;
+    let mut expanded: u64 = 0;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| error(e.info(), *e.marker()))?;
+        events += 1;
+        let here = Span {
+            start: pos(span.start),
+            end: pos(span.end),
+        };
+        let is_map = matches!(event, Event::MappingStart(..));
+        // A completed node: a scalar, an alias, or a closed container.
+        let done: Option<(Value, NodePos, usize)> = match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(error(
+                        "the file holds more than one YAML document; a spec is one document",
+                        span.start,
+                    ));
+                }
+                None
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                // A mapping waiting for a key takes the scalar as the key.
+                if let Some(Open {
+                    frame:
+                        Frame::Map {
+                            key: key @ None, ..
+                        },
+                    ..
+                }) = stack.last_mut()
+                {
+                    let name =
+                        key_text(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
+                    *key = Some((name, here));
+                    continue;
+                }
+                let value =
+                    scalar(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
+                Some((value, leaf(here), anchor))
+            }
+            Event::Alias(id) => {
+                let Some((value, size)) = anchors.get(&id) else {
+                    return Err(error("an alias names an unknown anchor", span.start));
+                };
+                expanded += size;
+                if expanded > ALIAS_NODES_BASE + events.saturating_mul(10) {
+                    return Err(error(
+                        "aliases expand past the repetition limit (an alias bomb?)",
+                        span.start,
+                    ));
+                }
+                if let Some(Open {
+                    frame: Frame::Map { key: None, .. },
+                    ..
+                }) = stack.last()
+                {
+                    return Err(error(
+                        "an alias as a mapping key is not supported (keys are strings)",
+                        span.start,
+                    ));
+                }
+                Some((value.clone(), leaf(here), 0))
+            }
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
+                check_container_tag(tag.as_deref(), is_map).map_err(|m| error(m, span.start))?;
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(
+                        format!("recursion limit exceeded: nesting deeper than {MAX_DEPTH} levels"),
+                        span.start,
+                    ));
+                }
+                let key = match stack.last() {
+                    Some(Open {
+                        frame: Frame::Map { key, .. },
+                        ..
+                    }) => match key {
+                        Some((_, key_span)) => Some(*key_span),
+                        None => {
+                            return Err(error(
+                                "a mapping or sequence as a mapping key is not supported (keys are strings)",
+                                span.start,
+                            ));
+                        }
+                    },
+                    _ => None,
+                };
+                let frame = if is_map {
+                    Frame::Map {
+                        object: Map::new(),
+                        key: None,
+                    }
+                } else {
+                    Frame::Seq(Vec::new())
+                };
+                stack.push(Open {
+                    frame,
+                    start: here.start,
+                    anchor,
+                    key,
+                });
+                if children.len() < stack.len() {
+                    children.push(Vec::new());
+                }
+                children[stack.len() - 1].clear();
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let depth = stack.len();
+                let Some(open) = stack.pop() else {
+                    return Err(error("unbalanced YAML events", span.start));
+                };
+                let first = nodes.len();
+                nodes.append(&mut children[depth - 1]);
+                let value = match open.frame {
+                    Frame::Seq(items) => Value::Array(items),
+                    Frame::Map { object, .. } => Value::Object(object),
+                };
+                let node = NodePos {
+                    key: open.key,
+                    value: Span {
+                        start: open.start,
+                        end: here.end,
+                    },
+                    first: u32::try_from(first).unwrap_or(u32::MAX),
+                    len: u32::try_from(nodes.len() - first).unwrap_or(0),
+                    container: true,
+                };
+                Some((value, node, open.anchor))
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
+        };
+        let Some((value, mut node, anchor)) = done else {
+            continue;
+        };
+        if anchor != 0 {
+            anchors.insert(anchor, (value.clone(), count_nodes(&value)));
+        }
+        let depth = stack.len();
+        let mut duplicate = None;
+        match stack.last_mut() {
+            None => root = Some((value, node)),
+            Some(Open {
+                frame: Frame::Seq(items),
+                ..
+            }) => {
+                items.push(value);
+                children[depth - 1].push(node);
+            }
+            Some(Open {
+                frame: Frame::Map { object, key },
+                ..
+            }) => {
+                if let Some((name, key_span)) = key.take() {
+                    node.key = Some(key_span);
+                    let siblings = &mut children[depth - 1];
+                    // A repeated key keeps its first place (as the value's
+                    // map does) and takes the last value and position.
+                    // One hash lookup per member, as serde_json's own
+                    // visitor does.
+                    match object.entry(name) {
+                        serde_json::map::Entry::Vacant(slot) => {
+                            slot.insert(value);
+                            siblings.push(node);
+                        }
+                        serde_json::map::Entry::Occupied(mut slot) => {
+                            let name = slot.key().clone();
+                            slot.insert(value);
+                            if let Some(i) = object.keys().position(|k| *k == name)
+                                && let Some(old) = siblings.get_mut(i)
+                            {
+                                *old = node;
+                            }
+                            duplicate = Some(pointer::escape(&name).into_owned());
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(token) = duplicate {
+            let mut at = stack_pointer(&stack);
+            at.push('/');
+            at.push_str(&token);
+            duplicates.push(at);
+        }
+    }
+    match root {
+        Some((value, node)) => {
+            nodes.push(node);
+            Ok(Document {
+                value,
+                duplicate_keys: duplicates,
+                positions: Positions {
+                    root: Some(nodes.len() - 1),
+                    nodes,
+                },
+            })
+        }
+        None => Err(SyntaxError {
+            message: "the document is empty".into(),
+            pos: Some(Pos { line: 1, column: 1 }),
+        }),
+    }
+}
+
+fn leaf(value: Span) -> NodePos {
+    NodePos {
+        key: None,
+        value,
+        first: 0,
+        len: 0,
+        container: false,
+    }
+}
+
+/// The pointer of the innermost open container: each open mapping's
+/// pending key, each open sequence's next index.
+fn stack_pointer(stack: &[Open]) -> String {
+    let mut out = String::new();
+    for parent in stack.iter().take(stack.len().saturating_sub(1)) {
+        out.push('/');
+        match &parent.frame {
+            Frame::Seq(items) => out.push_str(&items.len().to_string()),
+            Frame::Map { key, .. } => {
+                out.push_str(&pointer::escape(
+                    key.as_ref().map_or("", |(k, _)| k.as_str()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn count_nodes(value: &Value) -> u64 {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(count_nodes).sum::<u64>(),
+        Value::Object(members) => 1 + members.values().map(count_nodes).sum::<u64>(),
+        _ => 1,
+    }
+}
+
+fn core(tag: &Tag) -> Option<&str> {
+    tag.is_yaml_core_schema().then_some(tag.suffix.as_str())
+}
+
+fn check_container_tag(tag: Option<&Tag>, is_map: bool) -> Result<(), String> {
+    match tag {
+        None => Ok(()),
+        Some(t) => match core(t) {
+            Some("map") if is_map => Ok(()),
+            Some("seq") if !is_map => Ok(()),
+            _ => Err(format!(
+                "the tag {t} is not supported here (JSON has no tags)"
+            )),
+        },
+    }
+}
+
+/// A scalar's value: quoted ones are strings, plain ones are resolved.
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    let Some(tag) = tag else {
+        if style != ScalarStyle::Plain {
+            return Ok(Value::String(text.into_owned()));
+        }
+        return resolve_plain(text);
+    };
+    let text = text.as_ref();
+    let wrong = || format!("{text:?} is not a valid {tag}");
+    match core(tag) {
+        Some("str" | "binary" | "timestamp") => Ok(Value::String(text.to_owned())),
+        Some("null") => match text {
+            "" | "~" | "null" | "Null" | "NULL" => Ok(Value::Null),
+            _ => Err(wrong()),
+        },
+        Some("bool") => parse_bool(text).map(Value::Bool).ok_or_else(wrong),
+        Some("int") => parse_int(text).ok_or_else(wrong),
+        Some("float") => match parse_int(text) {
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .and_then(Number::from_f64)
+                .map(Value::Number)
+                .ok_or_else(wrong),
+            _ => float(text).ok_or_else(wrong)?,
+        },
+        _ => Err(format!("the tag {tag} is not supported (JSON has no tags)")),
+    }
+}
+
+fn resolve_plain(text: Cow<'_, str>) -> Result<Value, String> {
+    match text.as_ref() {
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+        _ => {}
+    }
+    // Only text that starts like a number or a boolean needs resolving.
+    let first = text.as_bytes().first().copied().unwrap_or(b' ');
+    if matches!(
+        first,
+        b'0'..=b'9' | b'+' | b'-' | b'.' | b't' | b'T' | b'f' | b'F'
+    ) {
+        if let Some(b) = parse_bool(&text) {
+            return Ok(Value::Bool(b));
+        }
+        if let Some(n) = parse_int(&text) {
+            return Ok(n);
+        }
+        if !digits_but_not_number(&text)
+            && let Some(result) = float(&text)
+        {
+            return result;
+        }
+    }
+    Ok(Value::String(text.into_owned()))
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// YAML 1.2 says a leading zero followed by digits is a string.
+fn digits_but_not_number(text: &str) -> bool {
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    t.len() > 1 && t.starts_with('0') && t[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Decimal, `0x`, `0o` and `0b` integers with an optional sign.
+fn parse_int(text: &str) -> Option<Value> {
+    if digits_but_not_number(text) {
+        return None;
+    }
+    let (negative, rest) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, digits) = if let Some(d) = rest.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = rest.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = rest.strip_prefix("0b") {
+        (2, d)
+    } else {
+        (10, rest)
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let magnitude = u128::from_str_radix(digits, radix).ok()?;
+    if negative {
+        let v = i64::try_from(magnitude)
+            .ok()
+            .map(|m| -m)
+            .or_else(|| (magnitude == 1u128 << 63).then_some(i64::MIN))?;
+        Some(Value::Number(v.into()))
+    } else {
+        u64::try_from(magnitude)
+            .ok()
+            .map(|v| Value::Number(v.into()))
+    }
+}
+
+/// A float, or an error for the infinities and NaN JSON cannot hold; `None`
+/// when the text is not a number.
+fn float(text: &str) -> Option<Result<Value, String>> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if matches!(
+        unsigned,
+        ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN"
+    ) {
+        return Some(Err(format!(
+            "{text} is not a JSON number (JSON has no NaN or infinity)"
+        )));
+    }
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        || unsigned.starts_with(['+', '-'])
+    {
+        return None;
+    }
+    let parsed: f64 = text.parse().ok()?;
+    if !parsed.is_finite() {
+        return Some(Err(format!(
+            "{text} is not a JSON number (JSON has no NaN or infinity)"
+        )));
+    }
+    Some(Ok(
+        Number::from_f64(parsed).map_or(Value::Null, Value::Number)
+    ))
+}
+
+/// A mapping key as text: scalars resolve as values do, then print as
+/// serde_yaml_ng printed them (`200` → "200", `1.0` → "1", `~` → "null").
+fn key_text(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<String, String> {
+    Ok(match scalar(text, style, tag)? {
+        Value::String(s) => s,
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if !n.is_i64() && !n.is_u64() => f.to_string(),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The values are the ones serde_yaml_ng (the previous parser) built, on
+    /// the workspace's spec and on every YAML file of the test corpus.
+    #[test]
+    fn values_agree_with_serde_yaml_ng() {
+        let mut files = vec![std::path::PathBuf::from(
+            "../../openapi/gaussdb-backup.yaml",
+        )];
+        for dir in ["tests/corpus/valid", "tests/corpus/invalid"] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut compared = 0;
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(theirs) = serde_yaml_ng::from_str::<Value>(&text) else {
+                continue;
+            };
+            let ours = parse(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            assert_eq!(ours.value, theirs, "{}", path.display());
+            compared += 1;
+        }
+        assert!(compared > 40, "{compared}");
+    }
+
+    #[test]
+    fn scalars_resolve_as_before() {
+        let doc = parse(
+            "a: ~\nb: null\nc: true\nd: False\ne: 12\nf: -3\ng: 0x10\nh: 0o17\ni: 1.5\nj: 1e3\n\
+             k: 0123\nl: 1_000\nm: yes\nn: '12'\no: \"true\"\np: !!str 3.0\nq: !!int 7\nr: 3.0.3\n\
+             s: 18446744073709551615\nt: +5\nu: .5\n",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.value,
+            json!({"a": null, "b": null, "c": true, "d": false, "e": 12, "f": -3, "g": 16,
+                   "h": 15, "i": 1.5, "j": 1000.0, "k": "0123", "l": "1_000", "m": "yes",
+                   "n": "12", "o": "true", "p": "3.0", "q": 7, "r": "3.0.3",
+                   "s": 18_446_744_073_709_551_615_u64, "t": 5, "u": 0.5})
+        );
+    }
+
+    #[test]
+    fn keys_are_strings() {
+        let doc = parse("200: ok\ntrue: 1\n~: 2\n1.0: 3\n").unwrap();
+        assert_eq!(
+            doc.value,
+            json!({"200": "ok", "true": 1, "null": 2, "1": 3})
+        );
+    }
+
+    #[test]
+    fn refused_constructs_have_positions() {
+        for (text, words) in [
+            ("a: !foo 1\n", "not supported"),
+            ("a: .inf\n", "no NaN or infinity"),
+            ("a: 1\n---\nb: 2\n", "more than one YAML document"),
+            ("? [a]\n: 1\n", "mapping key"),
+            ("a: *nothing\n", "invalid YAML"),
+            ("a: [1\n", "invalid YAML"),
+        ] {
+            let err = parse(text)
+                .err()
+                .unwrap_or_else(|| panic!("{text:?} parsed"));
+            assert!(err.message.contains(words), "{text:?}: {err:?}");
+            assert!(err.pos.is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn anchors_and_aliases_copy_values() {
+        let doc = parse("x: &a {b: [1, 2]}\ny: *a\n").unwrap();
+        assert_eq!(doc.value, json!({"x": {"b": [1, 2]}, "y": {"b": [1, 2]}}));
+        // Inside an alias, positions fall back to the alias itself.
+        let at = doc.positions.locate(&doc.value, "/y/b/1").unwrap();
+        assert_eq!(at.value.start, Pos { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn positions_of_keys_values_and_containers() {
+        let doc = parse("a:\n  b/c:\n    - 1\n    - d: true\ne: 2\ne: 3\n").unwrap();
+        let d = doc.positions.locate(&doc.value, "/a/b~1c/1/d").unwrap();
+        assert_eq!(
+            d.value.start,
+            Pos {
+                line: 4,
+                column: 10
+            }
+        );
+        assert_eq!(d.key.unwrap().start, Pos { line: 4, column: 7 });
+        let list = doc.positions.locate(&doc.value, "/a/b~1c").unwrap();
+        assert!(list.container);
+        assert_eq!(list.key.unwrap().start, Pos { line: 2, column: 3 });
+        // A duplicate key: the value and the position are the last one's.
+        assert_eq!(doc.value["e"], json!(3));
+        let e = doc.positions.locate(&doc.value, "/e").unwrap();
+        assert_eq!(e.value.start, Pos { line: 6, column: 4 });
+        assert_eq!(doc.duplicate_keys, ["/e"]);
+        // A missing member: its deepest existing ancestor.
+        let missing = doc.positions.locate(&doc.value, "/a/nothing/here").unwrap();
+        assert_eq!(missing.key.unwrap().start, Pos { line: 1, column: 1 });
+    }
+}

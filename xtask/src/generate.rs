@@ -5,8 +5,11 @@
 mod cli;
 mod client;
 mod docs;
+mod emulator;
+mod format;
 mod httpmock;
-mod rustfmt;
+mod man;
+mod operations;
 
 use std::path::{Path, PathBuf};
 
@@ -31,13 +34,14 @@ pub fn rust_header(spec: &Spec) -> String {
     )
 }
 
-/// A generated Rust file: progenitor's tokens (or why there are none), with
-/// the header, formatted by rustfmt.
+/// A generated Rust file: progenitor's tokens (or why there are none), parsed,
+/// post-processed by `edit`, and printed with the header by prettyplease.
 pub fn rust_output(
     spec: &Spec,
     path: &str,
     what: &str,
-    tokens: Result<String, String>,
+    tokens: Result<proc_macro2::TokenStream, String>,
+    edit: impl FnOnce(&mut syn::File) -> Result<()>,
 ) -> Result<Output> {
     let tokens = tokens.map_err(|err| {
         anyhow::anyhow!(
@@ -45,10 +49,16 @@ pub fn rust_output(
             spec.rel_path
         )
     })?;
-    let source = format!("{}{}", rust_header(spec), tokens);
+    let mut file = format::parse(tokens, what)?;
+    edit(&mut file)?;
+    // `cargo fmt` must not reformat what prettyplease printed (the bytes
+    // are checked); `#![rustfmt::skip]` is unstable in a module file, this
+    // older spelling is not.
+    file.attrs
+        .insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt_skip)]));
     Ok(Output {
         path: path.into(),
-        contents: rustfmt::format(&source)?,
+        contents: format::unparse(&rust_header(spec), &file),
     })
 }
 
@@ -59,6 +69,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(cli::outputs(spec)?);
     all.extend(httpmock::outputs(spec)?);
     all.extend(docs::outputs(spec)?);
+    all.extend(emulator::outputs(spec)?);
     Ok(all)
 }
 
@@ -66,9 +77,20 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     let spec = Spec::load(root)?;
     let outputs = outputs(&spec)?;
     if check {
-        let stale = stale_outputs(root, &outputs)?;
+        let mut stale = stale_outputs(root, &outputs)?;
+        let mut checked = outputs.len();
+        // The man pages are rendered by the CLI built from the checked-in
+        // code: only meaningful once that code is known to be fresh.
+        let pages = if stale.is_empty() {
+            man::outputs(root)?
+        } else {
+            eprintln!("man pages not checked: the CLI's code is stale");
+            Vec::new()
+        };
+        checked += pages.len();
+        stale.extend(stale_outputs(root, &pages)?);
         if stale.is_empty() {
-            eprintln!("generated files are up to date ({} checked)", outputs.len());
+            eprintln!("generated files are up to date ({checked} checked)");
             return Ok(());
         }
         for (output, diff) in &stale {
@@ -81,10 +103,24 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
             stale.len()
         );
     }
-    for output in &outputs {
+    let mut written = write_outputs(root, &outputs)?;
+    // The man pages come from the CLI as just generated.
+    let pages = man::outputs(root)?;
+    written += write_outputs(root, &pages)?;
+    eprintln!(
+        "{} generated file(s) up to date, {written} rewritten",
+        outputs.len() + pages.len()
+    );
+    Ok(())
+}
+
+/// Writes the outputs whose file differs; returns how many it wrote.
+fn write_outputs(root: &Path, outputs: &[Output]) -> Result<usize> {
+    let mut written = 0;
+    for output in outputs {
         let path = root.join(&output.path);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() == Some(output.contents.as_str()) {
+        let current = std::fs::read(&path).ok();
+        if current.as_deref() == Some(output.contents.as_bytes()) {
             continue;
         }
         if let Some(dir) = path.parent() {
@@ -94,9 +130,9 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         std::fs::write(&path, &output.contents)
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", output.path.display());
+        written += 1;
     }
-    eprintln!("{} generated file(s) up to date", outputs.len());
-    Ok(())
+    Ok(written)
 }
 
 /// The outputs whose checked-in file differs, each with a unified diff from
@@ -105,14 +141,17 @@ fn stale_outputs<'a>(root: &Path, outputs: &'a [Output]) -> Result<Vec<(&'a Outp
     let mut stale = Vec::new();
     for output in outputs {
         let path = root.join(&output.path);
-        let current = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let current = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
         };
-        if current != output.contents {
+        if current != output.contents.as_bytes() {
+            // Compared as bytes above; shown as text (a CRLF checkout shows
+            // every line changed, which is the truth).
+            let current = String::from_utf8_lossy(&current);
             let name = output.path.display().to_string();
-            let diff = similar::TextDiff::from_lines(&current, &output.contents)
+            let diff = similar::TextDiff::from_lines(current.as_ref(), &output.contents)
                 .unified_diff()
                 .context_radius(3)
                 .header(
@@ -147,6 +186,86 @@ mod tests {
             "generated files are stale; run `cargo xtask generate`:\n{}",
             report.join("\n")
         );
+    }
+
+    /// Where the child process of the test below writes its outputs.
+    const CHILD_OUTPUTS: &str = "XTASK_TEST_CHILD_OUTPUTS";
+
+    /// Run only as the child of the test below: writes every output under
+    /// the directory it is given.
+    #[test]
+    #[ignore = "run by a_second_process_under_a_hostile_rustfmt_gives_the_same_bytes"]
+    fn child_writes_its_outputs() {
+        let dir = std::path::PathBuf::from(
+            std::env::var_os(CHILD_OUTPUTS).expect("run by the parent test"),
+        );
+        let spec = Spec::load(&crate::project_root()).unwrap();
+        for output in outputs(&spec).unwrap() {
+            let path = dir.join(&output.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, output.contents).unwrap();
+        }
+    }
+
+    /// The bytes do not depend on the machine: a second process, started
+    /// below a hostile `rustfmt.toml` and with a "rustfmt" on PATH (and in
+    /// `RUSTFMT`) that prints something else entirely, generates exactly what
+    /// this process does.
+    #[cfg(unix)]
+    #[test]
+    fn a_second_process_under_a_hostile_rustfmt_gives_the_same_bytes() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-determinism-{}", std::process::id()));
+        let checkout = scratch.join("checkout");
+        let bin = scratch.join("bin");
+        let out = scratch.join("out");
+        for dir in [&checkout, &bin, &out] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(
+            scratch.join("rustfmt.toml"),
+            "max_width = 20\nhard_tabs = true\nnewline_style = \"Windows\"\n",
+        )
+        .unwrap();
+        let rustfmt = bin.join("rustfmt");
+        std::fs::write(&rustfmt, "#!/bin/sh\necho 'fn hostile() {}'\n").unwrap();
+        std::fs::set_permissions(&rustfmt, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )))
+        .unwrap();
+
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "generate::tests::child_writes_its_outputs",
+                "--ignored",
+                "--test-threads=1",
+                "--quiet",
+            ])
+            .stdout(std::process::Stdio::null())
+            .env(CHILD_OUTPUTS, &out)
+            .env("PATH", path)
+            .env("RUSTFMT", &rustfmt)
+            .current_dir(&checkout)
+            .status()
+            .unwrap();
+        assert!(status.success(), "the child process failed: {status}");
+
+        let spec = Spec::load(&crate::project_root()).unwrap();
+        let here = outputs(&spec).unwrap();
+        assert!(!here.is_empty());
+        for output in &here {
+            let there = std::fs::read(out.join(&output.path)).unwrap();
+            assert!(
+                there == output.contents.as_bytes(),
+                "{} differs in the second process",
+                output.path.display()
+            );
+        }
+        std::fs::remove_dir_all(&scratch).unwrap();
     }
 
     #[test]

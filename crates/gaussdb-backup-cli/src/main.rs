@@ -6,7 +6,13 @@
 //! JSON output on stdout, errors on stderr, and distinct exit codes.
 
 mod config;
-#[allow(clippy::all, dead_code, unused_imports, unused_variables)]
+#[allow(
+    clippy::all,
+    dead_code,
+    unused_imports,
+    unused_variables,
+    unused_macros
+)]
 mod generated_cli;
 mod lifecycle;
 mod output;
@@ -14,9 +20,8 @@ mod output;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, Command};
+use clap_complete::Shell;
 use gaussdb_backup::raw::types;
-// The generated CLI names the spec's open enums by these paths.
-pub use gaussdb_backup::{BackupType, Language};
 use generated_cli::{Cli, CliCommand};
 
 /// Exit codes, stable for scripts.
@@ -47,70 +52,55 @@ Exit status: 0 success, 1 service error, 2 usage or configuration error,
 3 connection failure or timeout, 4 unexpected response, 5 the backup failed
 (--wait), 6 the wait timed out and the backup is still running (--wait).";
 
-/// The commands: each generated operation under a short name.
-const COMMANDS: &[(&str, &str, CliCommand)] = &[
-    (
-        "create-backup",
-        "create-gauss-my-sql-backup",
-        CliCommand::CreateGaussMySqlBackup,
-    ),
-    (
-        "show-job",
-        "show-gauss-my-sql-job-info",
-        CliCommand::ShowGaussMySqlJobInfo,
-    ),
-    (
-        "list-backups",
-        "show-gauss-my-sql-backup-list",
-        CliCommand::ShowGaussMySqlBackupList,
-    ),
-    (
-        "delete-backup",
-        "delete-gauss-my-sql-backup",
-        CliCommand::DeleteGaussMySqlBackup,
-    ),
-];
+/// The man pages of the command and of every subcommand, as clap_mangen
+/// renders them; `cargo xtask generate` checks them in under `docs/man/`.
+fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(command(), dir)
+}
 
-fn command() -> Command {
-    let subcommands = COMMANDS.iter().map(|(name, alias, which)| {
-        let command = Cli::<output::Output>::get_command(*which)
-            .name(*name)
-            .alias(*alias)
-            .mut_arg("project-id", |a| {
-                a.env("HUAWEICLOUD_SDK_PROJECT_ID").required(false)
-            });
-        match which {
-            CliCommand::CreateGaussMySqlBackup => command
-                // progenitor declares this flag but generates no code for
-                // it: hidden rather than offered and ignored.
-                .mut_arg("json-body-template", |a| a.hide(true))
-                .arg(
-                    Arg::new("wait")
-                        .long("wait")
-                        .action(ArgAction::SetTrue)
-                        .help("Wait until the backup is finished; print it, not the create answer"),
-                )
-                .arg(
-                    Arg::new("wait-timeout")
-                        .long("wait-timeout")
-                        .requires("wait")
-                        .value_parser(humantime::parse_duration)
-                        .default_value("1h")
-                        .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
-                ),
-            CliCommand::ShowGaussMySqlJobInfo => command.mut_arg("id", |a| {
-                a.long("job-id")
-                    .help("The job ID (job_id of create-backup)")
-            }),
-            CliCommand::ShowGaussMySqlBackupList => command.arg(
-                Arg::new("all")
-                    .long("all")
+/// One subcommand per operation of the spec, under the name the generator
+/// gives it (`CliCommand::name`), with what the CLI adds by hand.
+fn operation_command(operation: CliCommand) -> Command {
+    let mut command = Cli::<output::Output>::get_command(operation)
+        .name(operation.name())
+        .alias(operation.alias());
+    if command.get_arguments().any(|a| a.get_id() == "project-id") {
+        // Also from the environment or the config file (config.rs).
+        command = command.mut_arg("project-id", |a| {
+            a.env("HUAWEICLOUD_SDK_PROJECT_ID")
+                .hide_env_values(true)
+                .required(false)
+        });
+    }
+    match operation {
+        CliCommand::CreateGaussMySqlBackup => command
+            .arg(
+                Arg::new("wait")
+                    .long("wait")
                     .action(ArgAction::SetTrue)
-                    .help("Follow the pages from --offset: every matching backup"),
+                    .help("Wait until the backup is finished; print it, not the create answer"),
+            )
+            .arg(
+                Arg::new("wait-timeout")
+                    .long("wait-timeout")
+                    .requires("wait")
+                    .value_parser(humantime::parse_duration)
+                    .default_value("1h")
+                    .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
             ),
-            _ => command,
-        }
-    });
+        CliCommand::ShowGaussMySqlBackupList => command.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Follow the pages from --offset: every matching backup"),
+        ),
+        _ => command,
+    }
+}
+
+/// The whole command line: the operations, `completions`, and the hidden
+/// `__generate-man` that `cargo xtask generate` uses to render `docs/man/`.
+fn command() -> Command {
     Command::new("gaussdb-backup")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Command-line client for Huawei Cloud TaurusDB (GaussDB for MySQL) manual backups.")
@@ -121,6 +111,7 @@ fn command() -> Command {
                 .long("endpoint")
                 .global(true)
                 .env("GAUSSDB_BACKUP_ENDPOINT")
+                .hide_env_values(true)
                 .help("Base URL of the API (https, or http to loopback)"),
         )
         .arg(
@@ -128,6 +119,7 @@ fn command() -> Command {
                 .long("region")
                 .global(true)
                 .env("HUAWEICLOUD_SDK_REGION")
+                .hide_env_values(true)
                 .help("Region ID, such as ap-southeast-1; its public endpoint is used"),
         )
         .arg(
@@ -135,6 +127,7 @@ fn command() -> Command {
                 .long("config")
                 .global(true)
                 .env("GAUSSDB_BACKUP_CONFIG")
+                .hide_env_values(true)
                 .value_parser(clap::value_parser!(std::path::PathBuf))
                 .help("TOML file with endpoint, region, project_id and [credentials]"),
         )
@@ -145,7 +138,33 @@ fn command() -> Command {
                 .value_parser(clap::value_parser!(u64))
                 .help("Seconds before the call is abandoned (default 30)"),
         )
-        .subcommands(subcommands)
+        .subcommands(CliCommand::iter().map(operation_command))
+        .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script")
+                .long_about(
+                    "Print a completion script for SHELL on stdout. For example, for bash:\n\n  \
+                     gaussdb-backup completions bash > ~/.local/share/bash-completion/completions/gaussdb-backup",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .value_name("SHELL")
+                        .required(true)
+                        .value_parser(clap::value_parser!(Shell))
+                        .help("The shell to complete for"),
+                ),
+        )
+        .subcommand(
+            Command::new("__generate-man")
+                .hide(true)
+                .about("Write the man pages into DIR (used by `cargo xtask generate`)")
+                .arg(
+                    Arg::new("dir")
+                        .value_name("DIR")
+                        .required(true)
+                        .value_parser(clap::value_parser!(std::path::PathBuf)),
+                ),
+        )
 }
 
 fn main() -> ExitCode {
@@ -164,18 +183,50 @@ fn main() -> ExitCode {
         eprintln!("error: unknown command");
         return ExitCode::from(exit::USAGE);
     };
-    let Some((_, _, which)) = COMMANDS.iter().find(|(n, _, _)| *n == name) else {
+    match name {
+        "completions" => {
+            let shell = *sub.get_one::<Shell>("shell").expect("required by clap");
+            clap_complete::generate(
+                shell,
+                &mut command(),
+                "gaussdb-backup",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::from(exit::OK);
+        }
+        "__generate-man" => {
+            let dir = sub
+                .get_one::<std::path::PathBuf>("dir")
+                .expect("required by clap");
+            return match write_man_pages(dir) {
+                Ok(()) => ExitCode::from(exit::OK),
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot write the man pages into {}: {e}",
+                        dir.display()
+                    );
+                    ExitCode::from(exit::USAGE)
+                }
+            };
+        }
+        _ => {}
+    }
+    let Some(which) = CliCommand::iter().find(|c| c.name() == name) else {
         eprintln!("error: unknown command {name}");
         return ExitCode::from(exit::USAGE);
     };
-    let settings =
-        match config::Settings::resolve(&matches, sub.get_one::<types::ProjectId>("project-id")) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(exit::USAGE);
-            }
-        };
+    let which = &which;
+    let project_flag = sub
+        .try_get_one::<types::ProjectId>("project-id")
+        .ok()
+        .flatten();
+    let settings = match config::Settings::resolve(&matches, project_flag) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -216,3 +267,6 @@ fn main() -> ExitCode {
         .unwrap_or(std::time::Duration::from_secs(3600));
     ExitCode::from(runtime.block_on(lifecycle::wait(&client, created, timeout)))
 }
+
+#[cfg(test)]
+mod tests;

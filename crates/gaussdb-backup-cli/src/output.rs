@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use gaussdb_backup::raw::{Error, ResponseValue, builder, types};
+use gaussdb_backup::raw::{Error, ResponseValue, types};
 use serde_json::Value;
 
 use crate::exit;
@@ -43,42 +43,9 @@ impl Output {
 impl CliConfig for Output {
     // The generated commands only know `--project-id`; the ID may also come
     // from `HUAWEICLOUD_SDK_PROJECT_ID` or the config file, resolved (flag
-    // first) before the call.
-    fn execute_create_gauss_my_sql_backup(
-        &self,
-        _: &clap::ArgMatches,
-        request: &mut builder::CreateGaussMySqlBackup,
-    ) -> anyhow::Result<()> {
-        *request = request.clone().project_id(self.project_id.clone());
-        Ok(())
-    }
-
-    fn execute_show_gauss_my_sql_job_info(
-        &self,
-        _: &clap::ArgMatches,
-        request: &mut builder::ShowGaussMySqlJobInfo,
-    ) -> anyhow::Result<()> {
-        *request = request.clone().project_id(self.project_id.clone());
-        Ok(())
-    }
-
-    fn execute_show_gauss_my_sql_backup_list(
-        &self,
-        _: &clap::ArgMatches,
-        request: &mut builder::ShowGaussMySqlBackupList,
-    ) -> anyhow::Result<()> {
-        *request = request.clone().project_id(self.project_id.clone());
-        Ok(())
-    }
-
-    fn execute_delete_gauss_my_sql_backup(
-        &self,
-        _: &clap::ArgMatches,
-        request: &mut builder::DeleteGaussMySqlBackup,
-    ) -> anyhow::Result<()> {
-        *request = request.clone().project_id(self.project_id.clone());
-        Ok(())
-    }
+    // first) before the call. The generated macro implements the hook of
+    // every operation with a project ID.
+    crate::generated_cli::project_id_hooks!(self => self.project_id.clone());
 
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where

@@ -19,7 +19,7 @@ fn emulator_url() -> &'static str {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 let emulator = Emulator::start(Config {
-                    complete_after: std::time::Duration::ZERO,
+                    jobs: gaussdb_backup_emulator::JobSchedule::INSTANT,
                     ..Config::default()
                 })
                 .await

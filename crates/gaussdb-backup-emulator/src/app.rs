@@ -25,7 +25,7 @@ use crate::openapi::ApiDoc;
 use crate::state::{Store, millis};
 
 /// The hand-written spec, served as is (the one copy in this crate).
-pub const SPEC: &str = include_str!("../../../openapi/gaussdb-backup.yaml");
+pub const SPEC: &str = include_str!("../openapi/gaussdb-backup.yaml");
 /// Where the hand-written spec is served.
 pub const SPEC_PATH: &str = "/openapi/gaussdb-backup.yaml";
 /// Where the utoipa document is served.

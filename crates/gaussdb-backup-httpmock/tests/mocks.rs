@@ -1,8 +1,8 @@
 //! The generated mocks, used the way a consumer would: the client crate
 //! against an httpmock server on loopback.
 
-use gaussdb_backup::types::{CreateBackupRequest, ErrorResponse, Language};
-use gaussdb_backup::{Client, Credentials, Error};
+use gaussdb_backup::types::{CreateBackupRequest, ErrorResponse};
+use gaussdb_backup::{Client, Credentials, Error, Language};
 use gaussdb_backup_httpmock::MockServerExt;
 use httpmock::MockServer;
 
@@ -27,11 +27,12 @@ async fn a_mocked_conflict_is_a_typed_service_error() {
     .unwrap();
     let mock = server.create_gauss_my_sql_backup(|when, then| {
         when.project_id(&PROJECT.parse().unwrap())
-            .x_language(Language::ZhCn)
+            .x_language(&Language::ZhCn)
             .body(&body);
         then.conflict(&ErrorResponse {
             error_code: "DBS.201205".into(),
             error_msg: "该实例正在备份中。".into(),
+            request_id: None,
         });
     });
     let err = client(&server)
@@ -52,10 +53,11 @@ async fn a_mocked_conflict_is_a_typed_service_error() {
 async fn a_request_that_does_not_match_is_not_answered_by_the_mock() {
     let server = MockServer::start_async().await;
     let mock = server.create_gauss_my_sql_backup(|when, then| {
-        when.x_language(Language::ZhCn);
+        when.x_language(&Language::ZhCn);
         then.not_found(&ErrorResponse {
             error_code: "DBS.200002".into(),
             error_msg: "The instance does not exist.".into(),
+            request_id: None,
         });
     });
     // No X-Language header: the mock does not match, httpmock answers 404

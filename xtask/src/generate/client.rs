@@ -8,10 +8,15 @@
 //!   (credentials, headers, capturing the raw response for errors);
 //! - `with_replacement`: the forward-compatible hand-written types replace the
 //!   schemas that name them (see `crates/gaussdb-backup/src/extensible.rs`).
+//!
+//! One edit of the output, as a syntax tree: `with_derive("schemars::JsonSchema")`
+//! (which the generated CLI needs) derives unconditionally; every such derive
+//! becomes `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`,
+//! so that only the CLI, which enables the feature, builds schemars.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 use super::{Output, rust_output};
@@ -67,11 +72,164 @@ pub fn settings() -> GenerationSettings {
 
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let tokens = generate(&settings(), &spec.openapi);
-    Ok(vec![rust_output(spec, OUTPUT_PATH, "client", tokens)?])
+    Ok(vec![rust_output(
+        spec,
+        OUTPUT_PATH,
+        "client",
+        tokens,
+        schemars_behind_feature,
+    )?])
+}
+
+/// The derive progenitor adds for the CLI, and the feature it goes behind.
+const SCHEMARS_DERIVE: &str = "schemars :: JsonSchema";
+const SCHEMARS_FEATURE: &str = "schemars";
+
+/// Moves `schemars::JsonSchema` out of every `#[derive(...)]` into a
+/// `#[cfg_attr(feature = "schemars", derive(...))]`, and `#[schemars(...)]`
+/// helper attributes behind the same feature; fails if schemars is still used
+/// anywhere else, since the crate would then not build without the feature.
+fn schemars_behind_feature(file: &mut syn::File) -> Result<()> {
+    use syn::visit_mut::VisitMut;
+
+    struct Edit {
+        moved: usize,
+    }
+    impl Edit {
+        fn attrs(&mut self, attrs: &mut Vec<syn::Attribute>) {
+            let mut added = Vec::new();
+            for attr in attrs.iter_mut() {
+                if attr.path().is_ident("schemars") {
+                    let meta = &attr.meta;
+                    *attr = syn::parse_quote!(#[cfg_attr(feature = #SCHEMARS_FEATURE, #meta)]);
+                    self.moved += 1;
+                    continue;
+                }
+                if !attr.path().is_ident("derive") {
+                    continue;
+                }
+                let Ok(paths) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                let (schemars, others): (Vec<_>, Vec<_>) = paths
+                    .into_iter()
+                    .partition(|p| quote::quote!(#p).to_string() == SCHEMARS_DERIVE);
+                if schemars.is_empty() {
+                    continue;
+                }
+                *attr = syn::parse_quote!(#[derive(#(#others),*)]);
+                added.push(syn::parse_quote!(
+                    #[cfg_attr(feature = #SCHEMARS_FEATURE, derive(#(#schemars),*))]
+                ));
+                self.moved += 1;
+            }
+            attrs.retain(|attr| {
+                !(attr.path().is_ident("derive")
+                    && matches!(&attr.meta, syn::Meta::List(l) if l.tokens.is_empty()))
+            });
+            attrs.extend(added);
+        }
+    }
+    impl VisitMut for Edit {
+        fn visit_item_struct_mut(&mut self, node: &mut syn::ItemStruct) {
+            self.attrs(&mut node.attrs);
+            syn::visit_mut::visit_item_struct_mut(self, node);
+        }
+        fn visit_item_enum_mut(&mut self, node: &mut syn::ItemEnum) {
+            self.attrs(&mut node.attrs);
+            syn::visit_mut::visit_item_enum_mut(self, node);
+        }
+        fn visit_field_mut(&mut self, node: &mut syn::Field) {
+            self.attrs(&mut node.attrs);
+            syn::visit_mut::visit_field_mut(self, node);
+        }
+        fn visit_variant_mut(&mut self, node: &mut syn::Variant) {
+            self.attrs(&mut node.attrs);
+            syn::visit_mut::visit_variant_mut(self, node);
+        }
+    }
+
+    let mut edit = Edit { moved: 0 };
+    edit.visit_file_mut(file);
+    // Each moved attribute names schemars twice (the feature and the path);
+    // any other mention would break the build without the feature.
+    let text = quote::quote!(#file).to_string();
+    let mentions = text.matches("schemars").count();
+    if mentions != 2 * edit.moved {
+        bail!(
+            "the generated client mentions schemars outside derives ({mentions} mentions, \
+             {} attributes put behind the `{SCHEMARS_FEATURE}` feature)",
+            edit.moved
+        );
+    }
+    Ok(())
+}
+
+/// For the CLI and the mocks, generated into other crates: progenitor names
+/// the replacement types as the client crate sees them (`crate::Language`);
+/// this names them from outside (`gaussdb_backup::Language`).
+pub fn replacements_from_outside(file: &mut syn::File) -> Result<()> {
+    use syn::visit_mut::VisitMut;
+
+    struct Edit(Vec<String>);
+    impl VisitMut for Edit {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if names.len() == 2 && names[0] == "crate" && self.0.contains(&names[1]) {
+                path.segments[0].ident = quote::format_ident!("gaussdb_backup");
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+        // Macro arguments (`value_parser!(crate::Language)`) are tokens.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            mac.tokens = rewrite(std::mem::take(&mut mac.tokens), &self.0);
+        }
+    }
+    fn rewrite(tokens: proc_macro2::TokenStream, names: &[String]) -> proc_macro2::TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(trees.len());
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(g) => {
+                    let mut group = Group::new(g.delimiter(), rewrite(g.stream(), names));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                TokenTree::Ident(ident) if ident == "crate" => {
+                    // `crate` `:` `:` `Name`, not itself after a `::`.
+                    let followed = matches!(
+                        (trees.get(i + 1), trees.get(i + 2), trees.get(i + 3)),
+                        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Ident(n)))
+                            if a.as_char() == ':' && b.as_char() == ':' && names.iter().any(|x| n == x)
+                    );
+                    if followed {
+                        out.push(TokenTree::Ident(quote::format_ident!("gaussdb_backup")));
+                    } else {
+                        out.push(tree.clone());
+                    }
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out.into_iter().collect()
+    }
+    let names = REPLACEMENTS
+        .iter()
+        .filter_map(|(_, rust_type, _)| rust_type.strip_prefix("crate::"))
+        .map(str::to_owned)
+        .collect();
+    Edit(names).visit_file_mut(file);
+    Ok(())
 }
 
 /// Runs progenitor's client generator.
-fn generate(settings: &GenerationSettings, openapi: &openapiv3::OpenAPI) -> Result<String, String> {
+fn generate(
+    settings: &GenerationSettings,
+    openapi: &openapiv3::OpenAPI,
+) -> Result<proc_macro2::TokenStream, String> {
     run(settings, openapi, |generator, openapi| {
         generator.generate_tokens(openapi)
     })
@@ -86,12 +244,12 @@ pub fn run(
         &mut Generator,
         &openapiv3::OpenAPI,
     ) -> Result<proc_macro2::TokenStream, progenitor::Error>,
-) -> Result<String, String> {
+) -> Result<proc_macro2::TokenStream, String> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(settings);
-        generate(&mut generator, openapi).map(|tokens| tokens.to_string())
+        generate(&mut generator, openapi)
     }));
     std::panic::set_hook(previous_hook);
     match result {

@@ -13,5 +13,11 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let tokens = client::run(&client::settings(), &spec.openapi, |generator, openapi| {
         generator.httpmock(openapi, "gaussdb_backup::raw")
     });
-    Ok(vec![rust_output(spec, OUTPUT_PATH, "mocks", tokens)?])
+    Ok(vec![rust_output(
+        spec,
+        OUTPUT_PATH,
+        "mocks",
+        tokens,
+        client::replacements_from_outside,
+    )?])
 }

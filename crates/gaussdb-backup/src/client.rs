@@ -175,7 +175,7 @@ impl Client {
     ///
     /// Arguments are checked against the spec's rules when the call is sent;
     /// a violation is an [`Error::InvalidArgument`] and nothing is sent. The
-    /// call is never retried: follow it with [`CreatedBackup::wait`].
+    /// call is never retried: follow it with [`crate::CreatedBackup::wait`].
     pub fn create_backup(
         &self,
         instance_id: impl Into<String>,
@@ -203,7 +203,7 @@ impl Client {
     }
 
     /// Waits for the backup a create call started; see [`WaitForBackup`].
-    /// [`CreatedBackup::wait`] is the same with the IDs filled in.
+    /// [`crate::CreatedBackup::wait`] is the same with the IDs filled in.
     pub fn wait_for_backup(
         &self,
         job_id: impl Into<String>,

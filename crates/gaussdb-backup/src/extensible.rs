@@ -65,6 +65,7 @@ macro_rules! open_enum {
 
         // A string schema listing the known values, like the spec's, for
         // tools (the generated CLI) that describe types with schemars.
+        #[cfg(feature = "schemars")]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> String {
                 stringify!($name).to_owned()

@@ -123,6 +123,14 @@
 //! [`DEFAULT_MAX_RESPONSE_BYTES`]; the waiter's in [`wait`]; paging's
 //! bound [`DEFAULT_MAX_ITEMS`].
 //!
+//! # Features
+//! - `rustls` (default): TLS with rustls on the aws-lc-rs crypto provider,
+//!   as reqwest and the AWS SDK for Rust do; `native-tls` for the
+//!   platform's TLS; `rustls-no-provider` to install your own crypto
+//!   provider.
+//! - `schemars`: the generated types implement `schemars::JsonSchema` (the
+//!   generated CLI needs it; off by default).
+//!
 //! # Why these crates
 //! - [progenitor] generates the client from OpenAPI 3.0 and lets this layer
 //!   hook into every request without editing its output.

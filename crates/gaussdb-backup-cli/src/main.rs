@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, Command};
 use clap_complete::Shell;
 use gaussdb_backup::raw::types;
+use gaussdb_backup::rules;
 use generated_cli::{Cli, CliCommand};
 
 /// Exit codes, stable for scripts.
@@ -70,10 +71,24 @@ fn operation_command(operation: CliCommand) -> Command {
             a.env("HUAWEICLOUD_SDK_PROJECT_ID")
                 .hide_env_values(true)
                 .required(false)
+                .value_parser(in_words::<types::ProjectId>(rules::PROJECT_ID))
         });
     }
     match operation {
         CliCommand::CreateGaussMySqlBackup => command
+            // A value that breaks a rule is refused in the client's words,
+            // not with the generated type's regular expression.
+            .mut_arg("instance-id", |a| {
+                a.value_parser(in_words::<types::InstanceId>(rules::INSTANCE_ID))
+            })
+            .mut_arg("name", |a| {
+                a.value_parser(in_words::<types::BackupName>(rules::BACKUP_NAME))
+            })
+            .mut_arg("description", |a| {
+                a.value_parser(in_words::<types::BackupDescription>(
+                    rules::BACKUP_DESCRIPTION,
+                ))
+            })
             .arg(
                 Arg::new("wait")
                     .long("wait")
@@ -96,6 +111,15 @@ fn operation_command(operation: CliCommand) -> Command {
         ),
         _ => command,
     }
+}
+
+/// A value parser for a generated constrained type whose error is the rule
+/// in words.
+fn in_words<T>(rule: &'static str) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    move |text: &str| text.parse::<T>().map_err(|_| rule.to_owned())
 }
 
 /// The whole command line: the operations, `completions`, and the hidden

@@ -164,7 +164,7 @@ fn a_refused_signature_exits_1() {
 
 #[test]
 fn usage_and_configuration_errors_exit_2_before_sending() {
-    // An invalid name is refused by the argument parser, with the rule.
+    // An invalid name is refused by the argument parser, with the rule in words.
     let out = cli()
         .env("HUAWEICLOUD_TOKEN", "t")
         .args([
@@ -178,7 +178,7 @@ fn usage_and_configuration_errors_exit_2_before_sending() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("shorter than 4 characters"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be 4 to 64 characters"));
     // No credentials.
     let out = cli()
         .args([

@@ -161,7 +161,7 @@ mod generated;
 mod hooks;
 mod job;
 mod list;
-mod rules;
+pub mod rules;
 pub mod signing;
 mod timestamp;
 pub mod wait;

@@ -33,8 +33,11 @@ pub const UTOIPA_PATH: &str = "/openapi.json";
 
 /// Shared by every handler.
 pub struct AppState {
+    /// The configuration the emulator started with (and its clock).
     pub config: Config,
+    /// Backups and jobs; lock it through [`AppState::store`].
     pub store: Mutex<Store>,
+    /// The armed faults and backup failures (the `/_emulator/` endpoints).
     pub faults: Faults,
 }
 

@@ -22,8 +22,12 @@ use crate::state::{BackupKind, Entry, StoredBackup, StoredJob, fnv, millis, size
 /// A create request whose fields passed their rules.
 #[derive(Debug, PartialEq, Eq)]
 pub struct CreateRequest {
+    /// The body's `instance_id`, a valid instance ID (not yet checked
+    /// against the known instances).
     pub instance_id: String,
+    /// The body's `name`, the new backup's name.
     pub name: String,
+    /// The body's `description`; `None` when the body has none.
     pub description: Option<String>,
 }
 

@@ -106,10 +106,17 @@ impl BackupFailureSpec {
 /// What the middleware must do to one call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
+    /// Wait this long on the emulator's clock first (zero: no wait).
     pub delay: Duration,
+    /// Answer with this HTTP status (400 to 599) and an error body; `None`:
+    /// the call proceeds after the delay.
     pub status: Option<u16>,
+    /// Drop the connection instead of answering (after the delay).
     pub reset: bool,
+    /// The error body's `error_code`; `None`: `DBS.108000` for 500,
+    /// `EMULATOR.<status>` otherwise.
     pub error_code: Option<String>,
+    /// The error body's `error_msg`; `None`: a message for the status.
     pub error_msg: Option<String>,
 }
 
@@ -121,6 +128,8 @@ pub struct Faults {
 }
 
 impl Faults {
+    /// Makes the next `spec.count` backups created fail, replacing any
+    /// armed before.
     pub fn arm_backup_failures(&self, spec: BackupFailureSpec) {
         *self
             .backup_failures
@@ -128,6 +137,7 @@ impl Faults {
             .unwrap_or_else(|e| e.into_inner()) = Some(spec);
     }
 
+    /// Disarms backup failures: backups created from now on succeed.
     pub fn clear_backup_failures(&self) {
         *self
             .backup_failures
@@ -150,11 +160,13 @@ impl Faults {
         Some(reason)
     }
 
+    /// Arms `spec` for the next API calls, replacing any fault armed before.
     pub fn arm(&self, spec: FaultSpec) {
         let remaining = spec.count;
         *self.armed.lock().unwrap_or_else(|e| e.into_inner()) = Some((spec, remaining));
     }
 
+    /// Disarms the fault: API calls from now on are untouched.
     pub fn clear(&self) {
         *self.armed.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }

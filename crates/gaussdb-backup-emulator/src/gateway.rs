@@ -30,9 +30,13 @@ pub struct RequestId(pub String);
 /// The operations the gateway publishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
+    /// `POST /v3/{project_id}/backups/create`.
     CreateBackup,
+    /// `GET /v3/{project_id}/backups`.
     ListBackups,
+    /// `DELETE /v3/{project_id}/backups/{backup_id}`.
     DeleteBackup,
+    /// `GET /v3/{project_id}/jobs`.
     ShowJob,
 }
 

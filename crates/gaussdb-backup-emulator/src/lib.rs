@@ -65,6 +65,7 @@
 //! file is a journal written with std alone (see [`journal`] for why not
 //! redb or SQLite). The clock is the client crate's, so a client and an
 //! emulator can share one `ManualClock`.
+#![deny(missing_docs)]
 
 pub mod app;
 pub mod backups;
@@ -95,7 +96,9 @@ pub enum Error {
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// What binding returned.
         #[source]
         source: std::io::Error,
     },

@@ -76,12 +76,16 @@ pub struct Backup {
 /// Backup status.
 #[derive(ToSchema)]
 pub enum BackupStatus {
+    /// `BUILDING`: in progress; a create call answers it.
     #[schema(rename = "BUILDING")]
     Building,
+    /// `COMPLETED`: finished; only these can be deleted.
     #[schema(rename = "COMPLETED")]
     Completed,
+    /// `FAILED`: its job failed.
     #[schema(rename = "FAILED")]
     Failed,
+    /// `AVAILABLE`: documented by the service; the emulator never answers it.
     #[schema(rename = "AVAILABLE")]
     Available,
 }
@@ -89,8 +93,10 @@ pub enum BackupStatus {
 /// Backup type.
 #[derive(ToSchema)]
 pub enum BackupType {
+    /// `manual`: made by a create call.
     #[schema(rename = "manual")]
     Manual,
+    /// `auto`: an automated (here, seeded) backup.
     #[schema(rename = "auto")]
     Auto,
 }
@@ -110,9 +116,13 @@ pub struct ErrorResponse {
 /// Job status.
 #[derive(ToSchema)]
 pub enum JobStatus {
+    /// Not started yet.
     Pending,
+    /// Running, with its progress in `process`.
     Running,
+    /// Ended; its backup is COMPLETED.
     Completed,
+    /// Ended with a `fail_reason`; its backup is FAILED.
     Failed,
 }
 

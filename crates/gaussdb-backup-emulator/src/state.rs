@@ -54,11 +54,15 @@ fn ms(d: std::time::Duration) -> i64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackupKind {
+    /// Made by a create call; `backup_type=manual`, and deletable.
     Manual,
+    /// Seeded at start, one per instance per day; `backup_type=auto`, never
+    /// deletable.
     Auto,
 }
 
 impl BackupKind {
+    /// The wire form: `"manual"` or `"auto"`.
     pub fn as_str(self) -> &'static str {
         match self {
             BackupKind::Manual => "manual",
@@ -70,12 +74,16 @@ impl BackupKind {
 /// A backup's status at some moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackupState {
+    /// Before its job's end (`BUILDING`).
     Building,
+    /// Its job ended without a failure reason (`COMPLETED`).
     Completed,
+    /// Its job ended with a failure reason (`FAILED`).
     Failed,
 }
 
 impl BackupState {
+    /// The wire form: `"BUILDING"`, `"COMPLETED"` or `"FAILED"`.
     pub fn as_str(self) -> &'static str {
         match self {
             BackupState::Building => "BUILDING",
@@ -88,13 +96,20 @@ impl BackupState {
 /// One backup as stored.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StoredBackup {
+    /// The backup ID: 32 hex digits followed by
+    /// [`BACKUP_SUFFIX`](crate::rules::BACKUP_SUFFIX).
     pub id: String,
     /// The project it belongs to; `None` for seeded backups, which every
     /// project sees (the known instances exist in every project).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
+    /// The instance backed up.
     pub instance_id: String,
+    /// The backup's name: the create call's `name`, or for seeded backups
+    /// the instance name and the day (`taurus-07033b12-20200707`).
     pub name: String,
+    /// The create call's `description`; `None` when it gave none, and for
+    /// seeded backups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it started (ms since the epoch).
@@ -104,6 +119,7 @@ pub struct StoredBackup {
     /// Whether it ends FAILED rather than COMPLETED.
     #[serde(default)]
     pub failed: bool,
+    /// Manual (created) or automated (seeded).
     pub kind: BackupKind,
     /// Size in MB once finished.
     pub size_mb: f64,
@@ -133,6 +149,8 @@ impl StoredBackup {
         })
     }
 
+    /// Its status at `now_ms` (ms since the epoch): BUILDING before
+    /// `end_ms`, then FAILED or COMPLETED.
     pub fn state(&self, now_ms: i64) -> BackupState {
         if now_ms < self.end_ms {
             BackupState::Building
@@ -148,6 +166,7 @@ impl StoredBackup {
         (self.end_ms.saturating_sub(self.begin_ms) + 30_000) / 60_000
     }
 
+    /// Whether `project` sees it: its own backups and every seeded one.
     pub fn visible_to(&self, project: &str) -> bool {
         self.project_id.as_deref().is_none_or(|p| p == project)
     }
@@ -158,14 +177,19 @@ impl StoredBackup {
 pub enum JobPhase {
     /// Not visible yet: queries answer `DBS.200543`.
     Invisible,
+    /// Visible, not running yet (until `pending` after the create call).
     Pending,
     /// Running, with its progress in percent (0 to 99).
     Running(u8),
+    /// Ended without a failure reason.
     Completed,
+    /// Ended with a failure reason (an armed backup failure).
     Failed,
 }
 
 impl JobPhase {
+    /// The wire form of the job's `status`: `"Pending"` (also while
+    /// invisible), `"Running"`, `"Completed"` or `"Failed"`.
     pub fn as_str(self) -> &'static str {
         match self {
             JobPhase::Invisible | JobPhase::Pending => "Pending",
@@ -179,12 +203,20 @@ impl JobPhase {
 /// The job of one create call.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StoredJob {
+    /// The job ID (a hyphenated UUID), as the create call answered it.
     pub id: String,
+    /// The project of the create call; only it can query the job.
     pub project_id: String,
+    /// The instance backed up.
     pub instance_id: String,
+    /// The ID of the backup the job makes (kept after the backup is deleted).
     pub backup_id: String,
+    /// The name of the backup the job makes.
     pub backup_name: String,
+    /// When the create call was accepted (ms since the epoch); the phases
+    /// are counted from here.
     pub created_ms: i64,
+    /// The job schedule in force at the create call.
     pub schedule: JobSchedule,
     /// Set when a failure rule made this job fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,10 +228,13 @@ pub struct StoredJob {
 pub const BACKUP_JOB_NAME: &str = "CreateGaussMySqlBackup";
 
 impl StoredJob {
+    /// When the job ends (ms since the epoch): `created_ms` plus the
+    /// schedule's pending and running times.
     pub fn end_ms(&self) -> i64 {
         self.created_ms.saturating_add(ms(self.schedule.total()))
     }
 
+    /// Its phase at `now_ms` (ms since the epoch), from the schedule.
     pub fn phase(&self, now_ms: i64) -> JobPhase {
         let age = now_ms.saturating_sub(self.created_ms);
         let pending = ms(self.schedule.pending);
@@ -222,7 +257,9 @@ impl StoredJob {
 /// One create call: its job, and its backup until it is deleted.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Entry {
+    /// The job, kept (and queryable) after its backup is deleted.
     pub job: StoredJob,
+    /// The backup; `None` once it is deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<StoredBackup>,
 }
@@ -234,7 +271,10 @@ pub enum Record {
     /// A create call (or, after compaction, what is left of one).
     Create(Box<Entry>),
     /// A backup deleted.
-    Delete { backup_id: String },
+    Delete {
+        /// The ID of the backup deleted.
+        backup_id: String,
+    },
 }
 
 /// At most this many create calls (jobs, with their backups) are kept; past
@@ -248,7 +288,9 @@ pub enum StateError {
     /// Reading or writing failed.
     #[error("state file {path}: {source}")]
     Io {
+        /// The state file.
         path: PathBuf,
+        /// What the read or write returned.
         #[source]
         source: std::io::Error,
     },
@@ -258,8 +300,11 @@ pub enum StateError {
          the journal is JSON lines, one record per change"
     )]
     Invalid {
+        /// The state file.
         path: PathBuf,
+        /// The line that does not parse (1-based).
         line: usize,
+        /// Why it does not parse as a [`Record`].
         #[source]
         source: serde_json::Error,
     },
@@ -268,16 +313,25 @@ pub enum StateError {
 /// Filters and paging of a list call, already validated.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
+    /// Only backups of this instance (`instance_id`).
     pub instance_id: Option<String>,
+    /// Only the backup with this ID (`backup_id`).
     pub backup_id: Option<String>,
+    /// Only manual or only automated backups (`backup_type`).
     pub kind: Option<BackupKind>,
+    /// How many matching backups to skip (`offset`, default 0).
     pub offset: usize,
+    /// At most this many backups in the page (`limit`, 1 to 100; the query
+    /// parser defaults it to 100, `ListQuery::default()` leaves 0).
     pub limit: usize,
     /// Backups that began at or after this time.
     pub begin_ms: Option<i64>,
     /// Backups that began at or before this time.
     pub end_ms: Option<i64>,
+    /// Only backups with exactly this name (`name`).
     pub name: Option<String>,
+    /// Only backups of the instance with exactly this name
+    /// (`instance_name`, such as `taurus-07033b12`).
     pub instance_name: Option<String>,
 }
 
@@ -310,13 +364,22 @@ impl ListQuery {
 /// How to take back a change whose journal write failed.
 #[derive(Debug)]
 pub enum Undo {
+    /// Remove the entry a create call added.
     Create {
+        /// The store's sequence number of the entry added.
         seq: u64,
+        /// When the instance's newest job ended or ends, as it stood before
+        /// the call (ms since the epoch); `None` if the instance had no job.
         busy_until: Option<i64>,
+        /// The oldest entry, with its sequence number, if the call pushed
+        /// it out past [`MAX_ENTRIES`]; it is put back.
         evicted: Option<Box<(u64, Entry)>>,
     },
+    /// Put back the backup a delete call took.
     Delete {
+        /// The store's sequence number of the backup's entry.
         seq: u64,
+        /// The backup taken.
         backup: Box<StoredBackup>,
     },
 }
@@ -324,7 +387,10 @@ pub enum Undo {
 /// A change made in memory, durable once `ack` (if any) says so.
 #[derive(Debug)]
 pub struct Change {
+    /// How to take the change back if the journal write fails.
     pub undo: Undo,
+    /// Answers when the journal has written the change; `None` without a
+    /// state file (the change is done at once).
     pub ack: Option<Ack>,
 }
 
@@ -710,6 +776,7 @@ impl Store {
         self.entries.len()
     }
 
+    /// Whether no create call is kept (seeded backups do not count).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -274,10 +274,10 @@ async fn dropping_the_wait_stops_polling() {
     let wait = created.wait(&w.client).on_progress(move |_| {
         let mut n = counter.lock().unwrap();
         *n += 1;
-        if *n == 3 {
-            if let Some(stop) = stop.take() {
-                let _ = stop.send(());
-            }
+        if *n == 3
+            && let Some(stop) = stop.take()
+        {
+            let _ = stop.send(());
         }
     });
     tokio::select! {

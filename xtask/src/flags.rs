@@ -53,7 +53,7 @@ pub enum Command {
         /// Directory for review.md and review.json.
         #[arg(long, value_name = "DIR", default_value = "target/spec-review")]
         out: PathBuf,
-        /// The repository's web address (https://github.com/OWNER/REPO): places
+        /// The repository's web address (`https://github.com/OWNER/REPO`): places
         /// become links to the lines at the base and head commits.
         #[arg(long, value_name = "URL")]
         repo_url: Option<String>,

@@ -59,6 +59,17 @@ async fn world(config: Config) -> World {
     }
 }
 
+/// Jobs that run for an hour: longer than any wait in these tests.
+fn long_running() -> Config {
+    Config {
+        jobs: JobSchedule {
+            running: Duration::from_secs(3600),
+            ..schedule()
+        },
+        ..Config::default()
+    }
+}
+
 fn config() -> Config {
     Config {
         jobs: schedule(),
@@ -212,14 +223,7 @@ async fn a_failing_backup_surfaces_the_fail_reason() {
 
 #[tokio::test]
 async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
-    let w = world(Config {
-        jobs: JobSchedule {
-            running: Duration::from_secs(3600),
-            ..schedule()
-        },
-        ..Config::default()
-    })
-    .await;
+    let w = world(long_running()).await;
     let created = w
         .client
         .create_backup(INSTANCE, "slow")
@@ -253,14 +257,7 @@ async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
 
 #[tokio::test]
 async fn dropping_the_wait_stops_polling() {
-    let w = world(Config {
-        jobs: JobSchedule {
-            running: Duration::from_secs(3600),
-            ..schedule()
-        },
-        ..Config::default()
-    })
-    .await;
+    let w = world(long_running()).await;
     let created = w
         .client
         .create_backup(INSTANCE, "dropped")

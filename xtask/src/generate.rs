@@ -10,6 +10,7 @@ mod format;
 mod httpmock;
 mod man;
 mod operations;
+mod patterns;
 
 use std::path::{Path, PathBuf};
 

@@ -69,8 +69,8 @@ clients send them and the service (and the emulator) answer
             if value.chars().count() > 256usize {
                 return Err("longer than 256 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^>!<\"&'=]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
+            { ::regex_lite::Regex::new("^[^>!<\"&'=]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[^>!<\"&'=]*$\"".into());
             }
@@ -140,9 +140,9 @@ emulator) enforce it with `DBS.280277`.
             if value.chars().count() < 4usize {
                 return Err("shorter than 4 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new(
+                ::regex_lite::Regex::new(
                         "^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
                     )
                     .unwrap()
@@ -402,8 +402,8 @@ the emulator) answer `DBS.280404` to an ID of another shape.
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9A-Za-z-]{36}$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
+            { ::regex_lite::Regex::new("^[0-9A-Za-z-]{36}$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[0-9A-Za-z-]{36}$\"".into());
             }
@@ -532,8 +532,8 @@ still a usable answer.
             if value.chars().count() < 32usize {
                 return Err("shorter than 32 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[0-9A-Za-z]{32}$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
+            { ::regex_lite::Regex::new("^[0-9A-Za-z]{32}$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[0-9A-Za-z]{32}$\"".into());
             }

@@ -127,7 +127,10 @@
 //! - `rustls` (default): TLS with rustls on the aws-lc-rs crypto provider,
 //!   as reqwest and the AWS SDK for Rust do; `native-tls` for the
 //!   platform's TLS; `rustls-no-provider` to install your own crypto
-//!   provider.
+//!   provider. The request signature's SHA-256 and HMAC come from aws-lc-rs
+//!   with `rustls` (already built for TLS), from the RustCrypto crates
+//!   otherwise (`rustcrypto`, which the other two turn on; enable it alone
+//!   for a client without TLS, for loopback endpoints only).
 //! - `schemars`: the generated types implement `schemars::JsonSchema` (the
 //!   generated CLI needs it; off by default).
 //!
@@ -137,9 +140,15 @@
 //! - [reqwest] is the HTTP client progenitor targets.
 //! - [chrono] parses the service's times, keeping their offset.
 //! - [thiserror] derives the one error type.
-//! - `percent-encoding`, `form_urlencoded`, `hex`, `hmac`, `sha2` and
-//!   `subtle` make the SDKs' request signature; `fastrand` the waiter's
-//!   jitter; `futures-util` the paging stream.
+//! - `percent-encoding`, `form_urlencoded`, `hex`, aws-lc-rs (or `hmac`
+//!   and `sha2`) and `subtle` make the SDKs' request signature; `fastrand`
+//!   the waiter's jitter; `futures-util` the paging stream.
+//! - `regex-lite` checks the spec's `pattern`s: the generated code is
+//!   written for regress (an ECMAScript engine), and `cargo xtask generate`
+//!   points it at regex-lite after checking that the two engines agree on
+//!   every pattern in the spec. regex-lite builds in a fifth of regress's
+//!   time, its largest share of the client's cost in a user's build
+//!   (`bench/consumer_build.py`).
 //!
 //! [progenitor]: https://docs.rs/progenitor
 //! [reqwest]: https://docs.rs/reqwest
@@ -151,6 +160,7 @@ mod client;
 pub mod clock;
 mod create;
 mod credentials;
+mod crypto;
 mod delete;
 mod endpoint;
 mod error;

@@ -25,16 +25,15 @@
 //! `begin_time` travels as `%2B`; a space as `%20`, never as `+`).
 //!
 //! Percent-encoding comes from the `percent-encoding` and `form_urlencoded`
-//! crates (the `url` crate's own), hex from `hex`, and the constant-time
+//! crates (the `url` crate's own), hex from `hex`, SHA-256 and HMAC from
+//! aws-lc-rs or RustCrypto (see `crypto.rs`), and the constant-time
 //! comparison from `subtle`: nothing here is hand-rolled but the SDKs'
 //! canonical forms.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// The algorithm name in `Authorization` and in the string to sign.
@@ -123,7 +122,7 @@ pub fn is_signable(name: &str) -> bool {
 
 /// Hex SHA-256.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    hex::encode(crate::crypto::sha256(bytes))
 }
 
 /// What is signed: everything but the key.
@@ -183,10 +182,10 @@ impl SigningInput<'_> {
             "{ALGORITHM}\n{sdk_date}\n{}",
             hex_sha256(self.canonical_request().as_bytes())
         );
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
-            .expect("HMAC takes keys of any length");
-        mac.update(string_to_sign.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        hex::encode(crate::crypto::hmac_sha256(
+            secret_key.as_bytes(),
+            string_to_sign.as_bytes(),
+        ))
     }
 
     /// The `Authorization` header value.

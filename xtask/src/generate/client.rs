@@ -13,6 +13,10 @@
 //! (which the generated CLI needs) derives unconditionally; every such derive
 //! becomes `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`,
 //! so that only the CLI, which enables the feature, builds schemars.
+//!
+//! Another: the spec's patterns are compiled with regex-lite instead of
+//! regress, after a check that the two engines agree on each (see
+//! `patterns.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -77,7 +81,10 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         OUTPUT_PATH,
         "client",
         tokens,
-        schemars_behind_feature,
+        |file| {
+            schemars_behind_feature(file)?;
+            super::patterns::regex_lite_instead_of_regress(file)
+        },
     )?])
 }
 

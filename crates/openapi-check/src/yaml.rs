@@ -427,7 +427,7 @@ fn check_container_tag(tag: Option<&Tag>, is_map: bool) -> Result<(), String> {
 fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     let Some(tag) = tag else {
         if style != ScalarStyle::Plain {
-            return Ok(Value::String(text.into_owned()));
+            return Ok(Value::String(owned(text)));
         }
         return resolve_plain(text);
     };
@@ -476,7 +476,22 @@ fn resolve_plain(text: Cow<'_, str>) -> Result<Value, String> {
             return result;
         }
     }
-    Ok(Value::String(text.into_owned()))
+    Ok(Value::String(owned(text)))
+}
+
+/// The scalar's text as a `String` of its own size. saphyr-parser's scanner
+/// reserves 129 bytes or more for every scalar it reads; kept in the tree,
+/// those buffers would make most keys and short values several times their
+/// size: 40 MB more on GitHub's description, paid in page faults while
+/// parsing and in cache misses in every rule after. A fresh exact
+/// allocation and a copy cost less than that (and less than `shrink_to_fit`,
+/// whose in-place reallocation is slow in glibc's allocator); the scanner's
+/// buffer goes back to the allocator at once for the next scalar.
+fn owned(text: Cow<'_, str>) -> String {
+    match text {
+        Cow::Owned(s) if s.capacity() > s.len() + s.len() / 4 => s.as_str().to_owned(),
+        text => text.into_owned(),
+    }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {

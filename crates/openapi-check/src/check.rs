@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::locate::locate;
-use crate::parse::parse;
+use crate::parse::{Parsed, parse};
 use crate::rules::{self, Ctx, Raw, RuleId};
 use crate::source::{Pos, Source, Span};
 use crate::validate::Validator;
@@ -49,6 +49,14 @@ pub struct FileReport {
 /// Reads and checks one file. Never fails: an unreadable file is a report
 /// with one `syntax-error` finding.
 pub fn check_path(path: &Path, options: &Options) -> FileReport {
+    check_path_keeping(path, options).0
+}
+
+/// [`check_path`], handing back the parsed document as well (`None` when
+/// the file could not be read or parsed), so that the caller decides when it
+/// is freed: a program about to exit need not free it at all, and freeing
+/// the tree of a large document costs a tenth of its check.
+pub fn check_path_keeping(path: &Path, options: &Options) -> (FileReport, Option<Parsed>) {
     let name = path.display().to_string();
     let unreadable = |message: String| FileReport {
         source: Source::new(name.clone(), String::new()),
@@ -63,20 +71,21 @@ pub fn check_path(path: &Path, options: &Options) -> FileReport {
         unreadable: true,
     };
     match std::fs::metadata(path) {
-        Err(e) => return unreadable(format!("cannot read {name}: {e}")),
-        Ok(meta) if meta.is_dir() => return unreadable(format!("{name} is a directory")),
+        Err(e) => return (unreadable(format!("cannot read {name}: {e}")), None),
+        Ok(meta) if meta.is_dir() => return (unreadable(format!("{name} is a directory")), None),
         Ok(meta) if meta.len() > options.max_file_bytes => {
-            return unreadable(format!(
+            let message = format!(
                 "{name} is {} bytes, more than the limit of {} bytes (--max-file-size)",
                 meta.len(),
                 options.max_file_bytes
-            ));
+            );
+            return (unreadable(message), None);
         }
         Ok(_) => {}
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return unreadable(format!("cannot read {name}: {e}")),
+        Err(e) => return (unreadable(format!("cannot read {name}: {e}")), None),
     };
     let mut source = match String::from_utf8(bytes) {
         Ok(text) => Source::new(name.clone(), text),
@@ -91,15 +100,21 @@ pub fn check_path(path: &Path, options: &Options) -> FileReport {
                 end: pos,
             });
             report.source = Source::new(name.clone(), prefix);
-            return report;
+            return (report, None);
         }
     };
     source.path = Some(path.to_path_buf());
-    check_source(source, options)
+    check_source_keeping(source, options)
 }
 
 /// Checks a document already in memory.
 pub fn check_source(source: Source, options: &Options) -> FileReport {
+    check_source_keeping(source, options).0
+}
+
+/// [`check_source`], handing back the parsed document as well (see
+/// [`check_path_keeping`]).
+fn check_source_keeping(source: Source, options: &Options) -> (FileReport, Option<Parsed>) {
     let parsed = match parse(&source.text, source.format) {
         Ok(p) => p,
         Err(err) => {
@@ -115,11 +130,12 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
                     end: Pos { line: 1, column: 1 },
                 })),
             };
-            return FileReport {
+            let report = FileReport {
                 source,
                 findings: vec![finding],
                 unreadable: true,
             };
+            return (report, None);
         }
     };
     let mut raw: Vec<Raw> = parsed
@@ -164,11 +180,12 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
     }
     let positions = parsed.positions.as_ref().map(|p| (p, &parsed.value));
     let findings = place(&source, positions, &options.config, raw);
-    FileReport {
+    let report = FileReport {
         source,
         findings,
         unreadable: false,
-    }
+    };
+    (report, Some(parsed))
 }
 
 /// Applies the config, drops repeats, and gives each finding its span.

@@ -50,7 +50,9 @@ pub mod validate;
 mod walk;
 mod yaml;
 
-pub use check::{DEFAULT_MAX_FILE_BYTES, FileReport, Options, check_path, check_source};
+pub use check::{
+    DEFAULT_MAX_FILE_BYTES, FileReport, Options, check_path, check_path_keeping, check_source,
+};
 pub use config::Config;
 pub use finding::{Finding, Severity};
 pub use output::{OutputFormat, render};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use openapi_check::{Config, Options, OutputFormat, RULES, Severity, check_path, render};
+use openapi_check::{Config, Options, OutputFormat, RULES, Severity, check_path_keeping, render};
 
 /// Lint OpenAPI 3.0 documents (YAML or JSON).
 ///
@@ -169,7 +169,18 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             files.push(spec.clone());
         }
     }
-    let reports: Vec<_> = files.iter().map(|f| check_path(f, &options)).collect();
+    let mut reports = Vec::with_capacity(files.len());
+    // The last document parsed is never freed: the process exits right
+    // after, and freeing a large document's tree costs a tenth of its check
+    // (0.25 s of microsoft.com/graph-beta.json's 1.7 s). Each earlier one is
+    // freed when the next is checked, so memory stays that of one document.
+    let mut last = None;
+    for file in &files {
+        let (report, parsed) = check_path_keeping(file, &options);
+        reports.push(report);
+        last = parsed;
+    }
+    std::mem::forget(last);
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,
@@ -181,6 +192,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     let failing = reports.iter().flat_map(|r| &r.findings).any(|f| {
         f.severity == Severity::Error || (args.deny_warnings && f.severity == Severity::Warning)
     });
+    // Likewise the reports (the sources' text and the findings).
+    std::mem::forget(reports);
     Ok(if unreadable {
         ExitCode::from(2)
     } else if failing {

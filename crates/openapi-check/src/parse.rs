@@ -179,12 +179,20 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut duplicates = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let node = map.next_value_seed(NodeSeed)?;
-            let here = pointer::push("", &key);
+            // The member's pointer is built only when a duplicate needs it,
+            // not for every member of every object.
             if !node.duplicates.is_empty() {
+                let here = pointer::push("", &key);
                 duplicates.extend(node.duplicates.into_iter().map(|p| format!("{here}{p}")));
             }
-            if object.insert(key, node.value).is_some() {
-                duplicates.push(here);
+            match object.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(node.value);
+                }
+                serde_json::map::Entry::Occupied(mut slot) => {
+                    duplicates.push(pointer::push("", slot.key()));
+                    slot.insert(node.value);
+                }
             }
         }
         Ok(Node {

@@ -2,7 +2,10 @@
 
 /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    // A byte scan: both characters are ASCII, so no character decoding is
+    // needed (`contains(['~', '/'])` decodes each character, and this runs
+    // for every key the walks pass through).
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {
         token.into()

@@ -3,6 +3,8 @@
 //! JSON pointer. `$ref`s are not followed here: a referenced object is visited
 //! once, where it is defined.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use crate::pointer::push;
@@ -318,6 +320,18 @@ const NAME_MAPS: &[&str] = &[
 /// Fields whose value is data, never OpenAPI.
 const DATA_FIELDS: &[&str] = &["example", "default", "enum"];
 
+/// `map.get(key)`, by comparing keys when the map is small: most objects of
+/// a spec have a handful of members, and comparing a few short keys costs
+/// less than hashing the key and probing the table. This runs for every
+/// object of the document.
+fn get_small<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
+
 fn refs_in<'a>(
     value: &'a Value,
     context: Context,
@@ -331,7 +345,7 @@ fn refs_in<'a>(
     match value {
         Value::Object(map) => {
             if matches!(context, Context::Normal | Context::Example)
-                && let Some(reference) = map.get("$ref")
+                && let Some(reference) = get_small(map, "$ref")
             {
                 out.push((path.clone(), reference, map));
             }
@@ -370,7 +384,8 @@ fn refs_in<'a>(
                 }
                 let len = path.len();
                 path.push('/');
-                path.push_str(&i.to_string());
+                // Written in place, without a String per index.
+                let _ = write!(path, "{i}");
                 refs_in(child, Context::Normal, path, out, depth + 1);
                 path.truncate(len);
             }

@@ -90,21 +90,34 @@ pub struct Document {
     pub positions: Positions,
 }
 
-enum Frame {
-    Seq(Vec<Value>),
-    Map {
-        object: Map<String, Value>,
-        /// A key read, waiting for its value.
-        key: Option<(String, Span)>,
-    },
-}
-
+/// An open mapping or sequence. Its members wait in the parser's shared
+/// member stack, from `base` on, until it closes: then its size is known, and
+/// the map or vector is allocated once at that size instead of growing
+/// member by member (most mappings of a spec hold one to four members, and
+/// growing an `IndexMap` past its first three costs a reallocation and a
+/// rehash).
 struct Open {
-    frame: Frame,
+    is_map: bool,
     start: Pos,
     anchor: usize,
     /// The key span, when the parent is a mapping.
     key: Option<Span>,
+    /// Where this container's members start in the member stack.
+    base: usize,
+    /// A mapping's key read, waiting for its value.
+    pending: Option<(String, Span)>,
+}
+
+/// A completed member of an open container.
+struct Member {
+    /// The key, for a mapping's member.
+    key: String,
+    value: Value,
+    node: NodePos,
+    /// How many duplicate keys were known when the member completed: a
+    /// duplicate found when the mapping closes is listed at that place, so
+    /// that the list stays in document order (inner duplicates first).
+    duplicates_before: usize,
 }
 
 fn pos(marker: Marker) -> Pos {
@@ -125,9 +138,8 @@ fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
 #[allow(clippy::too_many_lines)]
 pub fn parse(text: &str) -> Result<Document, SyntaxError> {
     let mut stack: Vec<Open> = Vec::new();
-    // The positions of the children of the container open at each depth,
-    // reused from one container to the next.
-    let mut children: Vec<Vec<NodePos>> = Vec::new();
+    // The members of every open container, innermost last.
+    let mut members: Vec<Member> = Vec::new();
     // About one node per 16 bytes of YAML: reserved once, not regrown.
     let mut nodes: Vec<NodePos> = Vec::with_capacity(text.len() / 16);
     let mut anchors: HashMap<usize, (Value, u64)> = HashMap::new();
@@ -159,16 +171,14 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
             Event::Scalar(text, style, anchor, tag) => {
                 // A mapping waiting for a key takes the scalar as the key.
                 if let Some(Open {
-                    frame:
-                        Frame::Map {
-                            key: key @ None, ..
-                        },
+                    is_map: true,
+                    pending: pending @ None,
                     ..
                 }) = stack.last_mut()
                 {
                     let name =
                         key_text(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
-                    *key = Some((name, here));
+                    *pending = Some((name, here));
                     continue;
                 }
                 let value =
@@ -187,7 +197,8 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                     ));
                 }
                 if let Some(Open {
-                    frame: Frame::Map { key: None, .. },
+                    is_map: true,
+                    pending: None,
                     ..
                 }) = stack.last()
                 {
@@ -208,9 +219,10 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                 }
                 let key = match stack.last() {
                     Some(Open {
-                        frame: Frame::Map { key, .. },
+                        is_map: true,
+                        pending,
                         ..
-                    }) => match key {
+                    }) => match pending {
                         Some((_, key_span)) => Some(*key_span),
                         None => {
                             return Err(error(
@@ -221,36 +233,34 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
                     },
                     _ => None,
                 };
-                let frame = if is_map {
-                    Frame::Map {
-                        object: Map::new(),
-                        key: None,
-                    }
-                } else {
-                    Frame::Seq(Vec::new())
-                };
                 stack.push(Open {
-                    frame,
+                    is_map,
                     start: here.start,
                     anchor,
                     key,
+                    base: members.len(),
+                    pending: None,
                 });
-                if children.len() < stack.len() {
-                    children.push(Vec::new());
-                }
-                children[stack.len() - 1].clear();
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let depth = stack.len();
-                let Some(open) = stack.pop() else {
+                let Some(open) = stack.last() else {
                     return Err(error("unbalanced YAML events", span.start));
                 };
                 let first = nodes.len();
-                nodes.append(&mut children[depth - 1]);
-                let value = match open.frame {
-                    Frame::Seq(items) => Value::Array(items),
-                    Frame::Map { object, .. } => Value::Object(object),
+                let count = members.len() - open.base;
+                let value = if open.is_map {
+                    close_map(&stack, &mut members, &mut nodes, &mut duplicates)
+                } else {
+                    let mut items = Vec::with_capacity(count);
+                    for member in members.drain(open.base..) {
+                        items.push(member.value);
+                        nodes.push(member.node);
+                    }
+                    Value::Array(items)
+                };
+                let Some(open) = stack.pop() else {
+                    return Err(error("unbalanced YAML events", span.start));
                 };
                 let node = NodePos {
                     key: open.key,
@@ -272,52 +282,27 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
         if anchor != 0 {
             anchors.insert(anchor, (value.clone(), count_nodes(&value)));
         }
-        let depth = stack.len();
-        let mut duplicate = None;
         match stack.last_mut() {
             None => root = Some((value, node)),
-            Some(Open {
-                frame: Frame::Seq(items),
-                ..
-            }) => {
-                items.push(value);
-                children[depth - 1].push(node);
-            }
-            Some(Open {
-                frame: Frame::Map { object, key },
-                ..
-            }) => {
-                if let Some((name, key_span)) = key.take() {
+            Some(open) => {
+                let key = if open.is_map {
+                    // A value always follows a key in saphyr's events; a
+                    // mapping without one has nothing to attach the value to.
+                    let Some((name, key_span)) = open.pending.take() else {
+                        continue;
+                    };
                     node.key = Some(key_span);
-                    let siblings = &mut children[depth - 1];
-                    // A repeated key keeps its first place (as the value's
-                    // map does) and takes the last value and position.
-                    // One hash lookup per member, as serde_json's own
-                    // visitor does.
-                    match object.entry(name) {
-                        serde_json::map::Entry::Vacant(slot) => {
-                            slot.insert(value);
-                            siblings.push(node);
-                        }
-                        serde_json::map::Entry::Occupied(mut slot) => {
-                            let name = slot.key().clone();
-                            slot.insert(value);
-                            if let Some(i) = object.keys().position(|k| *k == name)
-                                && let Some(old) = siblings.get_mut(i)
-                            {
-                                *old = node;
-                            }
-                            duplicate = Some(pointer::escape(&name).into_owned());
-                        }
-                    }
-                }
+                    name
+                } else {
+                    String::new()
+                };
+                members.push(Member {
+                    key,
+                    value,
+                    node,
+                    duplicates_before: duplicates.len(),
+                });
             }
-        }
-        if let Some(token) = duplicate {
-            let mut at = stack_pointer(&stack);
-            at.push('/');
-            at.push_str(&token);
-            duplicates.push(at);
         }
     }
     match root {
@@ -349,19 +334,65 @@ fn leaf(value: Span) -> NodePos {
     }
 }
 
+/// Closes the innermost open container, a mapping: builds its map at its
+/// final size from its members, appends their positions to `nodes` (a
+/// repeated key keeps its first place, as the map does, and takes the last
+/// value and position), and lists each repeated key in document order.
+fn close_map(
+    stack: &[Open],
+    members: &mut Vec<Member>,
+    nodes: &mut Vec<NodePos>,
+    duplicates: &mut Vec<String>,
+) -> Value {
+    let base = stack.last().map_or(members.len(), |open| open.base);
+    let first = nodes.len();
+    let mut object = Map::with_capacity(members.len() - base);
+    // Duplicates already placed for earlier members of this mapping.
+    let mut placed = 0;
+    for member in members.drain(base..) {
+        match object.entry(member.key) {
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(member.value);
+                nodes.push(member.node);
+            }
+            serde_json::map::Entry::Occupied(mut slot) => {
+                let name = slot.key().clone();
+                slot.insert(member.value);
+                if let Some(i) = object.keys().position(|k| *k == name)
+                    && let Some(old) = nodes.get_mut(first + i)
+                {
+                    *old = member.node;
+                }
+                let mut at = stack_pointer(stack);
+                at.push('/');
+                at.push_str(&pointer::escape(&name));
+                let index = (member.duplicates_before + placed).min(duplicates.len());
+                duplicates.insert(index, at);
+                placed += 1;
+            }
+        }
+    }
+    Value::Object(object)
+}
+
 /// The pointer of the innermost open container: each open mapping's
 /// pending key, each open sequence's next index.
 fn stack_pointer(stack: &[Open]) -> String {
     let mut out = String::new();
-    for parent in stack.iter().take(stack.len().saturating_sub(1)) {
+    for (i, parent) in stack.iter().take(stack.len().saturating_sub(1)).enumerate() {
         out.push('/');
-        match &parent.frame {
-            Frame::Seq(items) => out.push_str(&items.len().to_string()),
-            Frame::Map { key, .. } => {
-                out.push_str(&pointer::escape(
-                    key.as_ref().map_or("", |(k, _)| k.as_str()),
-                ));
-            }
+        if parent.is_map {
+            out.push_str(&pointer::escape(
+                parent.pending.as_ref().map_or("", |(k, _)| k.as_str()),
+            ));
+        } else {
+            // The sequence's completed items are its members: those from
+            // its base to the base of the container open inside it.
+            let next = stack
+                .get(i + 1)
+                .map_or(0, |child| child.base)
+                .saturating_sub(parent.base);
+            out.push_str(&next.to_string());
         }
     }
     out
@@ -396,7 +427,7 @@ fn check_container_tag(tag: Option<&Tag>, is_map: bool) -> Result<(), String> {
 fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     let Some(tag) = tag else {
         if style != ScalarStyle::Plain {
-            return Ok(Value::String(text.into_owned()));
+            return Ok(Value::String(owned(text)));
         }
         return resolve_plain(text);
     };
@@ -445,7 +476,22 @@ fn resolve_plain(text: Cow<'_, str>) -> Result<Value, String> {
             return result;
         }
     }
-    Ok(Value::String(text.into_owned()))
+    Ok(Value::String(owned(text)))
+}
+
+/// The scalar's text as a `String` of its own size. saphyr-parser's scanner
+/// reserves 129 bytes or more for every scalar it reads; kept in the tree,
+/// those buffers would make most keys and short values several times their
+/// size: 40 MB more on GitHub's description, paid in page faults while
+/// parsing and in cache misses in every rule after. A fresh exact
+/// allocation and a copy cost less than that (and less than `shrink_to_fit`,
+/// whose in-place reallocation is slow in glibc's allocator); the scanner's
+/// buffer goes back to the allocator at once for the next scalar.
+fn owned(text: Cow<'_, str>) -> String {
+    match text {
+        Cow::Owned(s) if s.capacity() > s.len() + s.len() / 4 => s.as_str().to_owned(),
+        text => text.into_owned(),
+    }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -627,6 +673,21 @@ mod tests {
         // Inside an alias, positions fall back to the alias itself.
         let at = doc.positions.locate(&doc.value, "/y/b/1").unwrap();
         assert_eq!(at.value.start, Pos { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn duplicate_keys_are_listed_in_document_order() {
+        // Members are kept until their mapping closes; the duplicates found
+        // then still come in the order the keys' values complete.
+        let doc = parse("- {x: 1, x: 2}\n- y: [{z: 1, z: 2}]\n  y: 3\n  w: {v: 1, v: 2}\n  w: 4\n")
+            .unwrap();
+        assert_eq!(
+            doc.duplicate_keys,
+            ["/0/x", "/1/y/0/z", "/1/y", "/1/w/v", "/1/w"]
+        );
+        assert_eq!(doc.value, json!([{"x": 2}, {"y": 3, "w": 4}]));
+        let w = doc.positions.locate(&doc.value, "/1/w").unwrap();
+        assert_eq!(w.value.start, Pos { line: 5, column: 6 });
     }
 
     #[test]

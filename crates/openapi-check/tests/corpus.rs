@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use openapi_check::{Options, OutputFormat, RULES, Source, check_path, check_source, render};
+use openapi_check::{
+    Options, OutputFormat, RULES, Source, check_path, check_path_keeping, check_source, render,
+};
 
 fn files(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -138,6 +140,22 @@ fn the_rule_list_documents_every_rule() {
         );
     }
     insta::assert_snapshot!(listed);
+}
+
+#[test]
+fn check_path_keeping_reports_as_check_path_and_hands_back_the_document() {
+    for path in files("tests/corpus/invalid").into_iter().take(5) {
+        let (report, parsed) = check_path_keeping(&path, &Options::default());
+        let plain = check_path(&path, &Options::default());
+        assert_eq!(report.findings, plain.findings, "{}", path.display());
+        assert_eq!(parsed.is_some(), !report.unreadable, "{}", path.display());
+    }
+    let (report, parsed) = check_path_keeping(
+        Path::new("tests/corpus/nothing-here.yaml"),
+        &Options::default(),
+    );
+    assert!(report.unreadable);
+    assert!(parsed.is_none());
 }
 
 #[test]

@@ -23,6 +23,15 @@ Each build is timed by the wall clock and by CPU time (user + system of
 every process of the build): on a machine shared with other builds the wall
 time swings with their load, the CPU time hardly does.
 
+Each build also writes cargo's `--timings` report, and the script attributes
+the cost unit by unit: the units only the client consumer builds (the client,
+the crates it adds, their build scripts) plus its program's extra time over
+the baseline program's, over the baseline's total. The shared crates (aws-lc-sys
+alone is a third of either build) swing by several seconds from one build to
+the next even on an idle machine, more than the client adds; this ratio counts
+them once, so the swing cancels out. It is printed beside the CPU ratio, with
+the list of what the client adds.
+
 --rev measures the client as of a git revision (exported with `git archive`
 under target/consumer-bench/), --patch applies a patch to that export first
 (for a change not committed yet). Prints build times, the ratio, and the
@@ -34,6 +43,7 @@ Needs crates.io (or a warm cargo cache) for the dependencies.
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -194,10 +204,41 @@ def cpu_of_children():
     return usage.ru_utime + usage.ru_stime
 
 
+def units(crate_dir):
+    """Every unit of the last build, from cargo's `--timings` report:
+    {(name, version, target): seconds}."""
+    path = os.path.join(crate_dir, "target", "cargo-timings", "cargo-timing.html")
+    with open(path, encoding="utf-8") as f:
+        html = f.read()
+    match = re.search(r"const UNIT_DATA = (\[.*?\]);\n", html, re.S)
+    if not match:
+        sys.exit(f"{path}: no UNIT_DATA (has cargo's --timings report changed?)")
+    out = {}
+    for unit in json.loads(match.group(1)):
+        key = (unit["name"], unit["version"], unit.get("target", "").strip())
+        out[key] = out.get(key, 0.0) + unit["duration"]
+    return out
+
+
+def attributed(base_units, client_units):
+    """The client's cost unit by unit, from one round: the units only the
+    client consumer builds, plus its program's extra over the baseline's
+    program, over the baseline's total. Both consumers build the shared
+    crates, whose time swings from build to build with the machine; this
+    counts them once, from the baseline, so the swing cancels out."""
+    base_total = sum(base_units.values())
+    base_bin = sum(v for (n, _, _), v in base_units.items() if n == "consumer-baseline")
+    only = {k: v for k, v in client_units.items()
+            if k not in base_units and k[0] != "consumer-client"}
+    client_bin = sum(v for (n, _, _), v in client_units.items() if n == "consumer-client")
+    added = sum(only.values()) + client_bin - base_bin
+    return (base_total + added) / base_total, only, client_bin - base_bin
+
+
 def build(crate_dir, jobs):
     """Wall time and CPU time (user + system of cargo and every rustc, cc and
     build script it waited for). CPU time hardly depends on what else the
-    machine runs; wall time does."""
+    machine runs; wall time does. Built with `--timings`, for `units`."""
     target = os.path.join(crate_dir, "target")
     if os.path.exists(target):
         shutil.rmtree(target)
@@ -205,7 +246,7 @@ def build(crate_dir, jobs):
     env.pop("RUSTFLAGS", None)
     cpu = cpu_of_children()
     start = time.monotonic()
-    run(["cargo", "build", "--quiet", "--jobs", str(jobs)], cwd=crate_dir, env=env)
+    run(["cargo", "build", "--quiet", "--timings", "--jobs", str(jobs)], cwd=crate_dir, env=env)
     return time.monotonic() - start, cpu_of_children() - cpu
 
 
@@ -247,12 +288,15 @@ def main():
         print(f"shared: {name} {version} [{', '.join(features)}]")
     times = {"baseline": [], "client": []}
     cpus = {"baseline": [], "client": []}
+    by_unit = []
     for round_ in range(args.rounds):
         for name, path in (("baseline", baseline_dir), ("client", client_dir)):
             seconds, cpu = build(path, args.jobs)
             times[name].append(seconds)
             cpus[name].append(cpu)
             print(f"round {round_ + 1}: {name} clean build {seconds:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+        by_unit.append(attributed(units(baseline_dir), units(client_dir)))
+        print(f"round {round_ + 1}: attributed by unit {by_unit[-1][0]:.3f}x", flush=True)
     base = statistics.median(times["baseline"])
     client = statistics.median(times["client"])
     base_cpu = statistics.median(cpus["baseline"])
@@ -266,6 +310,12 @@ def main():
     print(f"| gaussdb-backup + tokio | {client:.1f} | {client_cpu:.1f} | {client_crates} | {', '.join(client_c) or 'none'} |")
     print(f"\nratio client / baseline: wall {client / base:.2f}x, CPU {client_cpu / base_cpu:.2f}x "
           f"(jobs {args.jobs}, median of {args.rounds})")
+    ratio, only, bin_extra = sorted(by_unit, key=lambda r: r[0])[len(by_unit) // 2]
+    print(f"ratio attributed by unit (cargo --timings, median round): {ratio:.3f}x")
+    print("what the client adds in that round (s):")
+    for (name, version, target), seconds in sorted(only.items(), key=lambda kv: -kv[1]):
+        print(f"  {seconds:5.2f}  {name} {version} {target}".rstrip())
+    print(f"  {bin_extra:5.2f}  the consumer program, over the baseline's")
 
 
 if __name__ == "__main__":

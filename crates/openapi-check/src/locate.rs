@@ -117,10 +117,12 @@ pub fn locate_in(
     value: &serde_json::Value,
     wanted: &[&str],
 ) -> HashMap<String, Located> {
+    // One locator for all: its index of each large mapping is built once.
+    let mut locator = crate::yaml::Locator::new(positions, value);
     wanted
         .iter()
         .map(|w| {
-            let hit = positions.locate(value, w).unwrap_or(Located {
+            let hit = locator.locate(w).unwrap_or(Located {
                 key: None,
                 value: Span {
                     start: Pos { line: 1, column: 1 },

@@ -49,10 +49,42 @@ struct NodePos {
 impl Positions {
     /// The node `wanted` names in `value` (the document these positions
     /// were built with), or its deepest existing ancestor. An alias is
-    /// placed where it is written.
+    /// placed where it is written. For many pointers, use one [`Locator`].
+    #[cfg(test)]
     pub fn locate(&self, value: &Value, wanted: &str) -> Option<Located> {
-        let mut node = *self.nodes.get(self.root?)?;
-        let mut value = value;
+        Locator::new(self, value).locate(wanted)
+    }
+}
+
+/// Mappings with at least this many members are searched through an index.
+const INDEX_FROM: usize = 16;
+
+/// Answers many [`Positions::locate`]s over one document. A key's place in a
+/// large mapping is found through an index built the first time that mapping
+/// is searched, not by a scan per lookup: a spec with 200,000 paths and a
+/// finding on each would otherwise take quadratic time (minutes for 14 MB).
+pub struct Locator<'a> {
+    positions: &'a Positions,
+    value: &'a Value,
+    /// Per large mapping (by its first child's node), key → member index.
+    index: HashMap<u32, HashMap<&'a str, usize>>,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator over `value`, the document `positions` were built with.
+    pub fn new(positions: &'a Positions, value: &'a Value) -> Self {
+        Locator {
+            positions,
+            value,
+            index: HashMap::new(),
+        }
+    }
+
+    /// See [`Positions::locate`].
+    pub fn locate(&mut self, wanted: &str) -> Option<Located> {
+        let nodes = &self.positions.nodes;
+        let mut node = *nodes.get(self.positions.root?)?;
+        let mut value: &'a Value = self.value;
         for token in pointer::tokens(wanted) {
             if !node.container {
                 break;
@@ -62,17 +94,29 @@ impl Positions {
                     .parse::<usize>()
                     .ok()
                     .and_then(|i| items.get(i).map(|v| (i, v))),
-                Value::Object(members) => members
+                Value::Object(members) if members.len() < INDEX_FROM => members
                     .iter()
                     .enumerate()
                     .find(|(_, (k, _))| **k == *token)
                     .map(|(i, (_, v))| (i, v)),
+                Value::Object(members) => {
+                    let index = self.index.entry(node.first).or_insert_with(|| {
+                        members
+                            .keys()
+                            .enumerate()
+                            .map(|(i, k)| (k.as_str(), i))
+                            .collect()
+                    });
+                    index
+                        .get(&*token)
+                        .and_then(|&i| members.get(&*token).map(|v| (i, v)))
+                }
                 _ => None,
             };
             let Some((i, child)) = found.filter(|(i, _)| *i < node.len as usize) else {
                 break;
             };
-            node = self.nodes[node.first as usize + i];
+            node = nodes[node.first as usize + i];
             value = child;
         }
         Some(Located {
@@ -338,6 +382,11 @@ fn leaf(value: Span) -> NodePos {
 /// final size from its members, appends their positions to `nodes` (a
 /// repeated key keeps its first place, as the map does, and takes the last
 /// value and position), and lists each repeated key in document order.
+///
+/// Linear in the members whatever the duplicates: a key's place is looked up
+/// in an index built at the first duplicate (not searched for each one), and
+/// the mapping's duplicates are merged into the list once, at the end (not
+/// inserted one by one).
 fn close_map(
     stack: &[Open],
     members: &mut Vec<Member>,
@@ -347,18 +396,31 @@ fn close_map(
     let base = stack.last().map_or(members.len(), |open| open.base);
     let first = nodes.len();
     let mut object = Map::with_capacity(members.len() - base);
-    // Duplicates already placed for earlier members of this mapping.
-    let mut placed = 0;
+    // Each key's place among the map's members, built at the first duplicate.
+    let mut places: Option<HashMap<String, usize>> = None;
+    // This mapping's duplicates, each with how many duplicates were listed
+    // before its value completed: where it goes in document order.
+    let mut found: Vec<(usize, String)> = Vec::new();
     for member in members.drain(base..) {
         match object.entry(member.key) {
             serde_json::map::Entry::Vacant(slot) => {
+                if let Some(places) = &mut places {
+                    places.insert(slot.key().clone(), nodes.len() - first);
+                }
                 slot.insert(member.value);
                 nodes.push(member.node);
             }
             serde_json::map::Entry::Occupied(mut slot) => {
                 let name = slot.key().clone();
                 slot.insert(member.value);
-                if let Some(i) = object.keys().position(|k| *k == name)
+                let places = places.get_or_insert_with(|| {
+                    object
+                        .keys()
+                        .enumerate()
+                        .map(|(i, k)| (k.clone(), i))
+                        .collect()
+                });
+                if let Some(&i) = places.get(&name)
                     && let Some(old) = nodes.get_mut(first + i)
                 {
                     *old = member.node;
@@ -366,13 +428,33 @@ fn close_map(
                 let mut at = stack_pointer(stack);
                 at.push('/');
                 at.push_str(&pointer::escape(&name));
-                let index = (member.duplicates_before + placed).min(duplicates.len());
-                duplicates.insert(index, at);
-                placed += 1;
+                found.push((member.duplicates_before, at));
             }
         }
     }
+    merge_duplicates(duplicates, found);
     Value::Object(object)
+}
+
+/// Puts each `(before, pointer)` of `found` (in order, `before` not
+/// decreasing) after the first `before` entries of `list`: in one pass.
+fn merge_duplicates(list: &mut Vec<String>, found: Vec<(usize, String)>) {
+    let Some(&(start, _)) = found.first() else {
+        return;
+    };
+    let start = start.min(list.len());
+    let mut rest = list.split_off(start).into_iter().peekable();
+    let mut next = start;
+    for (before, pointer) in found {
+        while next < before
+            && let Some(item) = rest.next()
+        {
+            list.push(item);
+            next += 1;
+        }
+        list.push(pointer);
+    }
+    list.extend(rest);
 }
 
 /// The pointer of the innermost open container: each open mapping's
@@ -673,6 +755,33 @@ mod tests {
         // Inside an alias, positions fall back to the alias itself.
         let at = doc.positions.locate(&doc.value, "/y/b/1").unwrap();
         assert_eq!(at.value.start, Pos { line: 2, column: 4 });
+    }
+
+    /// A mapping large enough to be searched through the locator's index,
+    /// with duplicates among its keys: every member is placed on its line
+    /// (a repeated key at its last value), and the duplicates, merged into
+    /// the list once, keep document order around a nested one.
+    #[test]
+    fn large_mappings_with_duplicates_are_placed_through_the_index() {
+        let n = super::INDEX_FROM as u32 * 4;
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!("k{i}: {i}\n"));
+        }
+        text.push_str("k3: {a: 1, a: 2}\n");
+        text.push_str("k0: last\n");
+        let doc = parse(&text).unwrap();
+        assert_eq!(doc.duplicate_keys, ["/k3/a", "/k3", "/k0"]);
+        let mut locator = Locator::new(&doc.positions, &doc.value);
+        for i in 1..n {
+            let line = if i == 3 { n + 1 } else { i + 1 };
+            let at = locator.locate(&format!("/k{i}")).unwrap();
+            assert_eq!(at.value.start.line, line, "k{i}");
+        }
+        assert_eq!(locator.locate("/k0").unwrap().value.start.line, n + 2);
+        assert_eq!(locator.locate("/k3/a").unwrap().value.start.line, n + 1);
+        // A key that is not there: its deepest existing ancestor, the root.
+        assert_eq!(locator.locate("/nothing").unwrap().value.start.line, 1);
     }
 
     #[test]

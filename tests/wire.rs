@@ -585,3 +585,135 @@ async fn raw_clients_share_no_capture_slot_between_concurrent_calls() {
     }
     assert_eq!(server.requests().len(), 16);
 }
+
+/// The official SDKs check no particular success status: any 2xx is a
+/// success. A 200 or 202 answer to create, or a 201 to a call documented
+/// with 200, must come back as the success it is, not as an error.
+#[tokio::test]
+async fn any_2xx_status_is_a_success() {
+    for status in [200, 202] {
+        let server = TestServer::start(Reply::json(status, CREATED)).await;
+        let created = send_documented(&client_for(&server)).await.unwrap();
+        assert_eq!(created.job_id, "e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7");
+        assert_eq!(created.request_id.as_deref(), Some("req-0123"));
+    }
+    let job = r#"{"job":{"id":"j-1","status":"Completed"}}"#;
+    let server = TestServer::start(Reply::json(201, job)).await;
+    let got = client_for(&server).job("j-1").send().await.unwrap();
+    assert_eq!(got.status, gaussdb_backup::JobStatus::Completed);
+    let page = r#"{"backups":[{"id":"b-1"}],"total_count":1}"#;
+    let server = TestServer::start(Reply::json(203, page)).await;
+    let got = client_for(&server).backups().send().await.unwrap();
+    assert_eq!(got.backups[0].id, "b-1");
+}
+
+/// A delete answered `204 No Content` (or 202 with no body) did what it was
+/// asked: a success with nothing to report.
+#[tokio::test]
+async fn a_delete_answered_without_a_body_is_a_success() {
+    for status in [204, 202, 200] {
+        let server = TestServer::start(Reply::json(status, "")).await;
+        let answer = client_for(&server)
+            .delete_backup("b1182ccdda034f2b9535f3dca5c47e71br07")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("status {status}: {e:?}"));
+        assert_eq!(answer.backup_id, None);
+    }
+}
+
+/// An undocumented 2xx whose body cannot be read is still an accepted
+/// create: the backup may be running.
+#[tokio::test]
+async fn an_unreadable_200_to_create_says_the_backup_may_have_started() {
+    let server = TestServer::start(Reply::json(200, r#"{"job_id":"j-9","#)).await;
+    let err = send_documented(&client_for(&server)).await.unwrap_err();
+    let Error::BackupMayHaveStarted { status, job_id, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(job_id.as_deref(), Some("j-9"));
+}
+
+/// A create answer too large to read was still a 2xx: the backup may have
+/// been started, and the error must say so rather than read as a refusal.
+#[tokio::test]
+async fn an_oversized_201_says_the_backup_may_have_started() {
+    let huge = CREATED.replace("Manual backup", &"x".repeat(4096));
+    let server = TestServer::start(Reply::json(201, &huge)).await;
+    let client = Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let err = send_documented(&client).await.unwrap_err();
+    let Error::BackupMayHaveStarted { status, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(status.as_u16(), 201);
+    assert!(err.to_string().contains("1024"), "{err}");
+}
+
+/// A service (or proxy) that ignores `offset` answers every page with the
+/// same backups and no `total_count`: the stream must end, with an error
+/// saying the listing may be incomplete, not ask again forever.
+#[tokio::test]
+async fn a_listing_that_makes_no_progress_ends_with_an_error() {
+    use futures_util::StreamExt;
+    let page = r#"{"backups":[{"id":"a"},{"id":"b"}]}"#;
+    let server = TestServer::start(Reply::json(200, page)).await;
+    let client = client_for(&server);
+    let items: Vec<_> = client.backups().limit(2).stream().collect().await;
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert_eq!(items[0].as_ref().unwrap().id, "a");
+    assert_eq!(items[1].as_ref().unwrap().id, "b");
+    let err = items[2].as_ref().unwrap_err();
+    assert!(
+        matches!(err, Error::IncompleteListing { offset: 2, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("offset 2"), "{err}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// Reaching `max_items` while the service reports more is not the end of
+/// the list: the stream says so instead of ending as if complete.
+#[tokio::test]
+async fn a_listing_cut_at_max_items_ends_with_an_error() {
+    use futures_util::StreamExt;
+    let page = r#"{"backups":[{"id":"a"},{"id":"b"},{"id":"c"}],"total_count":10}"#;
+    let server = TestServer::start(Reply::json(200, page)).await;
+    let client = client_for(&server);
+    let items: Vec<_> = client.backups().max_items(2).stream().collect().await;
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert!(items[0].is_ok() && items[1].is_ok());
+    let err = items[2].as_ref().unwrap_err();
+    assert!(
+        matches!(err, Error::TooManyItems { max_items: 2 }),
+        "{err:?}"
+    );
+    // Exactly max_items and nothing more reported: a complete listing.
+    let page = r#"{"backups":[{"id":"a"},{"id":"b"}],"total_count":2}"#;
+    let server = TestServer::start(Reply::json(200, page)).await;
+    let client = client_for(&server);
+    let items: Vec<_> = client.backups().max_items(2).stream().collect().await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().all(Result::is_ok));
+}
+
+/// `null` where a collection is expected reads as empty, as the official
+/// SDKs read it: a successful answer is not failed over it.
+#[tokio::test]
+async fn null_collections_read_as_empty() {
+    let job = r#"{"job":{"id":"j-1","status":"Running","entities":null}}"#;
+    let server = TestServer::start(Reply::json(200, job)).await;
+    let got = client_for(&server).job("j-1").send().await.unwrap();
+    assert_eq!(got.entities, None);
+    let page = r#"{"backups":null,"total_count":0}"#;
+    let server = TestServer::start(Reply::json(200, page)).await;
+    let got = client_for(&server).backups().send().await.unwrap();
+    assert!(got.backups.is_empty());
+    assert_eq!(got.total_count, Some(0));
+}

@@ -270,19 +270,22 @@ impl<T: CliConfig> Cli<T> {
                     .required(false)
                     .help(
                         concat!(
-                            "Only backups started at or after this time, in the ",
-                            "service's form `yyyy-mm-ddThh:mm:ss+hhmm` (for example ",
+                            "Start of the query's time range, in the service's form ",
+                            "`yyyy-mm-ddThh:mm:ss+hhmm` (for example ",
                             "`2020-07-06T10:41:14+0800`)."
                         ),
                     )
                     .long_help(
                         concat!(
-                            "Only backups started at or after this time, in the ",
-                            "service's form\n",
+                            "Start of the query's time range, in the service's form\n",
                             "`yyyy-mm-ddThh:mm:ss+hhmm` (for example ",
                             "`2020-07-06T10:41:14+0800`).\n",
                             "The `+` must reach the service as `%2B`; the client encodes ",
-                            "it."
+                            "it.\n",
+                            "Which time of a backup the range applies to, and whether ",
+                            "its ends\n",
+                            "are included, is not documented (the emulator takes backups ",
+                            "that\n", "began within it, both ends included)."
                         ),
                     ),
             )
@@ -294,7 +297,7 @@ impl<T: CliConfig> Cli<T> {
                     .required(false)
                     .help(
                         concat!(
-                            "Only backups started before this time, in the same form; ",
+                            "End of the query's time range, in the same form; must be ",
                             "later than `begin_time`."
                         ),
                     ),

@@ -69,13 +69,6 @@ pub async fn list_backups(
     uri: Uri,
 ) -> Response {
     match list(&app, &project_id, &uri) {
-        // The generated type leaves out an empty `backups`; the service
-        // sends `"backups": []` (as its examples do).
-        Ok(body) if body.backups.is_empty() => (
-            StatusCode::OK,
-            Json(serde_json::json!({"backups": [], "total_count": body.total_count})),
-        )
-            .into_response(),
         Ok(body) => (StatusCode::OK, Json(body)).into_response(),
         Err(e) => e.respond(""),
     }
@@ -87,7 +80,8 @@ fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<ListBackupsRespon
     let now = millis(app.config.clock.now());
     let (page, total) = app.store().list(project_id, &query);
     Ok(ListBackupsResponse {
-        backups: page.iter().map(|b| list_item(b, now)).collect(),
+        // Always present, `[]` when empty, as the service's examples show.
+        backups: Some(page.iter().map(|b| list_item(b, now)).collect()),
         total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
     })
 }

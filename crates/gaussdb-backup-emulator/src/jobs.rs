@@ -104,7 +104,7 @@ pub fn job_body(job: &StoredJob, phase: JobPhase) -> Job {
             id: Some(job.instance_id.clone()),
             name: Some(Config::instance_name(&job.instance_id)),
         }),
-        entities,
+        entities: Some(entities),
         fail_reason: if phase == JobPhase::Failed {
             Some(job.fail_reason.clone().unwrap_or_default())
         } else {

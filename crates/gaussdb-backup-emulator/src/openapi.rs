@@ -147,8 +147,8 @@ pub struct Job {
     process: Option<String>,
     #[schema(nullable = false)]
     instance: Option<JobInstance>,
-    /// Free-form.
-    #[schema(value_type = Option<Object>, nullable = false)]
+    /// Free-form; `null` is read as absent.
+    #[schema(value_type = Option<Object>, nullable = true)]
     entities: Option<serde_json::Map<String, serde_json::Value>>,
     #[schema(nullable = false)]
     fail_reason: Option<String>,
@@ -166,7 +166,8 @@ pub struct JobInstance {
 /// One page of backups.
 #[derive(ToSchema)]
 pub struct ListBackupsResponse {
-    #[schema(nullable = false)]
+    /// `null` is read as none (the emulator always sends an array).
+    #[schema(nullable = true)]
     backups: Option<Vec<BackupSummary>>,
     #[schema(nullable = false)]
     total_count: Option<i64>,

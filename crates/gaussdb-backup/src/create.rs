@@ -105,8 +105,8 @@ impl<'a> CreateBackup<'a> {
     }
 }
 
-/// A 2xx answer to a create call that cannot be decoded must not read like
-/// an ordinary failure: the backup may be running. Say so, with whatever
+/// A 2xx answer to a create call that cannot be decoded (or is too large to
+/// read) must not read like an ordinary failure: the backup may be running. Say so, with whatever
 /// IDs the body holds.
 fn success_never_lost(err: Error) -> Error {
     match err {
@@ -135,6 +135,21 @@ fn success_never_lost(err: Error) -> Error {
                 backup_id: find("/backup/id"),
                 body,
                 source,
+            }
+        }
+        // Too large to read is still accepted: the IDs are beyond reach,
+        // the warning is not.
+        Error::ResponseTooLarge { status, limit } if status.is_success() => {
+            Error::BackupMayHaveStarted {
+                status,
+                request_id: None,
+                job_id: None,
+                backup_id: None,
+                body: bytes::Bytes::new(),
+                source: serde::de::Error::custom(format_args!(
+                    "the answer is larger than the client's {limit}-byte limit \
+                     (ClientBuilder::max_response_bytes)"
+                )),
             }
         }
         other => other,

@@ -138,6 +138,35 @@ pub enum Error {
         last_error: Option<Box<Error>>,
     },
 
+    /// A listing ([`crate::ListBackups::stream`]) reached its bound,
+    /// [`crate::ListBackups::max_items`], while the service reports more
+    /// backups: what was yielded is not the whole list. Raise the bound or
+    /// narrow the query.
+    #[error(
+        "stopped listing after {max_items} backups while the service reports more: \
+         the list is incomplete; raise max_items or narrow the query"
+    )]
+    TooManyItems {
+        /// The bound that was reached.
+        max_items: usize,
+    },
+
+    /// A listing ([`crate::ListBackups::stream`]) asked for the page at
+    /// `offset` and got only backups it had already yielded: the service (or
+    /// a proxy) is not paging, so asking again would never end. What was
+    /// yielded may not be the whole list.
+    #[error(
+        "the page at offset {offset} held only backups already listed{}: the service is not \
+         paging, so the list may be incomplete",
+        request_id_suffix(.request_id)
+    )]
+    IncompleteListing {
+        /// The offset of the page that made no progress.
+        offset: u32,
+        /// `X-Request-Id` of that page's response, when present.
+        request_id: Option<String>,
+    },
+
     /// The call did not complete within the configured timeout. For a
     /// create call the backup may or may not have been started: it is not
     /// idempotent, so it is never retried automatically; list the
@@ -214,7 +243,9 @@ impl Error {
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             Error::InvalidArgument { .. }
             | Error::BackupFailed { .. }
-            | Error::WaitTimeout { .. } => None,
+            | Error::WaitTimeout { .. }
+            | Error::TooManyItems { .. }
+            | Error::IncompleteListing { .. } => None,
         }
     }
 
@@ -232,7 +263,8 @@ impl Error {
             Error::Service(e) => e.request_id.as_deref(),
             Error::UnexpectedResponse { request_id, .. }
             | Error::MalformedResponse { request_id, .. }
-            | Error::BackupMayHaveStarted { request_id, .. } => request_id.as_deref(),
+            | Error::BackupMayHaveStarted { request_id, .. }
+            | Error::IncompleteListing { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

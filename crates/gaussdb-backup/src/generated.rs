@@ -450,9 +450,13 @@ still a usable answer.
         pub created: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ended: ::std::option::Option<crate::Timestamp>,
-        ///What the job works on; its content depends on the job.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub entities: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /**What the job works on; its content depends on the job. May be
+`null`, which the official SDKs read as absent.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entities: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Why the job failed, when `status` is `Failed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fail_reason: ::std::option::Option<::std::string::String>,
@@ -493,9 +497,11 @@ still a usable answer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListBackupsResponse {
-        ///The backups of this page (absent means none).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub backups: ::std::vec::Vec<BackupSummary>,
+        /**The backups of this page (absent or `null` means none; the
+official SDKs read `null` as absent).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backups: ::std::option::Option<::std::vec::Vec<BackupSummary>>,
         ///How many backups match the filters, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
@@ -1420,7 +1426,9 @@ still a usable answer.
                 ::std::string::String,
             >,
             entities: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             fail_reason: ::std::result::Result<
@@ -1485,7 +1493,9 @@ still a usable answer.
             pub fn entities<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1665,7 +1675,7 @@ still a usable answer.
         #[derive(Clone, Debug)]
         pub struct ListBackupsResponse {
             backups: ::std::result::Result<
-                ::std::vec::Vec<super::BackupSummary>,
+                ::std::option::Option<::std::vec::Vec<super::BackupSummary>>,
                 ::std::string::String,
             >,
             total_count: ::std::result::Result<
@@ -1684,7 +1694,9 @@ still a usable answer.
         impl ListBackupsResponse {
             pub fn backups<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::BackupSummary>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BackupSummary>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.backups = value
@@ -1964,11 +1976,14 @@ Arguments:
 - `project_id`: Project ID of the tenant in the region (32 letters and digits).
 - `backup_id`: Only the backup with this ID.
 - `backup_type`: Only backups of this type: `auto` (automated full backup) or `manual` (manual full backup).
-- `begin_time`: Only backups started at or after this time, in the service's form
+- `begin_time`: Start of the query's time range, in the service's form
 `yyyy-mm-ddThh:mm:ss+hhmm` (for example `2020-07-06T10:41:14+0800`).
 The `+` must reach the service as `%2B`; the client encodes it.
+Which time of a backup the range applies to, and whether its ends
+are included, is not documented (the emulator takes backups that
+began within it, both ends included).
 
-- `end_time`: Only backups started before this time, in the same form; later than `begin_time`.
+- `end_time`: End of the query's time range, in the same form; must be later than `begin_time`.
 - `instance_id`: Only the backups of this instance.
 - `instance_name`: Only backups of instances with this name.
 - `limit`: How many backups to return at most, 1 to 100 (default 100).

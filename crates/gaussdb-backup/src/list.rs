@@ -95,15 +95,16 @@ impl<'a> ListBackups<'a> {
         self
     }
 
-    /// Only backups started at or after this time. A
-    /// `chrono::DateTime<FixedOffset>` is written in the service's form; text
-    /// is sent as given (the client encodes a `+` as `%2B`).
+    /// Start of the time range. A `chrono::DateTime<FixedOffset>` is written
+    /// in the service's form; text is sent as given (the client encodes a
+    /// `+` as `%2B`). Which time of a backup the range selects on, and
+    /// whether its ends are included, is not documented.
     pub fn begin_time(mut self, time: impl Into<Timestamp>) -> Self {
         self.begin_time = Some(time.into());
         self
     }
 
-    /// Only backups started before this time (later than `begin_time`).
+    /// End of the time range; must be later than `begin_time`.
     pub fn end_time(mut self, time: impl Into<Timestamp>) -> Self {
         self.end_time = Some(time.into());
         self
@@ -128,7 +129,9 @@ impl<'a> ListBackups<'a> {
     }
 
     /// The most backups [`ListBackups::stream`] yields; default
-    /// [`DEFAULT_MAX_ITEMS`].
+    /// [`DEFAULT_MAX_ITEMS`]. When the service has more, the stream's last
+    /// item is [`Error::TooManyItems`], never a silent end. To take only the
+    /// first backups, use the stream's `take` instead.
     pub fn max_items(mut self, max_items: usize) -> Self {
         self.max_items = max_items;
         self
@@ -183,7 +186,7 @@ impl<'a> ListBackups<'a> {
         let result = call.send().await;
         let answer = self.client.finish(result, &context)?;
         Ok(BackupPage {
-            backups: answer.body.backups,
+            backups: answer.body.backups.unwrap_or_default(),
             total_count: answer.body.total_count,
             request_id: answer.request_id,
         })
@@ -191,9 +194,16 @@ impl<'a> ListBackups<'a> {
 
     /// Every matching backup, page after page from `offset`, each backup
     /// once (a backup created while paging shifts the pages; one already
-    /// yielded is not yielded again). Stops at `total_count`, at an empty
-    /// page, or after [`ListBackups::max_items`] backups; the first error
-    /// ends the stream. Pages are fetched as the stream is read.
+    /// yielded is not yielded again). Ends at `total_count` or at an empty
+    /// page; the first error ends the stream. Pages are fetched as the
+    /// stream is read.
+    ///
+    /// A list cut short never ends like a complete one: after
+    /// [`ListBackups::max_items`] backups, while the service reports more,
+    /// the last item is [`Error::TooManyItems`]; a page holding only
+    /// backups already yielded (a service or proxy that ignores `offset`)
+    /// ends it with [`Error::IncompleteListing`] instead of asking again
+    /// forever.
     pub fn stream(self) -> impl Stream<Item = Result<types::BackupSummary, Error>> + 'a {
         let state = Paging {
             offset: self.offset,
@@ -201,43 +211,35 @@ impl<'a> ListBackups<'a> {
             buffer: VecDeque::new(),
             seen: HashSet::new(),
             done: false,
+            finished: false,
         };
         stream::unfold(state, |mut state| async move {
             loop {
-                if state.seen.len() >= state.query.max_items {
+                if state.finished {
                     return None;
                 }
-                if let Some(backup) = state.buffer.pop_front() {
+                if state.seen.len() >= state.query.max_items {
+                    // At the bound: end cleanly only when nothing is left.
+                    if state.buffer.iter().any(|b| !state.seen.contains(&b.id)) {
+                        state.finished = true;
+                        let max_items = state.query.max_items;
+                        return Some((Err(Error::TooManyItems { max_items }), state));
+                    }
+                    state.buffer.clear();
+                    if state.done {
+                        return None;
+                    }
+                } else if let Some(backup) = state.buffer.pop_front() {
                     if state.seen.insert(backup.id.clone()) {
                         return Some((Ok(backup), state));
                     }
                     continue;
-                }
-                if state.done {
+                } else if state.done {
                     return None;
                 }
-                match state.query.page(state.offset).await {
-                    Ok(page) => {
-                        let received = page.backups.len();
-                        let next = u32::try_from(received)
-                            .ok()
-                            .and_then(|n| state.offset.checked_add(n));
-                        match next {
-                            Some(next) if received > 0 => state.offset = next,
-                            _ => state.done = true,
-                        }
-                        if page
-                            .total_count
-                            .is_some_and(|total| i64::from(state.offset) >= total)
-                        {
-                            state.done = true;
-                        }
-                        state.buffer.extend(page.backups);
-                    }
-                    Err(err) => {
-                        state.done = true;
-                        return Some((Err(err), state));
-                    }
+                if let Err(err) = state.next_page().await {
+                    state.finished = true;
+                    return Some((Err(err), state));
                 }
             }
         })
@@ -249,5 +251,37 @@ struct Paging<'a> {
     offset: u32,
     buffer: VecDeque<types::BackupSummary>,
     seen: HashSet<String>,
+    /// No page is left to fetch.
     done: bool,
+    /// The stream has yielded its last item.
+    finished: bool,
+}
+
+impl Paging<'_> {
+    /// Fetches the page at `offset` into the buffer and moves past it.
+    async fn next_page(&mut self) -> Result<(), Error> {
+        let page = self.query.page(self.offset).await?;
+        let received = page.backups.len();
+        if received > 0 && page.backups.iter().all(|b| self.seen.contains(&b.id)) {
+            return Err(Error::IncompleteListing {
+                offset: self.offset,
+                request_id: page.request_id,
+            });
+        }
+        let next = u32::try_from(received)
+            .ok()
+            .and_then(|n| self.offset.checked_add(n));
+        match next {
+            Some(next) if received > 0 => self.offset = next,
+            _ => self.done = true,
+        }
+        if page
+            .total_count
+            .is_some_and(|total| i64::from(self.offset) >= total)
+        {
+            self.done = true;
+        }
+        self.buffer.extend(page.backups);
+        Ok(())
+    }
 }

@@ -248,7 +248,8 @@ impl Backoff {
         let half = self.step / 2;
         let jitter = half.mul_f64(fastrand::f64());
         let delay = half + jitter;
-        self.step = (self.step * 2).min(self.max);
+        // Saturating: a caller may set delays near `Duration::MAX`.
+        self.step = self.step.saturating_mul(2).min(self.max);
         delay.max(Duration::from_millis(1))
     }
 }
@@ -274,5 +275,14 @@ mod tests {
         // Once at the maximum, delays stay between half of it and it.
         let delay = backoff.next();
         assert!(delay >= max / 2 && delay <= max);
+    }
+
+    #[test]
+    fn backoff_with_the_largest_delays_does_not_overflow() {
+        let mut backoff = Backoff::new(Duration::MAX, Duration::MAX);
+        for _ in 0..3 {
+            let delay = backoff.next();
+            assert!(delay >= Duration::MAX / 2, "{delay:?}");
+        }
     }
 }

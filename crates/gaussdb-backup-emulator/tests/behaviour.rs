@@ -852,3 +852,32 @@ async fn documents_are_served_with_the_spec_first() {
     assert_eq!(js.status, 200, "Swagger UI's assets are vendored");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_second_emulator_on_the_same_state_file_is_refused() {
+    let dir = std::env::temp_dir().join(format!("emulator-two-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.jsonl");
+    let config = Config {
+        state_file: Some(path.clone()),
+        jobs: JobSchedule::INSTANT,
+        ..Config::default()
+    };
+    let first = start(config.clone()).await;
+    let shown = match gaussdb_backup_emulator::Emulator::start(config.clone()).await {
+        Ok(_) => panic!("two emulators on one state file"),
+        Err(e) => e.to_string(),
+    };
+    assert!(shown.contains(&path.display().to_string()), "{shown}");
+    let (backup, _) = create(&first, INSTANCE, "kept").await;
+    first.shutdown().await;
+    // Shutting down releases the state file at once.
+    let second = start(config).await;
+    assert_eq!(
+        get(&second, "/backups").await.json["backups"][0]["id"],
+        backup.as_str()
+    );
+    second.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -881,3 +881,52 @@ async fn a_second_emulator_on_the_same_state_file_is_refused() {
     second.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_gateway_authenticates_before_it_measures_the_body() {
+    let emulator = start(Config {
+        max_body_bytes: 1024,
+        tokens: BTreeSet::from(["good-token".to_owned()]),
+        ..Config::default()
+    })
+    .await;
+    let big = format!(r#"{{"instance_id":"x","name":"{}"}}"#, "a".repeat(4096)).into_bytes();
+    let create = format!("/v3/{PROJECT}/backups/create");
+    let prefix = "Incorrect IAM authentication information: ";
+    for (token, message) in [
+        (None, "x-auth-token not found"),
+        (Some(""), "x-auth-token not found"),
+        (Some("bad-token"), "decrypt token fail"),
+    ] {
+        let mut headers = vec![("content-type", "application/json")];
+        headers.extend(token.map(|t| ("x-auth-token", t)));
+        let r = raw(
+            &emulator,
+            Method::POST,
+            &create,
+            &headers,
+            Some(big.clone()),
+        )
+        .await;
+        assert_eq!(r.code(), (401, "APIGW.0301"), "{token:?}: {}", r.text);
+        assert_eq!(r.json["error_msg"], format!("{prefix}{message}"));
+        assert_eq!(r.json["request_id"], r.request_id());
+        assert!(!r.request_id().is_empty());
+    }
+    // Authenticated, too large: the emulator's answer (the real gateway's is
+    // not documented).
+    let r = raw(
+        &emulator,
+        Method::POST,
+        &create,
+        &[
+            ("content-type", "application/json"),
+            ("x-auth-token", "good-token"),
+        ],
+        Some(big),
+    )
+    .await;
+    assert_eq!(r.code(), (400, "DBS.200001"), "{}", r.text);
+    assert!(!r.request_id().is_empty());
+    emulator.shutdown().await;
+}

@@ -930,3 +930,40 @@ async fn the_gateway_authenticates_before_it_measures_the_body() {
     assert!(!r.request_id().is_empty());
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_path_segment_that_is_not_utf8_is_a_json_parameter_error() {
+    let emulator = start(Config::default()).await;
+    let body = br#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abcd"}"#.to_vec();
+    for (method, path) in [
+        (Method::DELETE, format!("/v3/{PROJECT}/backups/%FF")),
+        (Method::DELETE, "/v3/%FF%FE/backups/x".to_owned()),
+        (Method::DELETE, "/v3/%FF/backups/create".to_owned()),
+        (Method::GET, "/v3/%FF%FE/backups".to_owned()),
+        (Method::GET, "/v3/%C3%28/jobs?id=x".to_owned()),
+        (Method::POST, "/v3/%FF/backups/create".to_owned()),
+    ] {
+        let r = raw(
+            &emulator,
+            method.clone(),
+            &path,
+            &[("x-auth-token", "t"), ("content-type", "application/json")],
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.code(), (400, "DBS.200001"), "{method} {path}: {}", r.text);
+        assert_eq!(r.json["error_msg"], "Parameter error.", "{method} {path}");
+        assert!(
+            r.headers
+                .get("content-type")
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/json")),
+            "{method} {path}: {:?}",
+            r.headers
+        );
+        assert!(!r.request_id().is_empty(), "{method} {path}");
+        // Still behind the gateway.
+        let r = raw(&emulator, method.clone(), &path, &[], None).await;
+        assert_eq!(r.code(), (401, "APIGW.0301"), "{method} {path}: {}", r.text);
+    }
+    emulator.shutdown().await;
+}

@@ -24,13 +24,14 @@
 //!   the file back to its last good length and fails the whole batch; the
 //!   handlers then undo their changes and answer `DBS.108000`.
 //! - **Crash-safe.** A crash can leave only the last line torn (a record not
-//!   yet acked): the beginning of a record, cut short. On load such a final
-//!   line is ignored and reported in the log, and the compaction at start
-//!   removes it. A final line without its newline that is anything else (a
-//!   whole record is kept; other JSON or garbage is refused), and any other
-//!   line that is not a record, is an error that names the file and the
-//!   line, and the file is left as it is: that is not a torn write, and
-//!   dropping it could throw away someone's data.
+//!   yet acked): the beginning of a record, cut short (perhaps followed by
+//!   the NUL bytes some file systems show after a power loss). On load such
+//!   a final line is ignored and reported in the log, and the compaction at
+//!   start removes it. A final line without its newline that is anything
+//!   else (a whole record is kept; other JSON or garbage is refused), and
+//!   any other line that is not a record, is an error that names the file
+//!   and the line, and the file is left as it is: that is not a torn write,
+//!   and dropping it could throw away someone's data.
 //! - **The runtime is never blocked on I/O.** Handlers only send on a
 //!   channel and await a oneshot; the `write` and `fdatasync` happen on the
 //!   writer thread.
@@ -296,11 +297,18 @@ pub struct ReadOutcome {
 const RECORD_STARTS: [&[u8]; 2] = [br#"{"op":"create","#, br#"{"op":"delete","#];
 
 /// Whether `line` (a final line without its newline, which does not parse)
-/// is a record cut short by a crash: incomplete JSON (serde stopped at the
-/// end of the input, not at a wrong byte) that begins as a record does.
-/// Anything else is not the emulator's torn write, and is not dropped.
-fn is_torn_record(line: &[u8], error: &serde_json::Error) -> bool {
-    error.is_eof()
+/// is a record cut short by a crash: incomplete JSON (serde stops at the end
+/// of the input, not at a wrong byte) that begins as a record does. NUL
+/// bytes at its end are ignored: after a power loss some file systems show
+/// the unwritten end of a file as zeros. Anything else is not the
+/// emulator's torn write, and is not dropped.
+fn is_torn_record(line: &[u8]) -> bool {
+    let end = line.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    let line = &line[..end];
+    let incomplete = serde_json::from_slice::<serde::de::IgnoredAny>(line)
+        .err()
+        .is_some_and(|e| e.is_eof());
+    incomplete
         && RECORD_STARTS
             .iter()
             .any(|start| line.starts_with(start) || start.starts_with(line))
@@ -347,7 +355,7 @@ pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, S
         }
         let record: Record = match serde_json::from_slice(&line) {
             Ok(record) => record,
-            Err(source) if last && is_torn_record(&line, &source) => {
+            Err(_) if last && is_torn_record(&line) => {
                 tracing::warn!(
                     path = %path.display(),
                     line = number,
@@ -518,6 +526,11 @@ mod tests {
             // The audit's repro: a complete JSON document, not a record.
             ("document", r#"{"backups":[{"id":"x"}]}"#.to_owned(), 1),
             ("number", "42".to_owned(), 1),
+            (
+                "zeros-inside",
+                format!("{good}\n{{\"op\":\"create\",\0\0x"),
+                2,
+            ),
             ("garbage", format!("{good}\nhello"), 2),
             ("trailing", format!("{good}\n{good}xyz"), 2),
             // Incomplete JSON, but not the beginning of a record.
@@ -558,6 +571,11 @@ mod tests {
             ("tag", r#"{"op":"cre"#),
             ("half", &full[..full.len() / 2]),
             ("all-but-the-brace", &full[..full.len() - 1]),
+            (
+                "zeros-after",
+                &format!("{}\0\0\0\0", &full[..full.len() / 2]),
+            ),
+            ("only-zeros", "\0\0\0\0"),
         ] {
             let path = temp(&format!("only-{name}"));
             std::fs::write(&path, torn).unwrap();

@@ -27,7 +27,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{BackupSummary, Datastore, DeleteBackupResponse, ListBackupsResponse};
@@ -36,7 +36,7 @@ use gaussdb_backup::{BackupStatus, BackupType};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::create::{check_project, commit};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiPath};
 use crate::state::{BackupKind, BackupState, ListQuery, StoredBackup, millis};
 
 /// Most backups in one page, and the default.
@@ -65,7 +65,7 @@ pub const MAX_LIMIT: usize = 100;
 )]
 pub async fn list_backups(
     State(app): State<Arc<AppState>>,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     uri: Uri,
 ) -> Response {
     match list(&app, &project_id, &uri) {
@@ -231,7 +231,7 @@ fn integer(text: &str) -> Option<usize> {
 )]
 pub async fn delete_backup(
     State(app): State<Arc<AppState>>,
-    Path((project_id, backup_id)): Path<(String, String)>,
+    ApiPath((project_id, backup_id)): ApiPath<(String, String)>,
 ) -> Response {
     match delete(&app, &project_id, &backup_id).await {
         Ok(body) => (StatusCode::OK, Json(body)).into_response(),
@@ -243,9 +243,9 @@ pub async fn delete_backup(
 /// backup ID, as the gateway's route table does.
 pub async fn delete_backup_named_create(
     State(app): State<Arc<AppState>>,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Response {
-    delete_backup(State(app), Path((project_id, "create".to_owned()))).await
+    delete_backup(State(app), ApiPath((project_id, "create".to_owned()))).await
 }
 
 async fn delete(

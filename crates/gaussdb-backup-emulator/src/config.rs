@@ -165,7 +165,10 @@ impl Config {
     }
 }
 
-// Tokens are secrets: only their number is shown.
+// Tokens are secrets: only their number is shown. Access key IDs are not
+// secret keys, but they identify an account and the gateway masks them in
+// its own messages (`ak:******`): the start-up log must not print them
+// either, so only their number is shown too.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
@@ -174,7 +177,10 @@ impl std::fmt::Debug for Config {
                 "token_expiry",
                 &format_args!("[{} redacted]", self.token_expiry.len()),
             )
-            .field("access_keys", &self.key_pairs.keys().collect::<Vec<_>>())
+            .field(
+                "access_keys",
+                &format_args!("[{} redacted]", self.key_pairs.len()),
+            )
             .field("instances", &self.instances)
             .field("jobs", &self.jobs)
             .field("seed_auto_backups", &self.seed_auto_backups)
@@ -182,5 +188,35 @@ impl std::fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("clock", &self.clock)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_neither_tokens_nor_access_keys() {
+        let config = Config {
+            tokens: BTreeSet::from(["Tok3nValue".to_owned()]),
+            token_expiry: BTreeMap::from([("Exp1ringToken".to_owned(), DateTime::<Utc>::MIN_UTC)]),
+            key_pairs: BTreeMap::from([
+                ("MyAccessKeyId".to_owned(), "MySecretKey".to_owned()),
+                ("OtherAccessKey".to_owned(), "OtherSecret".to_owned()),
+            ]),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        for secret in [
+            "Tok3nValue",
+            "Exp1ringToken",
+            "MyAccessKeyId",
+            "MySecretKey",
+            "OtherAccessKey",
+            "OtherSecret",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("access_keys: [2 redacted]"), "{shown}");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{Backup, CreateBackupResponse};
@@ -15,7 +15,7 @@ use gaussdb_backup::{BackupStatus, BackupType, Timestamp};
 use serde_json::Value;
 
 use crate::app::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiPath};
 use crate::rules;
 use crate::state::{BackupKind, Entry, StoredBackup, StoredJob, fnv, millis, size_mb};
 
@@ -56,7 +56,7 @@ pub struct CreateRequest {
 )]
 pub async fn create_backup(
     State(app): State<Arc<AppState>>,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {

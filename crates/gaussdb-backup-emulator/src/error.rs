@@ -14,7 +14,9 @@
 //! carry `error_code` and `error_msg` only.
 
 use axum::Json;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::ErrorResponse;
 
@@ -181,6 +183,37 @@ impl ApiError {
             request_id: self.is_gateway().then(|| request_id.to_owned()),
         };
         (status, Json(body)).into_response()
+    }
+}
+
+/// The API's path parameters (`project_id`, `backup_id`), as axum's
+/// [`Path`] reads them, but refused as the service refuses a bad parameter:
+/// `400 DBS.200001` "Parameter error." in JSON, like every other error of
+/// the API. Axum's own rejection (a segment that is not UTF-8 once
+/// percent-decoded, such as `%FF`) is a plain-text "Invalid URL" that no
+/// client of the service expects. Every handler takes its path through
+/// this one extractor.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            // Gateway errors carry the request ID in the body; this is a
+            // service error, which does not (the header has it).
+            Err(rejection) => Err(ApiError::InvalidParameter(format!(
+                "path: {}",
+                rejection.body_text()
+            ))
+            .respond("")),
+        }
     }
 }
 

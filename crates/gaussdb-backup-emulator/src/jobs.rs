@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{Job, JobInstance, ShowJobResponse};
@@ -23,7 +23,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::config::Config;
 use crate::create::check_project;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiPath};
 use crate::state::{BACKUP_JOB_NAME, JobPhase, StoredJob, millis, service_time};
 
 /// Shows a job.
@@ -49,7 +49,7 @@ use crate::state::{BACKUP_JOB_NAME, JobPhase, StoredJob, millis, service_time};
 )]
 pub async fn show_job(
     State(app): State<Arc<AppState>>,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     uri: Uri,
 ) -> Response {
     match show(&app, &project_id, &uri) {

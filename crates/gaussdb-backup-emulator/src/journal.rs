@@ -7,7 +7,15 @@
 //!   [`COMPACT_SLACK`]), the writer compacts it: it replays the file and
 //!   rewrites it atomically (temporary file, fsync, rename, fsync of the
 //!   folder). Compaction is amortised O(1) per write. The journal is also
-//!   compacted at start whenever it holds anything but live records.
+//!   compacted at start whenever it holds anything but live records. A
+//!   compaction that fails leaves no temporary file and is tried again only
+//!   once the journal has doubled, not after every batch.
+//! - **One emulator per state file.** Compaction renames a new file over the
+//!   path, so a second emulator on the same path would append to a file
+//!   nobody reads any more. An exclusive advisory lock on a sidecar file
+//!   (`<state>.lock`, which no rename touches) is taken before the journal is
+//!   read and held until the writer has stopped; a second emulator is
+//!   refused at start.
 //! - **Nothing acknowledged is lost.** A handler changes memory and queues
 //!   its record under the store's lock (so the journal's order is memory's
 //!   order), then waits, outside the lock, for the writer's ack. The writer
@@ -16,9 +24,14 @@
 //!   the file back to its last good length and fails the whole batch; the
 //!   handlers then undo their changes and answer `DBS.108000`.
 //! - **Crash-safe.** A crash can leave only the last line torn (a record not
-//!   yet acked); on load a final line without its newline is ignored and
-//!   reported in the log, and the compaction at start removes it. Any other
-//!   line that is not a record is an error: that is not a torn write.
+//!   yet acked): the beginning of a record, cut short (perhaps followed by
+//!   the NUL bytes some file systems show after a power loss). On load such
+//!   a final line is ignored and reported in the log, and the compaction at
+//!   start removes it. A final line without its newline that is anything
+//!   else (a whole record is kept; other JSON or garbage is refused), and
+//!   any other line that is not a record, is an error that names the file
+//!   and the line, and the file is left as it is: that is not a torn write,
+//!   and dropping it could throw away someone's data.
 //! - **The runtime is never blocked on I/O.** Handlers only send on a
 //!   channel and await a oneshot; the `write` and `fdatasync` happen on the
 //!   writer thread.
@@ -51,37 +64,113 @@ struct Pending {
     done: tokio::sync::oneshot::Sender<Result<(), String>>,
 }
 
-/// The writer thread's handle. Dropping it lets the thread finish what is
-/// queued and stop.
+/// The writer thread's handle. Closing or dropping it lets the thread finish
+/// what is queued, waits for it to stop, then releases the state file's lock.
 #[derive(Debug)]
 pub struct Journal {
-    sender: mpsc::Sender<Pending>,
+    sender: Option<mpsc::Sender<Pending>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    lock: Option<StateLock>,
+}
+
+/// The exclusive lock on a state file (see [`lock`]); released when dropped.
+#[derive(Debug)]
+pub struct StateLock {
+    _file: File,
+}
+
+/// The sidecar lock file of the state file at `path`: `<path>.lock`. Not the
+/// journal itself: compaction renames a new file over the journal's path,
+/// and a lock on the old inode would no longer exclude anyone.
+pub fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Takes the exclusive lock on the state file at `path` without waiting: a
+/// second emulator on the same file is refused rather than left to lose
+/// writes. The lock file is created if needed and never removed (removing
+/// it would let two processes lock two different files of the same name).
+pub fn lock(path: &Path) -> Result<StateLock, StateError> {
+    let lock = lock_path(path);
+    let io = |source| StateError::Io {
+        path: lock.clone(),
+        source,
+    };
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .map_err(io)?;
+    // Fully qualified: std's `File::try_lock` (Rust 1.89) has the same name
+    // and is newer than the workspace's rust-version.
+    match fs4::FileExt::try_lock(&file) {
+        Ok(()) => Ok(StateLock { _file: file }),
+        Err(fs4::TryLockError::WouldBlock) => Err(StateError::Locked {
+            path: path.to_owned(),
+            lock,
+        }),
+        Err(fs4::TryLockError::Error(source)) => Err(io(source)),
+    }
 }
 
 impl Journal {
     /// Opens `path` for appending (creating it) and starts the writer;
-    /// `records` is how many records it holds.
-    pub fn start(path: &Path, records: usize) -> std::io::Result<Journal> {
+    /// `records` is how many records it holds. `lock` (from [`lock`]) is
+    /// held until the writer has stopped.
+    pub fn start(path: &Path, records: usize, lock: StateLock) -> std::io::Result<Journal> {
         let file = open_append(path)?;
         let (sender, receiver) = mpsc::channel();
         let path = path.to_owned();
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("emulator-journal".into())
             .spawn(move || writer(path, file, records, receiver))?;
-        Ok(Journal { sender })
+        Ok(Journal {
+            sender: Some(sender),
+            writer: Some(writer),
+            lock: Some(lock),
+        })
     }
 
-    /// Queues a record; the returned ack resolves once it is durable.
+    /// Queues a record; the returned ack resolves once it is durable (or
+    /// with an error once the journal is closed).
     pub fn append(&self, record: &Record, live: usize) -> Ack {
         let mut line = serde_json::to_vec(record).expect("records serialize");
         line.push(b'\n');
         let (done, ack) = tokio::sync::oneshot::channel();
-        if let Err(mpsc::SendError(pending)) = self.sender.send(Pending { line, live, done }) {
+        let pending = Pending { line, live, done };
+        let refused = match &self.sender {
+            Some(sender) => sender.send(pending).err().map(|e| e.0),
+            None => Some(pending),
+        };
+        if let Some(pending) = refused {
             let _ = pending
                 .done
                 .send(Err("the journal writer has stopped".into()));
         }
         ack
+    }
+
+    /// Lets the writer finish what is queued, waits for it, then releases
+    /// the lock: once this returns, another emulator may open the file and
+    /// nothing of this one still writes to it. Later appends fail (their
+    /// changes are taken back), never pass as durable. Blocks for at most
+    /// the writer's last batch (and compaction).
+    pub fn close(&mut self) {
+        self.sender = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+        self.lock = None;
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -104,8 +193,34 @@ fn sync_dir(path: &Path) {
     }
 }
 
+/// When the writer compacts: once the journal holds more than twice as many
+/// records as there are live entries (plus [`COMPACT_SLACK`]). After a
+/// failure (a full disk, say) a rewrite of the whole journal after every
+/// batch would only make things worse: the next try waits until the
+/// journal has grown as much again (doubled).
+#[derive(Debug, Default)]
+struct Compaction {
+    retry_at: Option<usize>,
+}
+
+impl Compaction {
+    fn due(&self, records: usize, live: usize) -> bool {
+        records > live.saturating_mul(2).saturating_add(COMPACT_SLACK)
+            && self.retry_at.is_none_or(|at| records >= at)
+    }
+
+    fn failed(&mut self, records: usize) {
+        self.retry_at = Some(records.saturating_mul(2));
+    }
+
+    fn succeeded(&mut self) {
+        self.retry_at = None;
+    }
+}
+
 fn writer(path: PathBuf, mut file: File, mut records: usize, receiver: mpsc::Receiver<Pending>) {
     let mut good_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut compaction = Compaction::default();
     let mut buffer = Vec::new();
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
@@ -138,7 +253,7 @@ fn writer(path: PathBuf, mut file: File, mut records: usize, receiver: mpsc::Rec
                 }
             }
         }
-        if records > live.saturating_mul(2).saturating_add(COMPACT_SLACK) {
+        if compaction.due(records, live) {
             match crate::state::compact(&path).and_then(|n| {
                 let reopened = open_append(&path).map_err(|source| StateError::Io {
                     path: path.clone(),
@@ -150,8 +265,16 @@ fn writer(path: PathBuf, mut file: File, mut records: usize, receiver: mpsc::Rec
                     records = n;
                     file = reopened;
                     good_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                    compaction.succeeded();
                 }
-                Err(e) => tracing::error!(error = %e, "cannot compact the journal"),
+                Err(e) => {
+                    compaction.failed(records);
+                    tracing::error!(
+                        error = %e,
+                        retry_at_records = records.saturating_mul(2),
+                        "cannot compact the journal; appending goes on"
+                    );
+                }
             }
         }
     }
@@ -164,11 +287,38 @@ pub struct ReadOutcome {
     pub records: usize,
     /// Whether the last line was torn (and ignored).
     pub torn: bool,
+    /// Whether the last line lacks its newline (a whole record, kept, or
+    /// blanks): the file must be rewritten before anything is appended.
+    pub unterminated: bool,
+}
+
+/// How every record line begins: serde writes an internally tagged enum's
+/// tag first, and the journal is only ever written compact by serde.
+const RECORD_STARTS: [&[u8]; 2] = [br#"{"op":"create","#, br#"{"op":"delete","#];
+
+/// Whether `line` (a final line without its newline, which does not parse)
+/// is a record cut short by a crash: incomplete JSON (serde stops at the end
+/// of the input, not at a wrong byte) that begins as a record does. NUL
+/// bytes at its end are ignored: after a power loss some file systems show
+/// the unwritten end of a file as zeros. Anything else is not the
+/// emulator's torn write, and is not dropped.
+fn is_torn_record(line: &[u8]) -> bool {
+    let end = line.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    let line = &line[..end];
+    let incomplete = serde_json::from_slice::<serde::de::IgnoredAny>(line)
+        .err()
+        .is_some_and(|e| e.is_eof());
+    incomplete
+        && RECORD_STARTS
+            .iter()
+            .any(|start| line.starts_with(start) || start.starts_with(line))
 }
 
 /// Reads the journal at `path` (a missing file is an empty journal), giving
-/// each record to `apply`. A final line without a newline is a torn write:
-/// ignored, and logged.
+/// each record to `apply` once [`Record::check`] accepts it. A final line
+/// without a newline that is the beginning of a record, cut short, is a
+/// torn write: ignored, and logged. Any other line that is not a valid
+/// record is an error naming the file and the line.
 pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, StateError> {
     let io = |source| StateError::Io {
         path: path.to_owned(),
@@ -180,6 +330,7 @@ pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, S
             return Ok(ReadOutcome {
                 records: 0,
                 torn: false,
+                unterminated: false,
             });
         }
         Err(e) => return Err(io(e)),
@@ -189,6 +340,7 @@ pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, S
     let mut number = 0;
     let mut records = 0;
     let mut torn = false;
+    let mut unterminated = false;
     loop {
         line.clear();
         let n = reader.read_until(b'\n', &mut line).map_err(io)?;
@@ -196,28 +348,45 @@ pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, S
             break;
         }
         number += 1;
-        if line.last() != Some(&b'\n') {
-            tracing::warn!(
-                path = %path.display(),
-                line = number,
-                bytes = line.len(),
-                "ignoring a torn last record (a write that was never acknowledged)"
-            );
-            torn = true;
-            break;
-        }
+        let last = line.last() != Some(&b'\n');
         if line.iter().all(u8::is_ascii_whitespace) {
+            unterminated |= last;
             continue;
         }
-        let record = serde_json::from_slice(&line).map_err(|source| StateError::Invalid {
+        let record: Record = match serde_json::from_slice(&line) {
+            Ok(record) => record,
+            Err(_) if last && is_torn_record(&line) => {
+                tracing::warn!(
+                    path = %path.display(),
+                    line = number,
+                    bytes = line.len(),
+                    "ignoring a torn last record (a write that was never acknowledged)"
+                );
+                torn = true;
+                break;
+            }
+            Err(source) => {
+                return Err(StateError::Invalid {
+                    path: path.to_owned(),
+                    line: number,
+                    source,
+                });
+            }
+        };
+        record.check().map_err(|reason| StateError::BadRecord {
             path: path.to_owned(),
             line: number,
-            source,
+            reason,
         })?;
         apply(record);
         records += 1;
+        unterminated |= last;
     }
-    Ok(ReadOutcome { records, torn })
+    Ok(ReadOutcome {
+        records,
+        torn,
+        unterminated,
+    })
 }
 
 /// Replaces the journal at `path` with `records`, atomically: a reader (or a
@@ -231,18 +400,31 @@ pub fn rewrite(path: &Path, records: impl Iterator<Item = Record>) -> std::io::R
         .file_name()
         .map_or("state".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    {
-        let mut out = std::io::BufWriter::new(File::create(&tmp)?);
-        for record in records {
-            serde_json::to_writer(&mut out, &record)?;
-            out.write_all(b"\n")?;
-        }
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+    let written = write_and_rename(&tmp, path, records);
+    if written.is_err() {
+        // Nothing else would ever remove it (its name has this process's
+        // ID), and a full disk is a likely cause of the failure.
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path)?;
+    written?;
     sync_dir(path);
     Ok(())
+}
+
+fn write_and_rename(
+    tmp: &Path,
+    path: &Path,
+    records: impl Iterator<Item = Record>,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(File::create(tmp)?);
+    for record in records {
+        serde_json::to_writer(&mut out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(tmp, path)
 }
 
 #[cfg(test)]
@@ -266,7 +448,7 @@ mod tests {
     #[tokio::test]
     async fn acknowledged_records_survive_and_a_torn_last_line_is_ignored() {
         let path = temp("torn");
-        let journal = Journal::start(&path, 0).unwrap();
+        let journal = Journal::start(&path, 0, lock(&path).unwrap()).unwrap();
         for n in 0..3 {
             journal
                 .append(&Record::Create(Box::new(entry(n))), n as usize + 1)
@@ -324,6 +506,148 @@ mod tests {
             other => panic!("{other:?}"),
         }
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    fn record_line(n: u32) -> String {
+        serde_json::to_string(&Record::Create(Box::new(entry(n)))).unwrap()
+    }
+
+    fn open(path: &Path) -> Result<Store, StateError> {
+        Store::open(&crate::Config {
+            state_file: Some(path.to_owned()),
+            ..crate::Config::default()
+        })
+    }
+
+    #[test]
+    fn a_last_line_that_is_not_a_torn_record_is_refused_and_the_file_kept() {
+        let good = record_line(1);
+        let cases = [
+            // The audit's repro: a complete JSON document, not a record.
+            ("document", r#"{"backups":[{"id":"x"}]}"#.to_owned(), 1),
+            ("number", "42".to_owned(), 1),
+            (
+                "zeros-inside",
+                format!("{good}\n{{\"op\":\"create\",\0\0x"),
+                2,
+            ),
+            ("garbage", format!("{good}\nhello"), 2),
+            ("trailing", format!("{good}\n{good}xyz"), 2),
+            // Incomplete JSON, but not the beginning of a record.
+            ("other-json", format!("{good}\n{{\"backups\":[{{\"id\""), 2),
+            // The beginning of a record, but broken rather than cut short.
+            (
+                "broken-record",
+                format!("{good}\n{{\"op\":\"create\",\"job\":x"),
+                2,
+            ),
+        ];
+        for (name, text, line) in cases {
+            let path = temp(name);
+            std::fs::write(&path, &text).unwrap();
+            match open(&path) {
+                Err(e @ StateError::Invalid { line: l, .. }) => {
+                    assert_eq!(l, line, "{name}");
+                    let shown = e.to_string();
+                    assert!(shown.contains(&path.display().to_string()), "{shown}");
+                    assert!(shown.contains(&format!("line {line}")), "{shown}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                text,
+                "{name}: the file is left as it was"
+            );
+            std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_torn_record_is_dropped_even_when_it_is_the_only_line() {
+        let full = record_line(1);
+        for (name, torn) in [
+            ("brace", "{"),
+            ("tag", r#"{"op":"cre"#),
+            ("half", &full[..full.len() / 2]),
+            ("all-but-the-brace", &full[..full.len() - 1]),
+            (
+                "zeros-after",
+                &format!("{}\0\0\0\0", &full[..full.len() / 2]),
+            ),
+            ("only-zeros", "\0\0\0\0"),
+        ] {
+            let path = temp(&format!("only-{name}"));
+            std::fs::write(&path, torn).unwrap();
+            let store = open(&path).unwrap();
+            assert_eq!(store.len(), 0, "{name}");
+            drop(store);
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "", "{name}");
+            std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_whole_record_without_its_newline_is_kept() {
+        let path = temp("unterminated");
+        let good = record_line(1);
+        std::fs::write(&path, format!("{}\n{good}", record_line(0))).unwrap();
+        let store = open(&path).unwrap();
+        assert_eq!(store.len(), 2);
+        drop(store);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{}\n{good}\n", record_line(0)),
+            "rewritten so that appends start on a line of their own"
+        );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_second_open_of_the_same_state_file_is_refused() {
+        let path = temp("locked");
+        let first = open(&path).unwrap();
+        let err = open(&path).expect_err("two emulators on one state file");
+        let shown = err.to_string();
+        assert!(shown.contains(&path.display().to_string()), "{shown}");
+        assert!(shown.contains("another emulator"), "{shown}");
+        // The lock is not on the journal's inode: a compaction (a rename
+        // over the path) does not let a second emulator in.
+        rewrite(&path, std::iter::empty()).unwrap();
+        assert!(open(&path).is_err(), "still locked after a rename");
+        drop(first);
+        open(&path).expect("the lock goes with the first store");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_failed_rewrite_removes_its_temporary_file() {
+        let path = temp("failed-rewrite");
+        // A non-empty folder where the journal should be: the rename fails
+        // after the temporary file is written.
+        std::fs::create_dir_all(path.join("inside")).unwrap();
+        assert!(rewrite(&path, (0..3).map(|n| Record::Create(Box::new(entry(n))))).is_err());
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("state.jsonl")]);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_failed_compaction_is_retried_only_once_the_journal_has_doubled() {
+        let live = 10;
+        let due_at = 2 * live + COMPACT_SLACK + 1;
+        let mut policy = Compaction::default();
+        assert!(!policy.due(due_at - 1, live));
+        assert!(policy.due(due_at, live));
+        policy.failed(due_at);
+        assert!(!policy.due(due_at + 1, live), "not after the next batch");
+        assert!(!policy.due(2 * due_at - 1, live));
+        assert!(policy.due(2 * due_at, live));
+        policy.succeeded();
+        assert!(policy.due(due_at, live));
     }
 
     #[test]

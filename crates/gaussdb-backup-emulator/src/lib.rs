@@ -26,7 +26,8 @@
 //!   `ManualClock` is deterministic.
 //! - **Persistence** ([`journal`]): with a state file, every change is one
 //!   appended JSON line, fsynced before it is acknowledged, compacted as it
-//!   grows; a restart (even after `SIGKILL`) loses nothing acknowledged.
+//!   grows; a restart (even after `SIGKILL`) loses nothing acknowledged. A
+//!   lock (`<state>.lock`) keeps a second emulator off the same file.
 //! - **Faults** ([`faults`]): `/_emulator/faults` (status, delay, reset for
 //!   the next calls) and `/_emulator/backup-failures` (the next backups fail).
 //! - **Documents**: the hand-written spec (`/openapi/gaussdb-backup.yaml`),
@@ -63,7 +64,8 @@
 //! tracing logs one line per request; serde_json writes bodies and the
 //! journal; uuid makes IDs; fastrand draws the fault fractions. The state
 //! file is a journal written with std alone (see [`journal`] for why not
-//! redb or SQLite). The clock is the client crate's, so a client and an
+//! redb or SQLite); its lock is fs4's (`flock`/`LockFileEx`), because std's
+//! `File::try_lock` is newer than the workspace's rust-version. The clock is the client crate's, so a client and an
 //! emulator can share one `ManualClock`.
 #![deny(missing_docs)]
 
@@ -107,6 +109,7 @@ pub enum Error {
 /// A running emulator.
 pub struct Emulator {
     addr: SocketAddr,
+    state: Arc<app::AppState>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -141,7 +144,7 @@ impl Emulator {
             .local_addr()
             .map_err(|source| Error::Bind { addr, source })?;
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
-        let router = app::router(state);
+        let router = app::router(Arc::clone(&state));
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, router)
                 .with_graceful_shutdown(async {
@@ -155,6 +158,7 @@ impl Emulator {
         tracing::info!(%addr, "emulator listening");
         Ok(Emulator {
             addr,
+            state,
             shutdown,
             task,
         })
@@ -170,10 +174,18 @@ impl Emulator {
         self.addr
     }
 
-    /// Stops accepting connections, lets calls in flight finish, and waits.
+    /// Stops accepting connections, lets calls in flight finish, and waits;
+    /// then releases the state file, so that a new emulator can open it as
+    /// soon as this returns.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(());
         let _ = self.task.await;
+        // Explicitly: connection tasks may hold the router (and with it the
+        // store) a moment longer than the server task, and the lock must
+        // not outlive this call. Joining the writer thread blocks: off the
+        // runtime.
+        let state = self.state;
+        let _ = tokio::task::spawn_blocking(move || state.store().close_journal()).await;
     }
 
     /// Runs until the server stops (for the binary).

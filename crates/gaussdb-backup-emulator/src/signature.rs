@@ -10,6 +10,15 @@ use gaussdb_backup::signing::{
 
 use crate::config::Config;
 
+/// What [`check_headers`] accepted: the rest of the verification needs the
+/// body.
+#[derive(Debug)]
+pub struct Headers<'a> {
+    auth: Authorization,
+    secret: &'a str,
+    date: String,
+}
+
 /// `Ok` when the request is signed by a configured key pair within the clock
 /// window; otherwise the rest of the gateway's `APIGW.0301` message, after
 /// "Incorrect IAM authentication information: ". The documented forms are
@@ -25,7 +34,23 @@ pub fn verify(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), String> {
-    let fail = |detail: &str| format!("verify aksk signature fail, {detail}");
+    let checked = check_headers(config, headers, authorization, now)?;
+    check_signature(&checked, method, uri, headers, body)
+}
+
+fn fail(detail: &str) -> String {
+    format!("verify aksk signature fail, {detail}")
+}
+
+/// Everything that does not need the body, as the gateway checks it before
+/// it reads one: the Authorization header's form, the access key, and
+/// X-Sdk-Date (present, signed, within the window). Errors as [`verify`].
+pub fn check_headers<'a>(
+    config: &'a Config,
+    headers: &HeaderMap,
+    authorization: &str,
+    now: DateTime<Utc>,
+) -> Result<Headers<'a>, String> {
     let auth = Authorization::parse(authorization)
         .ok_or_else(|| fail("the Authorization header is not a valid SDK-HMAC-SHA256 header"))?;
     let secret = config
@@ -35,8 +60,7 @@ pub fn verify(
     if !auth.signed_headers.iter().any(|h| h == "x-sdk-date") {
         return Err(fail("X-Sdk-Date must be signed"));
     }
-    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let date_text = value("x-sdk-date").ok_or_else(|| fail("X-Sdk-Date is missing"))?;
+    let date_text = header(headers, "x-sdk-date").ok_or_else(|| fail("X-Sdk-Date is missing"))?;
     let date = parse_date(date_text).ok_or_else(|| {
         fail(&format!(
             "X-Sdk-Date {date_text:?} is not in the form yyyymmddThhmmssZ"
@@ -50,9 +74,31 @@ pub fn verify(
             gaussdb_backup::signing::format_date(now)
         ));
     }
+    Ok(Headers {
+        auth,
+        secret,
+        date: date_text.to_owned(),
+    })
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The signature itself, over the method, path, query, signed headers and
+/// body. Errors as [`verify`].
+pub fn check_signature(
+    checked: &Headers<'_>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), String> {
+    let auth = &checked.auth;
     let mut signed = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {
-        let v = value(name).ok_or_else(|| fail(&format!("the signed header {name} is missing")))?;
+        let v = header(headers, name)
+            .ok_or_else(|| fail(&format!("the signed header {name} is missing")))?;
         signed.push((name.clone(), v.to_owned()));
     }
     // The client's own decoding: both sides read a query the same way.
@@ -65,7 +111,7 @@ pub fn verify(
         headers: signed,
         body,
     };
-    let expected = input.signature(secret, date_text);
+    let expected = input.signature(checked.secret, &checked.date);
     if signatures_equal(&expected, &auth.signature) {
         Ok(())
     } else {

@@ -163,7 +163,12 @@ impl StoredBackup {
 
     /// Minutes from begin to end, rounded to the nearest minute.
     pub fn take_up_minutes(&self) -> i64 {
-        (self.end_ms.saturating_sub(self.begin_ms) + 30_000) / 60_000
+        // Saturating: a journal is checked at load, but a store built in
+        // memory (or a future record kind) must not panic on a list call.
+        self.end_ms
+            .saturating_sub(self.begin_ms)
+            .saturating_add(30_000)
+            / 60_000
     }
 
     /// Whether `project` sees it: its own backups and every seeded one.
@@ -277,6 +282,77 @@ pub enum Record {
     },
 }
 
+/// Whether `ms` (ms since the epoch) is a time chrono can represent, so that
+/// it can be shown in the service's form and subtracted from another such
+/// time without overflow (chrono's range is about ±262,000 years, far inside
+/// `i64` milliseconds).
+fn representable(ms: i64) -> bool {
+    DateTime::from_timestamp_millis(ms).is_some()
+}
+
+impl Record {
+    /// Why a record read from a journal cannot be used, if it cannot: the
+    /// emulator never writes such a record, so the file was edited or
+    /// damaged, and using it would make list and job calls wrong (or, with
+    /// extreme times, overflow).
+    pub fn check(&self) -> Result<(), String> {
+        let time = |what: &str, ms: i64| {
+            if representable(ms) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{what} {ms} is not a time (milliseconds since 1970 within ±262,000 years)"
+                ))
+            }
+        };
+        let id = |what: &str, value: &str| {
+            if value.is_empty() {
+                Err(format!("{what} is empty"))
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Record::Delete { backup_id } => id("backup_id", backup_id),
+            Record::Create(entry) => {
+                let job = &entry.job;
+                id("the job's id", &job.id)?;
+                id("the job's project_id", &job.project_id)?;
+                id("the job's instance_id", &job.instance_id)?;
+                id("the job's backup_id", &job.backup_id)?;
+                time("the job's created_ms", job.created_ms)?;
+                let Some(backup) = &entry.backup else {
+                    return Ok(());
+                };
+                if backup.id != job.backup_id {
+                    return Err(format!(
+                        "the backup's id {:?} is not its job's backup_id {:?}",
+                        backup.id, job.backup_id
+                    ));
+                }
+                time("the backup's begin_ms", backup.begin_ms)?;
+                // `end_ms` is not held to chrono's range: it is the create
+                // time plus the configured schedule, saturated, and an absurd
+                // `--job-running` makes the emulator write such a record
+                // itself. Only its order is checked.
+                if backup.end_ms < backup.begin_ms {
+                    return Err(format!(
+                        "the backup's end_ms {} is before its begin_ms {}",
+                        backup.end_ms, backup.begin_ms
+                    ));
+                }
+                if !(backup.size_mb.is_finite() && backup.size_mb >= 0.0) {
+                    return Err(format!(
+                        "the backup's size_mb {} is not a size",
+                        backup.size_mb
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// At most this many create calls (jobs, with their backups) are kept; past
 /// it the oldest go first, so a long or hostile run cannot grow the emulator
 /// without bound (about 1 KB each in memory).
@@ -307,6 +383,30 @@ pub enum StateError {
         /// Why it does not parse as a [`Record`].
         #[source]
         source: serde_json::Error,
+    },
+    /// A line is a record that cannot be true (see [`Record::check`]).
+    #[error(
+        "state file {path}, line {line}: a journal record that the emulator cannot have written: \
+         {reason}"
+    )]
+    BadRecord {
+        /// The state file.
+        path: PathBuf,
+        /// The line of the record (1-based).
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another emulator (in this process or another) uses the state file.
+    #[error(
+        "state file {path} is in use by another emulator (it holds the lock on {lock}); \
+         stop that one, or give this one another --state file"
+    )]
+    Locked {
+        /// The state file.
+        path: PathBuf,
+        /// The lock file, `<state>.lock`.
+        lock: PathBuf,
     },
 }
 
@@ -418,18 +518,23 @@ impl Store {
     pub fn open(config: &Config) -> Result<Store, StateError> {
         let mut store = match &config.state_file {
             Some(path) => {
+                // Before reading: the compaction below rewrites the file.
+                let lock = journal::lock(path)?;
                 let (store, read) = Store::replay(path)?;
-                // Anything but live records (a torn tail, deletes, evicted
-                // entries): rewrite, so appends start on a clean line.
-                let records = if read.torn || read.records != store.entries.len() {
-                    compact_into(path, &store)?
-                } else {
-                    read.records
-                };
-                let journal = Journal::start(path, records).map_err(|source| StateError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                // Anything but live records (a torn tail, a last line
+                // without its newline, deletes, evicted entries): rewrite,
+                // so appends start on a clean line.
+                let records =
+                    if read.torn || read.unterminated || read.records != store.entries.len() {
+                        compact_into(path, &store)?
+                    } else {
+                        read.records
+                    };
+                let journal =
+                    Journal::start(path, records, lock).map_err(|source| StateError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
                 Store {
                     journal: Some(journal),
                     ..store
@@ -439,6 +544,16 @@ impl Store {
         };
         store.seed(config);
         Ok(store)
+    }
+
+    /// Stops writing the journal (if any) and releases the state file, once
+    /// the writer has written what is queued: for a shutdown, so that a new
+    /// emulator can open the file at once. Later changes fail with
+    /// `DBS.108000` rather than pass as durable.
+    pub fn close_journal(&mut self) {
+        if let Some(journal) = &mut self.journal {
+            journal.close();
+        }
     }
 
     /// The store a journal describes, and what reading it found.
@@ -495,8 +610,17 @@ impl Store {
         self.by_job.remove(&entry.job.id);
         if let Some(backup) = &entry.backup {
             self.by_backup.remove(&backup.id);
-            if let Some(n) = self.per_project.get_mut(&entry.job.project_id) {
-                *n = n.saturating_sub(1);
+            self.uncount(&entry.job.project_id);
+        }
+    }
+
+    /// One live manual backup fewer in `project`. A project at zero is
+    /// removed: kept, every project ever seen would stay in memory.
+    fn uncount(&mut self, project: &str) {
+        if let Some(n) = self.per_project.get_mut(project) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.per_project.remove(project);
             }
         }
     }
@@ -516,10 +640,9 @@ impl Store {
     fn take_backup(&mut self, seq: u64) -> Option<StoredBackup> {
         let entry = self.entries.get_mut(&seq)?;
         let backup = entry.backup.take()?;
+        let project = entry.job.project_id.clone();
         self.by_backup.remove(&backup.id);
-        if let Some(n) = self.per_project.get_mut(&entry.job.project_id) {
-            *n = n.saturating_sub(1);
-        }
+        self.uncount(&project);
         Some(backup)
     }
 
@@ -930,6 +1053,120 @@ mod tests {
         );
         assert_eq!(total, 2);
         assert_eq!(page[1].id, "backup-1");
+    }
+
+    fn in_project(n: u32, project: &str) -> Entry {
+        let mut e = entry(n, &format!("instance-{n}"), 0, JobSchedule::INSTANT);
+        e.job.project_id = project.to_owned();
+        e.backup.as_mut().unwrap().project_id = Some(project.to_owned());
+        e
+    }
+
+    #[test]
+    fn projects_with_no_backup_left_are_forgotten() {
+        let mut store = Store::default();
+        for n in 0..50 {
+            store.create(in_project(n, &format!("p{n}")), 0).unwrap();
+        }
+        assert_eq!(store.per_project.len(), 50);
+        for n in 0..50 {
+            store
+                .delete(&format!("p{n}"), &format!("backup-{n}"), 1)
+                .unwrap();
+        }
+        assert!(store.per_project.is_empty(), "{:?}", store.per_project);
+        // A create taken back forgets its project too.
+        let change = store.create(in_project(99, "undone"), 2).unwrap();
+        store.undo(change.undo);
+        assert!(store.per_project.is_empty(), "{:?}", store.per_project);
+        // A delete taken back counts the backup again.
+        store.create(in_project(100, "back"), 3).unwrap();
+        let (_, change) = store.delete("back", "backup-100", 4).unwrap();
+        assert!(store.per_project.is_empty());
+        store.undo(change.undo);
+        assert_eq!(store.per_project.get("back"), Some(&1));
+    }
+
+    fn journal_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("emulator-state-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn records_that_cannot_be_true_are_refused_with_their_line() {
+        let good = serde_json::to_string(&Record::Create(Box::new(entry(
+            1,
+            "a",
+            0,
+            JobSchedule::INSTANT,
+        ))))
+        .unwrap();
+        let mut cases: Vec<(&str, Entry, &str)> = Vec::new();
+        let mut e = entry(2, "b", 0, JobSchedule::INSTANT);
+        let b = e.backup.as_mut().unwrap();
+        (b.begin_ms, b.end_ms) = (i64::MIN, 0);
+        cases.push(("audit", e, "begin_ms"));
+        let mut e = entry(2, "b", 0, JobSchedule::INSTANT);
+        let b = e.backup.as_mut().unwrap();
+        (b.begin_ms, b.end_ms) = (5_000, 1_000);
+        cases.push(("backwards", e, "end_ms"));
+        let mut e = entry(2, "b", 0, JobSchedule::INSTANT);
+        e.job.created_ms = i64::MAX;
+        cases.push(("created", e, "created_ms"));
+        let mut e = entry(2, "b", 0, JobSchedule::INSTANT);
+        e.backup.as_mut().unwrap().id = "another".into();
+        cases.push(("mismatch", e, "backup_id"));
+        for (name, bad, why) in cases {
+            let dir = journal_dir(name);
+            let path = dir.join("state.jsonl");
+            let bad = serde_json::to_string(&Record::Create(Box::new(bad))).unwrap();
+            let text = format!("{good}\n{bad}\n");
+            std::fs::write(&path, &text).unwrap();
+            let config = Config {
+                state_file: Some(path.clone()),
+                ..Config::default()
+            };
+            match Store::open(&config) {
+                Err(e) => {
+                    let shown = e.to_string();
+                    assert!(shown.contains(&path.display().to_string()), "{shown}");
+                    assert!(shown.contains("line 2"), "{name}: {shown}");
+                    assert!(shown.contains(why), "{name}: {shown}");
+                }
+                Ok(_) => panic!("{name}: accepted"),
+            }
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn what_an_absurd_schedule_makes_the_emulator_write_is_accepted() {
+        let schedule = JobSchedule {
+            visible_after: Duration::ZERO,
+            pending: Duration::ZERO,
+            running: Duration::MAX,
+        };
+        let e = entry(1, "a", 1_594_055_825_000, schedule);
+        assert_eq!(e.backup.as_ref().unwrap().end_ms, i64::MAX);
+        assert_eq!(Record::Create(Box::new(e)).check(), Ok(()));
+    }
+
+    #[test]
+    fn extreme_times_in_memory_do_not_overflow() {
+        for (begin, end) in [(i64::MIN, 0), (i64::MIN, i64::MAX), (i64::MAX, i64::MIN)] {
+            let mut e = entry(1, "a", 0, JobSchedule::INSTANT);
+            let b = e.backup.as_mut().unwrap();
+            (b.begin_ms, b.end_ms) = (begin, end);
+            let backup = e.backup.unwrap();
+            let _ = backup.take_up_minutes();
+            for now in [i64::MIN, 0, i64::MAX] {
+                let _ = crate::backups::list_item(&backup, now);
+            }
+        }
     }
 
     #[test]

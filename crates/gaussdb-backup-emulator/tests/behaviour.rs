@@ -852,3 +852,118 @@ async fn documents_are_served_with_the_spec_first() {
     assert_eq!(js.status, 200, "Swagger UI's assets are vendored");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_second_emulator_on_the_same_state_file_is_refused() {
+    let dir = std::env::temp_dir().join(format!("emulator-two-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.jsonl");
+    let config = Config {
+        state_file: Some(path.clone()),
+        jobs: JobSchedule::INSTANT,
+        ..Config::default()
+    };
+    let first = start(config.clone()).await;
+    let shown = match gaussdb_backup_emulator::Emulator::start(config.clone()).await {
+        Ok(_) => panic!("two emulators on one state file"),
+        Err(e) => e.to_string(),
+    };
+    assert!(shown.contains(&path.display().to_string()), "{shown}");
+    let (backup, _) = create(&first, INSTANCE, "kept").await;
+    first.shutdown().await;
+    // Shutting down releases the state file at once.
+    let second = start(config).await;
+    assert_eq!(
+        get(&second, "/backups").await.json["backups"][0]["id"],
+        backup.as_str()
+    );
+    second.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn the_gateway_authenticates_before_it_measures_the_body() {
+    let emulator = start(Config {
+        max_body_bytes: 1024,
+        tokens: BTreeSet::from(["good-token".to_owned()]),
+        ..Config::default()
+    })
+    .await;
+    let big = format!(r#"{{"instance_id":"x","name":"{}"}}"#, "a".repeat(4096)).into_bytes();
+    let create = format!("/v3/{PROJECT}/backups/create");
+    let prefix = "Incorrect IAM authentication information: ";
+    for (token, message) in [
+        (None, "x-auth-token not found"),
+        (Some(""), "x-auth-token not found"),
+        (Some("bad-token"), "decrypt token fail"),
+    ] {
+        let mut headers = vec![("content-type", "application/json")];
+        headers.extend(token.map(|t| ("x-auth-token", t)));
+        let r = raw(
+            &emulator,
+            Method::POST,
+            &create,
+            &headers,
+            Some(big.clone()),
+        )
+        .await;
+        assert_eq!(r.code(), (401, "APIGW.0301"), "{token:?}: {}", r.text);
+        assert_eq!(r.json["error_msg"], format!("{prefix}{message}"));
+        assert_eq!(r.json["request_id"], r.request_id());
+        assert!(!r.request_id().is_empty());
+    }
+    // Authenticated, too large: the emulator's answer (the real gateway's is
+    // not documented).
+    let r = raw(
+        &emulator,
+        Method::POST,
+        &create,
+        &[
+            ("content-type", "application/json"),
+            ("x-auth-token", "good-token"),
+        ],
+        Some(big),
+    )
+    .await;
+    assert_eq!(r.code(), (400, "DBS.200001"), "{}", r.text);
+    assert!(!r.request_id().is_empty());
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_path_segment_that_is_not_utf8_is_a_json_parameter_error() {
+    let emulator = start(Config::default()).await;
+    let body = br#"{"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"abcd"}"#.to_vec();
+    for (method, path) in [
+        (Method::DELETE, format!("/v3/{PROJECT}/backups/%FF")),
+        (Method::DELETE, "/v3/%FF%FE/backups/x".to_owned()),
+        (Method::DELETE, "/v3/%FF/backups/create".to_owned()),
+        (Method::GET, "/v3/%FF%FE/backups".to_owned()),
+        (Method::GET, "/v3/%C3%28/jobs?id=x".to_owned()),
+        (Method::POST, "/v3/%FF/backups/create".to_owned()),
+    ] {
+        let r = raw(
+            &emulator,
+            method.clone(),
+            &path,
+            &[("x-auth-token", "t"), ("content-type", "application/json")],
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.code(), (400, "DBS.200001"), "{method} {path}: {}", r.text);
+        assert_eq!(r.json["error_msg"], "Parameter error.", "{method} {path}");
+        assert!(
+            r.headers
+                .get("content-type")
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/json")),
+            "{method} {path}: {:?}",
+            r.headers
+        );
+        assert!(!r.request_id().is_empty(), "{method} {path}");
+        // Still behind the gateway.
+        let r = raw(&emulator, method.clone(), &path, &[], None).await;
+        assert_eq!(r.code(), (401, "APIGW.0301"), "{method} {path}: {}", r.text);
+    }
+    emulator.shutdown().await;
+}

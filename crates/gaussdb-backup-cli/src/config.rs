@@ -208,7 +208,11 @@ fn parse_file(text: &str) -> Result<File, String> {
 
 /// `line L, column C` (both from 1) of a byte offset.
 fn at(text: &str, offset: usize) -> String {
-    let before = &text[..offset.min(text.len())];
+    let end = (0..=offset.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = &text[..end];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     format!("line {line}, column {column}")
@@ -235,6 +239,8 @@ mod tests {
     fn positions_count_from_one() {
         assert_eq!(at("a = 1\nsk = 2\n", 11), "line 2, column 6");
         assert_eq!(at("", 0), "line 1, column 1");
+        assert_eq!(at("é = 1", 1), "line 1, column 1");
+        assert_eq!(at("é = 1", 99), "line 1, column 6");
     }
 
     #[test]

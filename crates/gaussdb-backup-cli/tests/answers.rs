@@ -300,3 +300,36 @@ fn all_prints_the_services_total_count() {
     assert_eq!(ids, ["b3", "b4", "b5", "b6"], "{stdout}");
     assert_eq!(page["total_count"], 7, "{stdout}");
 }
+
+#[test]
+fn a_create_call_that_times_out_says_the_backup_may_have_started() {
+    // A server that takes the request and never answers: the client's
+    // timeout fires however slow the machine is.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let (code, stdout, stderr) = run(
+        &url,
+        &[
+            "--timeout",
+            "1",
+            "create-backup",
+            "--instance-id",
+            INSTANCE,
+            "--name",
+            "backup-1",
+        ],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("may or may not have been started")
+            && stderr.contains(&format!("list-backups --instance-id {INSTANCE}")),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "{stdout}");
+}

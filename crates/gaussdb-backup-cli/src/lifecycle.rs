@@ -1,61 +1,36 @@
-//! What the generated commands cannot do: `create-backup --wait` (follow the
-//! job, show progress, print the finished backup) and `list-backups --all`
-//! (follow the pages). Both use the client crate's waiter and stream.
+//! What a single call cannot do: `create-backup --wait` (follow the job,
+//! show progress, print the finished backup) and `list-backups --all`
+//! (follow the pages, within a bound). Both use the client library's waiter
+//! and stream, and report failures like every other command (`output.rs`).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use gaussdb_backup::{Client, Error, JobProgress};
-use serde_json::Value;
+use gaussdb_backup::{Client, CreatedBackup, JobProgress, ListBackups};
 
-use crate::exit;
+use crate::{exit, output};
 
-/// Waits for the backup whose create answer is `created`; prints the
-/// finished backup as JSON on stdout. Returns the exit code.
-pub async fn wait(client: &Client, created: Option<Value>, timeout: Duration) -> u8 {
-    let Some(created) = created else {
-        eprintln!("error: the create answer was not kept; nothing to wait for");
-        return exit::UNEXPECTED;
-    };
-    let (Some(job_id), Some(backup_id)) =
-        (created["job_id"].as_str(), created["backup"]["id"].as_str())
-    else {
-        eprintln!("error: the create answer has no job_id or backup.id: {created}");
-        return exit::UNEXPECTED;
-    };
+/// Waits for the backup a create call started; prints the finished backup
+/// as JSON on stdout. Returns the exit code.
+pub async fn wait(client: &Client, created: &CreatedBackup, timeout: Duration) -> u8 {
     eprintln!(
-        "backup {backup_id} started (job {job_id}); waiting up to {}",
+        "backup {} started (job {}); waiting up to {}",
+        created.backup.id,
+        created.job_id,
         humantime::format_duration(timeout)
     );
     let mut progress = Progress::new();
-    let result = client
-        .wait_for_backup(job_id, backup_id)
+    let result = created
+        .wait(client)
         .timeout(timeout)
         .on_progress(|p| progress.report(p))
         .send()
         .await;
     progress.finish();
     match result {
-        Ok(backup) => {
-            match serde_json::to_string_pretty(&backup) {
-                Ok(text) => println!("{text}"),
-                Err(e) => eprintln!("error: cannot print the backup: {e}"),
-            }
-            exit::OK
-        }
-        Err(err @ Error::BackupFailed { .. }) => {
-            eprintln!("error: {err}");
-            exit::BACKUP_FAILED
-        }
-        Err(err @ Error::WaitTimeout { .. }) => {
-            eprintln!("error: {err}");
-            exit::WAIT_TIMEOUT
-        }
-        Err(err) => {
-            eprintln!("error: {err}");
-            crate::output::exit_code_of(&err)
-        }
+        Ok(backup) => output::print(&backup),
+        Err(err) => output::report(&err, None),
     }
 }
 
@@ -98,62 +73,52 @@ impl Progress {
     }
 }
 
-/// `list-backups --all`: every matching backup from `--offset`, printed as
-/// one JSON object like a page (`backups` and their `total_count`).
-pub async fn list_all(client: &Client, matches: &clap::ArgMatches) -> u8 {
-    let text = |name: &str| matches.get_one::<String>(name).cloned();
-    let mut query = client.backups();
-    if let Some(v) = text("instance-id") {
-        query = query.instance_id(v);
+/// `list-backups --all`: every matching backup from `offset` (the query's),
+/// printed as one JSON object like a page: `backups`, and `total_count` as
+/// the service counted the matching backups when listing began (over all
+/// pages, as on a page: not the number printed when `--offset` skips some).
+///
+/// At most `max_items` backups: when more match, nothing is printed and the
+/// exit code is [`exit::TOO_MANY`], rather than a truncated list that reads
+/// as complete.
+pub async fn list_all(query: ListBackups<'_>, offset: u32, max_items: usize) -> u8 {
+    // The service's count, from a page of one backup.
+    let total_count = match query.clone().limit(1).send().await {
+        Ok(page) => page.total_count,
+        Err(err) => return output::report(&err, None),
+    };
+    // When the service's count already says more remain than the bound,
+    // fail before paging through them all.
+    let bound = u64::try_from(max_items).unwrap_or(u64::MAX);
+    if let Some(total) = total_count
+        && u64::try_from(total.saturating_sub(i64::from(offset))).is_ok_and(|r| r > bound)
+    {
+        return too_many(max_items, total_count);
     }
-    if let Some(v) = text("backup-id") {
-        query = query.backup_id(v);
-    }
-    if let Some(v) = matches.get_one::<gaussdb_backup::BackupType>("backup-type") {
-        query = query.backup_type(v.clone());
-    }
-    if let Some(v) = text("begin-time") {
-        query = query.begin_time(v);
-    }
-    if let Some(v) = text("end-time") {
-        query = query.end_time(v);
-    }
-    if let Some(v) = text("name") {
-        query = query.name(v);
-    }
-    if let Some(v) = text("instance-name") {
-        query = query.instance_name(v);
-    }
-    if let Some(v) = matches.get_one::<gaussdb_backup::Language>("x-language") {
-        query = query.language(v.clone());
-    }
-    if let Some(v) = matches.get_one::<std::num::NonZeroU32>("limit") {
-        query = query.limit(v.get());
-    }
-    if let Some(v) = matches.get_one::<i32>("offset") {
-        match u32::try_from(*v) {
-            Ok(offset) => query = query.offset(offset),
-            Err(_) => {
-                eprintln!("error: invalid offset: must not be negative");
-                return exit::USAGE;
-            }
-        }
-    }
+    // One more than the bound: receiving it means more remain.
+    let mut stream = std::pin::pin!(query.max_items(max_items.saturating_add(1)).stream());
     let mut backups = Vec::new();
-    let mut stream = std::pin::pin!(query.stream());
     while let Some(item) = stream.next().await {
         match item {
-            Ok(backup) => backups.push(backup),
-            Err(err) => {
-                eprintln!("error: {err}");
-                return crate::output::exit_code_of(&err);
-            }
+            Ok(backup) if backups.len() < max_items => backups.push(backup),
+            Ok(_) => return too_many(max_items, total_count),
+            Err(err) => return output::report(&err, None),
         }
     }
-    let page = serde_json::json!({ "backups": backups, "total_count": backups.len() });
-    match serde_json::to_string_pretty(&page) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot print the result: {e}"),
-    }
-    exit::OK
+    output::print(&output::Page {
+        backups: &backups,
+        total_count,
+    })
+}
+
+fn too_many(max_items: usize, total_count: Option<i64>) -> u8 {
+    let counted = total_count
+        .map(|t| format!(" (the service counts {t})"))
+        .unwrap_or_default();
+    eprintln!(
+        "error: more than {max_items} backups match{counted}; nothing was printed: \
+         raise --max-items, or narrow the list with filters such as --instance-id, \
+         --backup-type, --begin-time and --end-time"
+    );
+    exit::TOO_MANY
 }

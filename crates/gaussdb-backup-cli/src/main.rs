@@ -3,7 +3,10 @@
 //! (`generated_cli.rs`); this file adds what a generator cannot know:
 //! credentials from the environment or a config file (never from the command
 //! line, where any user can read them in the process list), the endpoint,
-//! JSON output on stdout, errors on stderr, and distinct exit codes.
+//! JSON output on stdout, errors on stderr, and distinct exit codes. Every
+//! command runs through the client library's hand-written layer (`run.rs`),
+//! not the generated `Cli::execute`: the generated code defines the
+//! commands and their arguments only.
 
 mod config;
 #[allow(
@@ -16,6 +19,7 @@ mod config;
 mod generated_cli;
 mod lifecycle;
 mod output;
+mod run;
 
 use std::process::ExitCode;
 
@@ -25,22 +29,90 @@ use gaussdb_backup::raw::types;
 use gaussdb_backup::rules;
 use generated_cli::{Cli, CliCommand};
 
+/// The generated CLI's configuration type, needed only to name the
+/// generated command definitions (`Cli::<Definitions>::get_command`). It has
+/// no value: the generated `Cli::execute` is never run, every command goes
+/// through the client library (`run.rs`).
+pub enum Definitions {}
+
+impl generated_cli::CliConfig for Definitions {
+    fn success_item<T>(&self, _: &gaussdb_backup::raw::ResponseValue<T>)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match *self {}
+    }
+
+    fn success_no_item(&self, _: &gaussdb_backup::raw::ResponseValue<()>) {
+        match *self {}
+    }
+
+    fn error<T>(&self, _: &gaussdb_backup::raw::Error<T>)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match *self {}
+    }
+
+    fn list_start<T>(&self)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match *self {}
+    }
+
+    fn list_item<T>(&self, _: &T)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match *self {}
+    }
+
+    fn list_end_success<T>(&self)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match *self {}
+    }
+
+    fn list_end_error<T>(&self, _: &gaussdb_backup::raw::Error<T>)
+    where
+        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
+    {
+        match *self {}
+    }
+}
+
+/// `list-backups --all --max-items`'s default.
+pub const DEFAULT_MAX_ITEMS: usize = 100_000;
+
 /// Exit codes, stable for scripts.
 pub mod exit {
     /// The call succeeded.
     pub const OK: u8 = 0;
-    /// The service answered with an error (its code and message on stderr).
+    /// The service (or a proxy in front of it) answered with an error
+    /// status, 4xx or 5xx, documented or not: its status, `error_code` and
+    /// `error_msg` on stderr, or the status and the start of the body when
+    /// the body is not the documented error JSON (an HTML page, say).
     pub const SERVICE_ERROR: u8 = 1;
     /// Bad usage or configuration; nothing was sent.
     pub const USAGE: u8 = 2;
     /// The service could not be reached, or did not answer in time.
     pub const TRANSPORT: u8 = 3;
-    /// The service answered with something the spec does not describe.
+    /// Any other answer that cannot be read: a success status whose body
+    /// does not match the spec, another status, a body over the size limit.
     pub const UNEXPECTED: u8 = 4;
     /// `--wait`: the backup failed (the job's `fail_reason` on stderr).
     pub const BACKUP_FAILED: u8 = 5;
     /// `--wait`: the wait timed out; the backup is still running.
     pub const WAIT_TIMEOUT: u8 = 6;
+    /// `create-backup`: the service accepted the call (2xx) but its answer
+    /// could not be read, so the backup may have been started: the job ID,
+    /// when found, on stderr. Check before running the command again.
+    pub const MAY_HAVE_STARTED: u8 = 7;
+    /// `list-backups --all`: more backups match than `--max-items`; nothing
+    /// was printed.
+    pub const TOO_MANY: u8 = 8;
 }
 
 const AFTER_HELP: &str = "\
@@ -49,9 +121,25 @@ Credentials (never on the command line):
   HUAWEICLOUD_TOKEN                                                           an IAM token
   or the [credentials] table of the config file (--config, GAUSSDB_BACKUP_CONFIG).
 
-Exit status: 0 success, 1 service error, 2 usage or configuration error,
-3 connection failure or timeout, 4 unexpected response, 5 the backup failed
-(--wait), 6 the wait timed out and the backup is still running (--wait).";
+Settings, first found wins: command-line flags, then the environment, then the
+config file. The endpoint: --endpoint or --region (not both), then
+GAUSSDB_BACKUP_ENDPOINT, then HUAWEICLOUD_SDK_REGION, then endpoint, then region
+in the config file.
+
+Exit status:
+  0  success
+  1  the service (or a proxy) answered with an error status (4xx, 5xx): its
+     error_code and error_msg on stderr, or the status and the start of the body
+  2  usage or configuration error; nothing was sent
+  3  connection failure or timeout
+  4  any other answer that cannot be read (a success whose body does not match
+     the spec, another status)
+  5  the backup failed (--wait)
+  6  the wait timed out; the backup is still running (--wait)
+  7  create-backup: the service accepted the call but its answer could not be
+     read: the backup may have started (its job ID on stderr); check before
+     running the command again
+  8  list-backups --all: more backups match than --max-items; nothing printed";
 
 /// The man pages of the command and of every subcommand, as clap_mangen
 /// renders them; `cargo xtask generate` checks them in under `docs/man/`.
@@ -62,7 +150,7 @@ fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
 /// One subcommand per operation of the spec, under the name the generator
 /// gives it (`CliCommand::name`), with what the CLI adds by hand.
 fn operation_command(operation: CliCommand) -> Command {
-    let mut command = Cli::<output::Output>::get_command(operation)
+    let mut command = Cli::<Definitions>::get_command(operation)
         .name(operation.name())
         .alias(operation.alias());
     if command.get_arguments().any(|a| a.get_id() == "project-id") {
@@ -103,15 +191,47 @@ fn operation_command(operation: CliCommand) -> Command {
                     .default_value("1h")
                     .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
             ),
-        CliCommand::ShowGaussMySqlBackupList => command.arg(
-            Arg::new("all")
-                .long("all")
-                .action(ArgAction::SetTrue)
-                .help("Follow the pages from --offset: every matching backup"),
-        ),
+        CliCommand::ShowGaussMySqlBackupList => {
+            let example = command
+                .get_after_help()
+                .map(|e| format!("{e}\n\n"))
+                .unwrap_or_default();
+            command
+                .after_long_help(format!("{example}{LIST_OUTPUT}"))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Follow the pages from --offset: every matching backup"),
+                )
+                .arg(
+                    Arg::new("max-items")
+                        .long("max-items")
+                        .requires("all")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(usize))
+                        .default_value(DEFAULT_MAX_ITEMS.to_string())
+                        .help("--all collects at most N backups; when more match it fails (exit 8)")
+                        .long_help(
+                            "--all collects at most N backups. The output is one JSON document, \
+                         held in memory until the last page, so the bound keeps a huge or \
+                         endless listing from exhausting memory. When more backups match, \
+                         nothing is printed and the exit status is 8: raise N, or narrow the \
+                         list with filters.",
+                        ),
+                )
+        }
         _ => command,
     }
 }
+
+/// What `list-backups --help` adds after the generated example.
+const LIST_OUTPUT: &str = "\
+Output: one JSON object, {\"backups\": [...], \"total_count\": N}. `backups` is
+always there (empty when none match). `total_count` is the service's count of
+the backups matching the filters over all pages, not the number printed (with
+--offset, or with a page, fewer are printed); with --all, as the service
+counted them when listing began.";
 
 /// A value parser for a generated constrained type whose error is the rule
 /// in words.
@@ -239,7 +359,6 @@ fn main() -> ExitCode {
         eprintln!("error: unknown command {name}");
         return ExitCode::from(exit::USAGE);
     };
-    let which = &which;
     let project_flag = sub
         .try_get_one::<types::ProjectId>("project-id")
         .ok()
@@ -268,28 +387,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    // The hand-written lifecycle: waiting, and following pages.
-    if matches!(which, CliCommand::ShowGaussMySqlBackupList) && sub.get_flag("all") {
-        return ExitCode::from(runtime.block_on(lifecycle::list_all(&client, sub)));
-    }
-    let wait = matches!(which, CliCommand::CreateGaussMySqlBackup) && sub.get_flag("wait");
-    // The project ID already resolved (flag, environment, config file) is
-    // applied by the generated CLI's per-operation hooks; see `output.rs`.
-    let created = output::Created::default();
-    let output = output::Output::new(settings.project_id.clone(), wait, &created);
-    let cli = Cli::new(client.raw(), output);
-    if let Err(e) = runtime.block_on(cli.execute(*which, sub)) {
-        return ExitCode::from(output::exit_code(&e));
-    }
-    if !wait {
-        return ExitCode::from(exit::OK);
-    }
-    let created = created.take();
-    let timeout = sub
-        .get_one::<std::time::Duration>("wait-timeout")
-        .copied()
-        .unwrap_or(std::time::Duration::from_secs(3600));
-    ExitCode::from(runtime.block_on(lifecycle::wait(&client, created, timeout)))
+    ExitCode::from(runtime.block_on(run::operation(&client, which, sub)))
 }
 
 #[cfg(test)]

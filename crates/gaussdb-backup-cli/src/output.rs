@@ -1,180 +1,113 @@
-//! JSON results on stdout; errors on stderr with the service's code and
-//! message; exit codes by kind of failure.
+//! JSON results on stdout; errors on stderr, in the client library's words;
+//! and the one mapping from a library error to an exit code.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
-use gaussdb_backup::raw::{Error, ResponseValue, types};
-use serde_json::Value;
+use gaussdb_backup::Error;
+use gaussdb_backup::types;
+use serde::Serialize;
 
 use crate::exit;
-use crate::generated_cli::CliConfig;
 
-/// Output settings, and the project ID to put on every request.
-pub struct Output {
-    project_id: types::ProjectId,
-    /// `create-backup --wait`: keep the create answer for the waiter
-    /// instead of printing it.
-    keep_created: bool,
-    created: Arc<Mutex<Option<Value>>>,
-}
-
-/// Where `--wait` finds the create answer after the generated call.
-#[derive(Clone, Default)]
-pub struct Created(Arc<Mutex<Option<Value>>>);
-
-impl Created {
-    pub fn take(&self) -> Option<Value> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
-    }
-}
-
-impl Output {
-    /// With `keep_created`, a successful answer goes to `created` instead
-    /// of stdout.
-    pub fn new(project_id: types::ProjectId, keep_created: bool, created: &Created) -> Self {
-        Output {
-            project_id,
-            keep_created,
-            created: Arc::clone(&created.0),
-        }
-    }
-}
-
-impl CliConfig for Output {
-    // The generated commands only know `--project-id`; the ID may also come
-    // from `HUAWEICLOUD_SDK_PROJECT_ID` or the config file, resolved (flag
-    // first) before the call. The generated macro implements the hook of
-    // every operation with a project ID.
-    crate::generated_cli::project_id_hooks!(self => self.project_id.clone());
-
-    fn success_item<T>(&self, value: &ResponseValue<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
-        if self.keep_created {
-            *self.created.lock().unwrap_or_else(PoisonError::into_inner) =
-                serde_json::to_value(value.as_ref()).ok();
-            return;
-        }
-        match serde_json::to_string_pretty(value.as_ref()) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: cannot print the result: {e}"),
-        }
-    }
-
-    fn success_no_item(&self, _: &ResponseValue<()>) {}
-
-    fn error<T>(&self, error: &Error<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
-        eprintln!("error: {}", describe(error));
-    }
-
-    fn list_start<T>(&self)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
-    }
-
-    fn list_item<T>(&self, value: &T)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
-        if let Ok(text) = serde_json::to_string(value) {
+/// Prints a result as JSON on stdout.
+pub fn print<T: Serialize>(value: &T) -> u8 {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
             println!("{text}");
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot print the result: {e}");
+            exit::UNEXPECTED
         }
     }
-
-    fn list_end_success<T>(&self)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
-    }
-
-    fn list_end_error<T>(&self, error: &Error<T>)
-    where
-        T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
-    {
-        eprintln!("error: {}", describe(error));
-    }
 }
 
-fn request_id(headers: &reqwest::header::HeaderMap) -> String {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(|id| format!(" (request ID {id})"))
-        .unwrap_or_default()
+/// A page of backups as printed: `backups` always (an empty page too, where
+/// the service may leave it out), and the service's `total_count` (how many
+/// backups match the filters over all pages) when it sent one.
+#[derive(Serialize)]
+pub struct Page<'a> {
+    pub backups: &'a [types::BackupSummary],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
 }
 
-/// One line: status, code and message for service errors.
-fn describe<T: serde::Serialize>(error: &Error<T>) -> String {
+/// The exit code of a failure of the client library: the one place where
+/// errors become exit codes, as `--help` lists them.
+pub fn exit_code(error: &Error) -> u8 {
     match error {
-        Error::ErrorResponse(rv) => {
-            let body = serde_json::to_value(rv.as_ref()).unwrap_or(Value::Null);
-            format!(
-                "HTTP {}: {}: {}{}",
-                rv.status(),
-                body["error_code"].as_str().unwrap_or("?"),
-                body["error_msg"].as_str().unwrap_or("?"),
-                request_id(rv.headers())
-            )
-        }
-        Error::UnexpectedResponse(r) => format!(
-            "HTTP {}: unexpected response{}",
-            r.status(),
-            request_id(r.headers())
-        ),
-        Error::InvalidResponsePayload(_, e) => format!("malformed response: {e}"),
-        Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e) => {
-            if e.is_timeout() {
-                format!("timed out: {e}")
-            } else {
-                format!("cannot reach the service: {e}")
+        Error::InvalidArgument { .. } => exit::USAGE,
+        Error::Timeout(_) | Error::Transport(_) => exit::TRANSPORT,
+        Error::BackupMayHaveStarted { .. } => exit::MAY_HAVE_STARTED,
+        Error::BackupFailed { .. } => exit::BACKUP_FAILED,
+        Error::WaitTimeout { .. } => exit::WAIT_TIMEOUT,
+        Error::Service(_) => exit::SERVICE_ERROR,
+        // Any other answer: an error status (4xx, 5xx) is the service's (or
+        // a proxy's) refusal even when its body is not the documented error
+        // JSON (an HTML page, say); any other status whose answer cannot be
+        // read (a 2xx with a body that does not parse, a 3xx, a body over
+        // the size limit) is an unexpected response. Errors the library may
+        // add later fall here too.
+        other => match other.status() {
+            Some(status) if status.is_client_error() || status.is_server_error() => {
+                exit::SERVICE_ERROR
+            }
+            _ => exit::UNEXPECTED,
+        },
+    }
+}
+
+/// Prints a failure on stderr and returns its exit code. `instance_id` is
+/// the instance of a create call, for the advice when the backup may have
+/// been started.
+pub fn report(error: &Error, instance_id: Option<&str>) -> u8 {
+    eprintln!("error: {error}");
+    match error {
+        Error::BackupMayHaveStarted { job_id, .. } => {
+            eprintln!(
+                "warning: do not simply run the command again: it may start a second backup."
+            );
+            match job_id {
+                Some(job_id) => eprintln!(
+                    "warning: the backup's job is {job_id}; check it with: gaussdb-backup show-job --job-id {job_id}"
+                ),
+                None => eprintln!("warning: no job ID could be read from the answer."),
+            }
+            if let Some(instance_id) = instance_id {
+                eprintln!(
+                    "warning: or list the instance's backups: gaussdb-backup list-backups --instance-id {instance_id}"
+                );
             }
         }
-        Error::InvalidRequest(s) | Error::Custom(s) => format!("invalid request: {s}"),
+        Error::Timeout(_) if instance_id.is_some() => {
+            eprintln!(
+                "warning: the backup may or may not have been started; list the instance's backups \
+                 (gaussdb-backup list-backups --instance-id {}) before trying again.",
+                instance_id.unwrap_or_default()
+            );
+        }
+        _ => {}
     }
+    exit_code(error)
 }
 
-/// The exit code for a failed call.
-pub fn exit_code(error: &anyhow::Error) -> u8 {
-    use gaussdb_backup::raw::types::ErrorResponse;
-    match error.downcast_ref::<Error<ErrorResponse>>() {
-        Some(Error::ErrorResponse(_)) => exit::SERVICE_ERROR,
-        Some(
-            Error::CommunicationError(_) | Error::ResponseBodyError(_) | Error::InvalidUpgrade(_),
-        ) => exit::TRANSPORT,
-        Some(Error::UnexpectedResponse(r))
-            if r.status().is_client_error() || r.status().is_server_error() =>
-        {
-            exit::SERVICE_ERROR
-        }
-        Some(Error::UnexpectedResponse(_) | Error::InvalidResponsePayload(..)) => exit::UNEXPECTED,
-        Some(Error::InvalidRequest(_) | Error::Custom(_)) => exit::USAGE,
-        None => {
-            // Reading a --json-body file and similar local failures.
-            eprintln!("error: {error:#}");
-            exit::USAGE
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The exit code for a failure of the hand-written client layer.
-pub fn exit_code_of(error: &gaussdb_backup::Error) -> u8 {
-    use gaussdb_backup::Error as E;
-    match error {
-        E::Service(_) => exit::SERVICE_ERROR,
-        E::Timeout(_) | E::Transport(_) => exit::TRANSPORT,
-        E::InvalidArgument { .. } => exit::USAGE,
-        E::BackupFailed { .. } => exit::BACKUP_FAILED,
-        E::WaitTimeout { .. } => exit::WAIT_TIMEOUT,
-        E::UnexpectedResponse { status, .. }
-            if status.is_client_error() || status.is_server_error() =>
-        {
-            exit::SERVICE_ERROR
-        }
-        _ => exit::UNEXPECTED,
+    #[test]
+    fn statuses_map_to_codes_whatever_the_body() {
+        let unexpected = |status: u16| Error::UnexpectedResponse {
+            status: reqwest::StatusCode::from_u16(status).unwrap(),
+            request_id: None,
+            body: Default::default(),
+        };
+        assert_eq!(exit_code(&unexpected(500)), exit::SERVICE_ERROR);
+        assert_eq!(exit_code(&unexpected(429)), exit::SERVICE_ERROR);
+        assert_eq!(exit_code(&unexpected(302)), exit::UNEXPECTED);
+        let too_large = Error::ResponseTooLarge {
+            status: reqwest::StatusCode::OK,
+            limit: 1,
+        };
+        assert_eq!(exit_code(&too_large), exit::UNEXPECTED);
     }
 }

@@ -118,7 +118,7 @@ fn each_operation_is_a_command_and_each_required_input_a_required_flag() {
     root.build();
     for (id, inputs) in spec_operations() {
         let operation = generated(&kebab(&id));
-        let generated = Cli::<crate::output::Output>::get_command(operation);
+        let generated = Cli::<crate::Definitions>::get_command(operation);
         let shown = root
             .find_subcommand(operation.name())
             .unwrap_or_else(|| panic!("{id}: no subcommand {}", operation.name()));

@@ -249,3 +249,221 @@ fn help_offers_no_secret_flags() {
     let top = cli().arg("--help").output().unwrap();
     assert!(String::from_utf8_lossy(&top.stdout).contains("HUAWEICLOUD_SDK_AK"));
 }
+
+/// A config file of its own for one test; removed with the returned guard.
+struct ConfigFile(std::path::PathBuf);
+
+impl ConfigFile {
+    fn new(name: &str, text: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("gaussdb-cli-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        ConfigFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for ConfigFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0.parent().unwrap());
+    }
+}
+
+const CREATE: [&str; 5] = [
+    "create-backup",
+    "--instance-id",
+    INSTANCE,
+    "--name",
+    "cli-backup",
+];
+
+#[test]
+fn a_region_on_the_command_line_beats_an_endpoint_from_the_environment_or_the_file() {
+    // An unknown region is refused (exit 2) when it is the one used; the
+    // call would succeed against the endpoint if that one were used instead.
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+        .env("GAUSSDB_BACKUP_ENDPOINT", emulator_url())
+        .args(["--region", "xx-nowhere-1"])
+        .args(CREATE)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("xx-nowhere-1"), "{stderr}");
+
+    let file = ConfigFile::new(
+        "region",
+        &format!(
+            "endpoint = \"{}\"\nproject_id = \"{PROJECT}\"\n",
+            emulator_url()
+        ),
+    );
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .args(["--config", file.path()])
+        .args(CREATE)
+        .args(["--region", "xx-nowhere-1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("xx-nowhere-1"), "{stderr}");
+
+    // The environment beats the file.
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .env("HUAWEICLOUD_SDK_REGION", "xx-nowhere-1")
+        .args(["--config", file.path()])
+        .args(CREATE)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("xx-nowhere-1"), "{stderr}");
+
+    // An endpoint on the command line beats a region from the environment.
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .env("HUAWEICLOUD_SDK_REGION", "xx-nowhere-1")
+        .args(["--config", file.path(), "--endpoint", emulator_url()])
+        .args(CREATE)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn endpoint_and_region_both_on_the_command_line_is_a_usage_error() {
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+        .args(["--endpoint", emulator_url(), "--region", "ap-southeast-1"])
+        .args(CREATE)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--endpoint") && stderr.contains("--region"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_mistyped_secret_in_the_config_file_is_never_echoed() {
+    const SECRET: &str = "98765432109876543210";
+    for (name, credentials, key, line) in [
+        ("big", format!("sk = {SECRET}"), "sk", 6),
+        ("small", "sk = 987654321098".to_owned(), "sk", 6),
+        ("float", "sk = 98765.43210987".to_owned(), "sk", 6),
+        ("array", format!("sk = [\"{SECRET}\"]"), "sk", 6),
+        ("token", format!("token = {SECRET}"), "token", 6),
+        ("inline", format!("sk = {{ v = \"{SECRET}\" }}"), "sk", 6),
+    ] {
+        let file = ConfigFile::new(
+            name,
+            &format!(
+                "endpoint = \"{}\"\nproject_id = \"{PROJECT}\"\n\n[credentials]\nak = \"AccessKey\"\n{credentials}\n",
+                emulator_url()
+            ),
+        );
+        let out = cli()
+            .args(["--config", file.path()])
+            .args(CREATE)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        for part in [SECRET, "98765", "987654321098", "43210987"] {
+            assert!(!stderr.contains(part), "{name}: {part} in {stderr}");
+        }
+        assert!(
+            stderr.contains(&format!("[credentials] {key}"))
+                && stderr.contains(&format!("line {line}"))
+                && stderr.contains("column")
+                && stderr.contains("string"),
+            "{name}: {stderr}"
+        );
+    }
+    // The whole table mistyped, and a value that is not TOML at all.
+    for (name, text) in [
+        ("table", format!("credentials = {SECRET}\n")),
+        ("dotted", format!("credentials.sk = {SECRET}\n")),
+        ("bare", format!("[credentials]\nsk = {SECRET}abc\n")),
+        ("unterminated", format!("[credentials]\nsk = \"{SECRET}\n")),
+    ] {
+        let file = ConfigFile::new(name, &text);
+        let out = cli()
+            .env("GAUSSDB_BACKUP_ENDPOINT", emulator_url())
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+            .args(["--config", file.path()])
+            .args(CREATE)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(!stderr.contains("98765"), "{name}: {stderr}");
+        assert!(stderr.contains("line"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn create_backup_with_the_body_from_a_file() {
+    let body = ConfigFile::new(
+        "body",
+        &format!(
+            r#"{{"instance_id": "{INSTANCE}", "name": "from-json", "description": "A file"}}"#
+        ),
+    );
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--json-body",
+            body.path(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["backup"]["name"], "from-json");
+    assert_eq!(json["backup"]["description"], "A file");
+
+    // A body that breaks a rule is refused before sending.
+    let bad = ConfigFile::new(
+        "bad-body",
+        &format!(r#"{{"instance_id": "{INSTANCE}", "name": "9x"}}"#),
+    );
+    let out = cli()
+        .env("HUAWEICLOUD_TOKEN", "t")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+        .args([
+            "--endpoint",
+            emulator_url(),
+            "create-backup",
+            "--json-body",
+            bad.path(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

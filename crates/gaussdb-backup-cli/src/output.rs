@@ -41,6 +41,7 @@ pub fn exit_code(error: &Error) -> u8 {
         Error::BackupFailed { .. } => exit::BACKUP_FAILED,
         Error::WaitTimeout { .. } => exit::WAIT_TIMEOUT,
         Error::Service(_) => exit::SERVICE_ERROR,
+        Error::TooManyItems { .. } => exit::TOO_MANY,
         // Any other answer: an error status (4xx, 5xx) is the service's (or
         // a proxy's) refusal even when its body is not the documented error
         // JSON (an HTML page, say); any other status whose answer cannot be

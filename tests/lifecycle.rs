@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use gaussdb_backup::{
     BackupStatus, BackupType, Client, Clock, Credentials, Error, JobStatus, ManualClock,
 };
@@ -337,17 +337,33 @@ async fn paging_over_250_backups_returns_each_exactly_once() {
         .await
         .unwrap();
     assert_eq!(manual.total_count, Some(1));
-    // The bound holds.
+    // The bound holds, and says the list is cut short.
     let bounded: Vec<_> = w
         .client
         .backups()
         .limit(7)
         .max_items(20)
         .stream()
+        .collect()
+        .await;
+    assert_eq!(bounded.len(), 21);
+    assert!(bounded[..20].iter().all(Result::is_ok));
+    assert!(
+        matches!(bounded[20], Err(Error::TooManyItems { max_items: 20 })),
+        "{:?}",
+        bounded[20]
+    );
+    // The first few, on purpose: `take`, and no error.
+    let first: Vec<_> = w
+        .client
+        .backups()
+        .limit(7)
+        .stream()
+        .take(20)
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(bounded.len(), 20);
+    assert_eq!(first.len(), 20);
     // An automated backup cannot be deleted.
     let err = w.client.delete_backup(&all[0].id).send().await.unwrap_err();
     assert_eq!(err.error_code(), Some("DBS.201208"));

@@ -47,7 +47,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use crate::state::{Record, StateError};
+use crate::Error;
+use crate::state::Record;
 
 /// Slack before compaction, so that small journals are never rewritten.
 pub const COMPACT_SLACK: usize = 1024;
@@ -92,9 +93,9 @@ pub fn lock_path(path: &Path) -> PathBuf {
 /// second emulator on the same file is refused rather than left to lose
 /// writes. The lock file is created if needed and never removed (removing
 /// it would let two processes lock two different files of the same name).
-pub fn lock(path: &Path) -> Result<StateLock, StateError> {
+pub fn lock(path: &Path) -> Result<StateLock, Error> {
     let lock = lock_path(path);
-    let io = |source| StateError::Io {
+    let io = |source| Error::Io {
         path: lock.clone(),
         source,
     };
@@ -109,7 +110,7 @@ pub fn lock(path: &Path) -> Result<StateLock, StateError> {
     // and is newer than the workspace's rust-version.
     match fs4::FileExt::try_lock(&file) {
         Ok(()) => Ok(StateLock { _file: file }),
-        Err(fs4::TryLockError::WouldBlock) => Err(StateError::Locked {
+        Err(fs4::TryLockError::WouldBlock) => Err(Error::Locked {
             path: path.to_owned(),
             lock,
         }),
@@ -255,7 +256,7 @@ fn writer(path: PathBuf, mut file: File, mut records: usize, receiver: mpsc::Rec
         }
         if compaction.due(records, live) {
             match crate::state::compact(&path).and_then(|n| {
-                let reopened = open_append(&path).map_err(|source| StateError::Io {
+                let reopened = open_append(&path).map_err(|source| Error::Io {
                     path: path.clone(),
                     source,
                 })?;
@@ -319,8 +320,8 @@ fn is_torn_record(line: &[u8]) -> bool {
 /// without a newline that is the beginning of a record, cut short, is a
 /// torn write: ignored, and logged. Any other line that is not a valid
 /// record is an error naming the file and the line.
-pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, StateError> {
-    let io = |source| StateError::Io {
+pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, Error> {
+    let io = |source| Error::Io {
         path: path.to_owned(),
         source,
     };
@@ -366,14 +367,14 @@ pub fn read(path: &Path, mut apply: impl FnMut(Record)) -> Result<ReadOutcome, S
                 break;
             }
             Err(source) => {
-                return Err(StateError::Invalid {
+                return Err(Error::Invalid {
                     path: path.to_owned(),
                     line: number,
                     source,
                 });
             }
         };
-        record.check().map_err(|reason| StateError::BadRecord {
+        record.check().map_err(|reason| Error::BadRecord {
             path: path.to_owned(),
             line: number,
             reason,
@@ -502,7 +503,7 @@ mod tests {
         let good = serde_json::to_string(&Record::Create(Box::new(entry(1)))).unwrap();
         std::fs::write(&path, format!("{good}\nnot json\n{good}\n")).unwrap();
         match Store::replay(&path) {
-            Err(StateError::Invalid { line, .. }) => assert_eq!(line, 2),
+            Err(Error::Invalid { line, .. }) => assert_eq!(line, 2),
             other => panic!("{other:?}"),
         }
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
@@ -512,7 +513,7 @@ mod tests {
         serde_json::to_string(&Record::Create(Box::new(entry(n)))).unwrap()
     }
 
-    fn open(path: &Path) -> Result<Store, StateError> {
+    fn open(path: &Path) -> Result<Store, Error> {
         Store::open(&crate::Config {
             state_file: Some(path.to_owned()),
             ..crate::Config::default()
@@ -546,7 +547,7 @@ mod tests {
             let path = temp(name);
             std::fs::write(&path, &text).unwrap();
             match open(&path) {
-                Err(e @ StateError::Invalid { line: l, .. }) => {
+                Err(e @ Error::Invalid { line: l, .. }) => {
                     assert_eq!(l, line, "{name}");
                     let shown = e.to_string();
                     assert!(shown.contains(&path.display().to_string()), "{shown}");

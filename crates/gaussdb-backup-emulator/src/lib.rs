@@ -84,17 +84,67 @@ pub mod signature;
 pub mod state;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub use config::{Config, DOCUMENTED_INSTANCE, JobSchedule};
 pub use faults::{BackupFailureSpec, FaultSpec};
 
-/// Why the emulator could not start.
+/// The crate's one error: why the emulator could not start, or why its
+/// state file could not be used ([`state::Store::open`], [`state::compact`],
+/// the [`journal`]).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    /// The state file could not be read.
-    #[error(transparent)]
-    State(#[from] state::StateError),
+    /// Reading or writing the state file failed.
+    #[error("state file {path}: {source}")]
+    Io {
+        /// The state file.
+        path: PathBuf,
+        /// What the read or write returned.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of the state file other than the last is not a record of
+    /// this emulator.
+    #[error(
+        "state file {path}, line {line}: not a journal record of this emulator ({source}); \
+         the journal is JSON lines, one record per change"
+    )]
+    Invalid {
+        /// The state file.
+        path: PathBuf,
+        /// The line that does not parse (1-based).
+        line: usize,
+        /// Why it does not parse as a [`state::Record`].
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A line of the state file is a record that cannot be true (see
+    /// [`state::Record::check`]).
+    #[error(
+        "state file {path}, line {line}: a journal record that the emulator cannot have written: \
+         {reason}"
+    )]
+    BadRecord {
+        /// The state file.
+        path: PathBuf,
+        /// The line of the record (1-based).
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another emulator (in this process or another) uses the state file.
+    #[error(
+        "state file {path} is in use by another emulator (it holds the lock on {lock}); \
+         stop that one, or give this one another --state file"
+    )]
+    Locked {
+        /// The state file.
+        path: PathBuf,
+        /// The lock file, `<state>.lock`.
+        lock: PathBuf,
+    },
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -126,11 +176,9 @@ impl Emulator {
         let opening = config.clone();
         let store = tokio::task::spawn_blocking(move || state::Store::open(&opening))
             .await
-            .map_err(|e| {
-                Error::State(state::StateError::Io {
-                    path: config.state_file.clone().unwrap_or_default(),
-                    source: std::io::Error::other(e.to_string()),
-                })
+            .map_err(|e| Error::Io {
+                path: config.state_file.clone().unwrap_or_default(),
+                source: std::io::Error::other(e.to_string()),
             })??;
         let state = Arc::new(app::AppState {
             config,

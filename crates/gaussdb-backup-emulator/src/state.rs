@@ -7,11 +7,12 @@
 //! test that moves a `ManualClock` sees exactly the state it asks for.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
 use crate::config::{Config, JobSchedule};
 use crate::error::ApiError;
 use crate::journal::{self, Ack, Journal};
@@ -358,58 +359,6 @@ impl Record {
 /// without bound (about 1 KB each in memory).
 pub const MAX_ENTRIES: usize = 200_000;
 
-/// Why the state file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum StateError {
-    /// Reading or writing failed.
-    #[error("state file {path}: {source}")]
-    Io {
-        /// The state file.
-        path: PathBuf,
-        /// What the read or write returned.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A line other than the last is not a record of this emulator.
-    #[error(
-        "state file {path}, line {line}: not a journal record of this emulator ({source}); \
-         the journal is JSON lines, one record per change"
-    )]
-    Invalid {
-        /// The state file.
-        path: PathBuf,
-        /// The line that does not parse (1-based).
-        line: usize,
-        /// Why it does not parse as a [`Record`].
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A line is a record that cannot be true (see [`Record::check`]).
-    #[error(
-        "state file {path}, line {line}: a journal record that the emulator cannot have written: \
-         {reason}"
-    )]
-    BadRecord {
-        /// The state file.
-        path: PathBuf,
-        /// The line of the record (1-based).
-        line: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// Another emulator (in this process or another) uses the state file.
-    #[error(
-        "state file {path} is in use by another emulator (it holds the lock on {lock}); \
-         stop that one, or give this one another --state file"
-    )]
-    Locked {
-        /// The state file.
-        path: PathBuf,
-        /// The lock file, `<state>.lock`.
-        lock: PathBuf,
-    },
-}
-
 /// Filters and paging of a list call, already validated.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
@@ -515,7 +464,7 @@ pub struct Store {
 impl Store {
     /// The store for `config`: the journal replayed (and compacted) if there
     /// is one, the automated backups seeded.
-    pub fn open(config: &Config) -> Result<Store, StateError> {
+    pub fn open(config: &Config) -> Result<Store, Error> {
         let mut store = match &config.state_file {
             Some(path) => {
                 // Before reading: the compaction below rewrites the file.
@@ -530,11 +479,10 @@ impl Store {
                     } else {
                         read.records
                     };
-                let journal =
-                    Journal::start(path, records, lock).map_err(|source| StateError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
+                let journal = Journal::start(path, records, lock).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
                 Store {
                     journal: Some(journal),
                     ..store
@@ -557,7 +505,7 @@ impl Store {
     }
 
     /// The store a journal describes, and what reading it found.
-    pub fn replay(path: &Path) -> Result<(Store, journal::ReadOutcome), StateError> {
+    pub fn replay(path: &Path) -> Result<(Store, journal::ReadOutcome), Error> {
         let mut store = Store::default();
         let read = journal::read(path, |record| store.apply(record))?;
         Ok((store, read))
@@ -906,12 +854,12 @@ impl Store {
 }
 
 /// Rewrites the journal at `path` with one record per entry of `store`.
-fn compact_into(path: &Path, store: &Store) -> Result<usize, StateError> {
+fn compact_into(path: &Path, store: &Store) -> Result<usize, Error> {
     let records = store
         .entries
         .values()
         .map(|e| Record::Create(Box::new(e.clone())));
-    journal::rewrite(path, records).map_err(|source| StateError::Io {
+    journal::rewrite(path, records).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
@@ -920,7 +868,7 @@ fn compact_into(path: &Path, store: &Store) -> Result<usize, StateError> {
 }
 
 /// Replays and rewrites the journal at `path` (the writer's compaction).
-pub fn compact(path: &Path) -> Result<usize, StateError> {
+pub fn compact(path: &Path) -> Result<usize, Error> {
     let (store, _) = Store::replay(path)?;
     compact_into(path, &store)
 }
@@ -976,6 +924,7 @@ pub(crate) mod tests_support {
 mod tests {
     use super::tests_support::entry;
     use super::*;
+    use std::path::PathBuf;
     use std::time::Duration;
 
     fn schedule(secs: u64) -> JobSchedule {

@@ -60,7 +60,8 @@ pub use parse::{Parsed, SyntaxError, parse};
 pub use rules::{RULES, Rule};
 pub use source::{Format, Pos, Source, Span};
 
-/// Errors of the library's own inputs (not findings about a document).
+/// The crate's one error: its own inputs (not findings about a document)
+/// and documents that [`diff::diff`] cannot compare.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -71,5 +72,14 @@ pub enum Error {
         file: String,
         /// What is wrong.
         message: String,
+    },
+    /// [`diff::diff`]: a document does not parse, so the two cannot be
+    /// compared.
+    #[error("{file}: {error}{}", .error.pos.map(|p| format!(" (line {}, column {})", p.line, p.column)).unwrap_or_default())]
+    Diff {
+        /// The file that did not parse.
+        file: String,
+        /// Why.
+        error: SyntaxError,
     },
 }

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use openapi_check::Source;
 use openapi_check::diff::{DiffFormat, DiffRule, Level, diff, render};
+use openapi_check::{Error, Source};
 
 fn source(path: &Path) -> Source {
     Source::new(
@@ -133,4 +133,29 @@ fn the_cli_fails_on_the_chosen_level() {
     );
     assert_eq!(run(&["missing.yaml", &new]).status.code(), Some(2));
     assert_eq!(run(&[&old]).status.code(), Some(2));
+}
+
+/// A document that does not parse is the crate's one error, `Error::Diff`,
+/// naming the file, with the parser's line and column in its message.
+#[test]
+fn a_document_that_does_not_parse_is_error_diff() {
+    let good = Source::new("old.yaml", "openapi: 3.0.3\n");
+    let bad = Source::new("new.yaml", "openapi: [3.0.3\n");
+    let err = diff(&good, &bad).unwrap_err();
+    let Error::Diff { file, error } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(file, "new.yaml");
+    let pos = error.pos.expect("the parser knows where");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "new.yaml: {} (line {}, column {})",
+            error.message, pos.line, pos.column
+        )
+    );
+    assert!(matches!(
+        diff(&bad, &good).unwrap_err(),
+        Error::Diff { ref file, .. } if file == "new.yaml"
+    ));
 }

@@ -19,8 +19,9 @@ use serde_json::{Map, Value};
 pub use render::{DiffFormat, render};
 pub use rules::DiffRule;
 
+use crate::Error;
 use crate::locate::locate;
-use crate::parse::{SyntaxError, parse};
+use crate::parse::parse;
 use crate::pointer;
 use crate::source::{Source, Span};
 
@@ -107,16 +108,6 @@ impl DiffReport {
     }
 }
 
-/// Why two documents could not be compared.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {error}{}", .error.pos.map(|p| format!(" (line {}, column {})", p.line, p.column)).unwrap_or_default())]
-pub struct DiffError {
-    /// The file that did not parse.
-    pub file: String,
-    /// Why.
-    pub error: SyntaxError,
-}
-
 use rules::SchemaContext;
 
 struct Raw {
@@ -142,11 +133,12 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Compares two documents.
-pub fn diff(old: &Source, new: &Source) -> Result<DiffReport, DiffError> {
+/// A document that does not parse is [`Error::Diff`], naming the file.
+pub fn diff(old: &Source, new: &Source) -> Result<DiffReport, Error> {
     let parse_one = |s: &Source| {
         parse(&s.text, s.format)
             .map(|p| p.value)
-            .map_err(|error| DiffError {
+            .map_err(|error| Error::Diff {
                 file: s.name.clone(),
                 error,
             })

@@ -717,3 +717,19 @@ async fn null_collections_read_as_empty() {
     assert!(got.backups.is_empty());
     assert_eq!(got.total_count, Some(0));
 }
+
+/// A delete answered with a 2xx status did what it was asked, even when its
+/// body cannot be read: a success with nothing to report, not an error.
+#[tokio::test]
+async fn a_delete_with_an_unreadable_2xx_body_is_a_success() {
+    for (status, body) in [(200, "<html>ok</html>"), (202, r#"{"backup_id": 7}"#)] {
+        let server = TestServer::start(Reply::json(status, body)).await;
+        let answer = client_for(&server)
+            .delete_backup("b1182ccdda034f2b9535f3dca5c47e71br07")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("status {status}: {e:?}"));
+        assert_eq!(answer.backup_id, None);
+        assert_eq!(answer.backup_name, None);
+    }
+}

@@ -207,12 +207,18 @@ fn an_error_status_without_the_error_body_exits_1_with_the_status_on_every_comma
 #[test]
 fn a_success_whose_body_cannot_be_read_exits_4_on_every_read_command() {
     let url = serve(|_| answer(200, "application/json", "{not json"));
-    for args in every_command().into_iter().skip(1) {
+    for args in every_command()
+        .into_iter()
+        .filter(|a| a[0] != "create-backup" && a[0] != "delete-backup")
+    {
         let (code, stdout, stderr) = run(&url, &args);
         assert_eq!(code, Some(4), "{args:?}: {stderr}");
         assert!(stderr.contains("HTTP 200"), "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
     }
+    // A delete answered 2xx happened, whatever its body says: a success.
+    let (code, _, stderr) = run(&url, &["delete-backup", "--backup-id", "b1"]);
+    assert_eq!(code, Some(0), "{stderr}");
 }
 
 #[test]

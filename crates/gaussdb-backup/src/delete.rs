@@ -30,6 +30,10 @@ impl<'a> DeleteBackup<'a> {
 
     /// Sends the request. An unknown backup is `DBS.280214`; an automated
     /// backup, or one not finished, is `DBS.201208`.
+    ///
+    /// Any 2xx answer is a success: the backup is being deleted. When its
+    /// body cannot be read, the answer's fields are `None` rather than the
+    /// success being reported as an error.
     pub async fn send(self) -> Result<types::DeleteBackupResponse, Error> {
         let backup_id = types::DeleteGaussMySqlBackupBackupId::try_from(self.backup_id.as_str())
             .map_err(|_| Error::invalid("backup_id", rules::NOT_EMPTY))?;
@@ -42,6 +46,14 @@ impl<'a> DeleteBackup<'a> {
             call = call.x_language(language);
         }
         let result = call.send().await;
-        Ok(self.client.finish(result, &context)?.body)
+        match self.client.finish(result, &context) {
+            Ok(answer) => Ok(answer.body),
+            // The service did what it was asked; only its report is
+            // unreadable (the raw body is of no use to a caller).
+            Err(Error::MalformedResponse { status, .. }) if status.is_success() => {
+                Ok(types::DeleteBackupResponse::default())
+            }
+            Err(err) => Err(err),
+        }
     }
 }

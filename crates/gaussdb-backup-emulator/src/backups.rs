@@ -249,7 +249,7 @@ pub async fn delete_backup_named_create(
 }
 
 async fn delete(
-    app: &AppState,
+    app: &Arc<AppState>,
     project_id: &str,
     backup_id: &str,
 ) -> Result<DeleteBackupResponse, ApiError> {

@@ -73,23 +73,39 @@ pub fn check_project(project_id: &str) -> Result<(), ApiError> {
 }
 
 /// Waits until a change is durable; takes it back when it cannot be.
-pub async fn commit(app: &AppState, change: crate::state::Change) -> Result<(), ApiError> {
+///
+/// The wait runs on a task of its own: when the client goes away while the
+/// write is pending, hyper drops the handler, and a failed write must still
+/// be taken back rather than stay in memory without being on disk.
+pub async fn commit(app: &Arc<AppState>, change: crate::state::Change) -> Result<(), ApiError> {
     let Some(ack) = change.ack else {
         return Ok(());
     };
-    let reason = match ack.await {
-        Ok(Ok(())) => return Ok(()),
-        Ok(Err(e)) => e,
-        Err(_) => "the journal writer has stopped".to_owned(),
-    };
-    app.store().undo(change.undo);
-    Err(ApiError::Internal(format!(
-        "cannot write the state file: {reason}"
-    )))
+    let app = Arc::clone(app);
+    let undo = change.undo;
+    let waiter = tokio::spawn(async move {
+        let reason = match ack.await {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(e)) => e,
+            Err(_) => "the journal writer has stopped".to_owned(),
+        };
+        app.store().undo(undo);
+        Err(reason)
+    });
+    match waiter.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(reason)) => Err(ApiError::Internal(format!(
+            "cannot write the state file: {reason}"
+        ))),
+        // Only a panic of the task itself; the change's fate is unknown.
+        Err(e) => Err(ApiError::Internal(format!(
+            "cannot write the state file: {e}"
+        ))),
+    }
 }
 
 async fn handle(
-    app: &AppState,
+    app: &Arc<AppState>,
     project_id: &str,
     headers: &HeaderMap,
     body: Body,
@@ -245,5 +261,47 @@ mod tests {
             code(r#"{"instance_id":7,"name":"backup-1"}"#),
             Some("DBS.200001")
         );
+    }
+
+    /// A handler dropped while its write is pending (the client went away)
+    /// must not leave a change in memory that the journal failed to write.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_failed_write_is_taken_back_after_its_handler_is_dropped() {
+        use crate::JobSchedule;
+        use crate::state::Store;
+        use crate::state::tests_support::entry;
+
+        let app = Arc::new(AppState {
+            config: crate::config::Config::default(),
+            store: std::sync::Mutex::new(Store::default()),
+            faults: crate::faults::Faults::default(),
+        });
+        let mut change = app
+            .store()
+            .create(entry(1, "i", 0, JobSchedule::INSTANT), 0)
+            .unwrap();
+        assert_eq!(app.store().len(), 1);
+        let (done, ack) = tokio::sync::oneshot::channel();
+        change.ack = Some(ack);
+
+        // The handler gets as far as waiting for the write, then is dropped.
+        let mut handler = Box::pin(commit(&app, change));
+        let first = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(std::future::Future::poll(handler.as_mut(), cx))
+        })
+        .await;
+        assert!(first.is_pending());
+        drop(handler);
+
+        // The write fails afterwards. (Without a waiter of its own, the
+        // acknowledgement died with the handler, and nobody takes it back.)
+        let _ = done.send(Err("disk full".into()));
+        for _ in 0..1_000 {
+            if app.store().is_empty() {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+        panic!("the change is still in memory although its write failed");
     }
 }

@@ -24,6 +24,17 @@ fn client_for(server: &TestServer) -> Client {
         .unwrap()
 }
 
+/// A client that reads at most 1,024 bytes of a response body.
+fn client_capped_at_1024_bytes(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .max_response_bytes(1024)
+        .build()
+        .unwrap()
+}
+
 async fn send_documented(client: &Client) -> Result<gaussdb_backup::CreatedBackup, Error> {
     client
         .create_backup(INSTANCE, "backup-1")
@@ -299,13 +310,7 @@ async fn a_201_with_only_the_required_fields_is_a_success() {
 async fn an_oversized_body_is_refused_not_buffered() {
     let huge = format!(r#"{{"error_code":"X","error_msg":"{}"}}"#, "x".repeat(4096));
     let server = TestServer::start(Reply::json(400, &huge)).await;
-    let client = Client::builder()
-        .endpoint_url(&server.url)
-        .project_id(PROJECT)
-        .credentials(Credentials::token(TOKEN))
-        .max_response_bytes(1024)
-        .build()
-        .unwrap();
+    let client = client_capped_at_1024_bytes(&server);
     let err = send_documented(&client).await.unwrap_err();
     let Error::ResponseTooLarge { limit, .. } = &err else {
         panic!("{err:?}");
@@ -641,13 +646,7 @@ async fn an_unreadable_200_to_create_says_the_backup_may_have_started() {
 async fn an_oversized_201_says_the_backup_may_have_started() {
     let huge = CREATED.replace("Manual backup", &"x".repeat(4096));
     let server = TestServer::start(Reply::json(201, &huge)).await;
-    let client = Client::builder()
-        .endpoint_url(&server.url)
-        .project_id(PROJECT)
-        .credentials(Credentials::token(TOKEN))
-        .max_response_bytes(1024)
-        .build()
-        .unwrap();
+    let client = client_capped_at_1024_bytes(&server);
     let err = send_documented(&client).await.unwrap_err();
     let Error::BackupMayHaveStarted { status, .. } = &err else {
         panic!("{err:?}");

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use gaussdb_backup::{Client, CreatedBackup, JobProgress, ListBackups};
+use gaussdb_backup::{Client, CreatedBackup, Error, JobProgress, ListBackups};
 
 use crate::{exit, output};
 
@@ -95,13 +95,13 @@ pub async fn list_all(query: ListBackups<'_>, offset: u32, max_items: usize) -> 
     {
         return too_many(max_items, total_count);
     }
-    // One more than the bound: receiving it means more remain.
-    let mut stream = std::pin::pin!(query.max_items(max_items.saturating_add(1)).stream());
+    // The library's stream says when it stops at the bound with more left.
+    let mut stream = std::pin::pin!(query.max_items(max_items).stream());
     let mut backups = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
-            Ok(backup) if backups.len() < max_items => backups.push(backup),
-            Ok(_) => return too_many(max_items, total_count),
+            Ok(backup) => backups.push(backup),
+            Err(Error::TooManyItems { .. }) => return too_many(max_items, total_count),
             Err(err) => return output::report(&err, None),
         }
     }

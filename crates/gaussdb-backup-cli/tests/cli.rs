@@ -211,11 +211,17 @@ fn usage_and_configuration_errors_exit_2_before_sending() {
 
 #[test]
 fn an_unreachable_endpoint_exits_3() {
+    // A port that was just bound and released refuses connections; no
+    // assumption that some fixed port is closed on this machine.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
     let out = cli()
         .env("HUAWEICLOUD_TOKEN", "t")
         .args([
             "--endpoint",
-            "http://127.0.0.1:9",
+            closed.as_str(),
             "create-backup",
             "--project-id",
             PROJECT,

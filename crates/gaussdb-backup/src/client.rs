@@ -355,23 +355,14 @@ fn convert_error(
             let body = captured.map(|c| c.body).unwrap_or_default();
             service_error(status, header_id, value.into_inner(), body)
         }
-        (P::InvalidResponsePayload(body, source), Some(response)) => {
-            let request_id = request_id(&response.headers);
-            if response.status.is_success() {
-                Error::MalformedResponse {
-                    status: response.status,
-                    request_id,
-                    body,
-                    source,
-                }
-            } else {
-                Error::UnexpectedResponse {
-                    status: response.status,
-                    request_id,
-                    body,
-                }
-            }
-        }
+        // A documented error status whose body is not the error JSON (an
+        // HTML page from a proxy). A 2xx never gets here: `finish` decodes
+        // those itself (`decode_success`).
+        (P::InvalidResponsePayload(body, _), Some(response)) => Error::UnexpectedResponse {
+            status: response.status,
+            request_id: request_id(&response.headers),
+            body,
+        },
         (P::UnexpectedResponse(response), captured) => {
             let status = response.status();
             let request_id = request_id(response.headers());

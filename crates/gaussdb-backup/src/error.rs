@@ -49,9 +49,10 @@ pub enum Error {
         body: Bytes,
     },
 
-    /// A success status whose body does not match the spec (for calls other
-    /// than create, which reports [`Error::BackupMayHaveStarted`]). The
-    /// call did what it was asked; re-reading is safe.
+    /// A success status whose body does not match the spec, for the job and
+    /// list calls (create reports [`Error::BackupMayHaveStarted`]; a delete
+    /// answered 2xx succeeds). The call did what it was asked; re-reading is
+    /// safe.
     #[error("HTTP {status}: malformed response body{}: {source}", request_id_suffix(.request_id))]
     MalformedResponse {
         /// HTTP status.

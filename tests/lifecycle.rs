@@ -13,69 +13,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use gaussdb_backup::{
-    BackupStatus, BackupType, Client, Clock, Credentials, Error, JobStatus, ManualClock,
-};
-use gaussdb_backup_emulator::{Config, Emulator, JobSchedule};
+use gaussdb_backup::{BackupStatus, BackupType, Clock, Error, JobStatus};
+use gaussdb_backup_emulator::{Config, JobSchedule};
 
-const PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
-const INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
+mod emulated;
 
-struct World {
-    emulator: Emulator,
-    client: Client,
-    clock: ManualClock,
-}
-
-/// The default schedule of the emulator: a job is invisible for a moment,
-/// pending, then running with a rising percentage.
-fn schedule() -> JobSchedule {
-    JobSchedule {
-        visible_after: Duration::from_secs(3),
-        pending: Duration::from_secs(5),
-        running: Duration::from_secs(60),
-    }
-}
-
-async fn world(config: Config) -> World {
-    let clock = ManualClock::default();
-    let emulator = Emulator::start(Config {
-        clock: Arc::new(clock.clone()),
-        ..config
-    })
-    .await
-    .unwrap();
-    let client = Client::builder()
-        .endpoint_url(&emulator.url())
-        .project_id(PROJECT)
-        .credentials(Credentials::aksk("AccessKey", "SecretKey"))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
-    World {
-        emulator,
-        client,
-        clock,
-    }
-}
-
-/// Jobs that run for an hour: longer than any wait in these tests.
-fn long_running() -> Config {
-    Config {
-        jobs: JobSchedule {
-            running: Duration::from_secs(3600),
-            ..schedule()
-        },
-        ..Config::default()
-    }
-}
-
-fn config() -> Config {
-    Config {
-        jobs: schedule(),
-        ..Config::default()
-    }
-}
+use emulated::{INSTANCE, config, long_running, world};
 
 #[tokio::test]
 async fn create_wait_list_delete() {
@@ -95,7 +38,11 @@ async fn create_wait_list_delete() {
         .wait(&w.client)
         .min_delay(Duration::from_secs(1))
         .max_delay(Duration::from_secs(8))
-        .on_progress(move |p| log.lock().unwrap().push((p.status.clone(), p.percent)))
+        .on_progress(move |p| {
+            log.lock()
+                .unwrap()
+                .push((p.backup_status.clone(), p.job_status.clone(), p.percent))
+        })
         .send()
         .await
         .unwrap();
@@ -105,14 +52,17 @@ async fn create_wait_list_delete() {
     assert_eq!(backup.name.as_deref(), Some("before-migration"));
     assert!(backup.end_time.is_some());
 
-    // Progress was reported: running with a percentage, then completed.
+    // Progress was reported: the backup BUILDING while its job ran with a
+    // percentage, then the backup COMPLETED.
     let seen = seen.lock().unwrap().clone();
     assert!(
         seen.iter()
-            .any(|(s, p)| *s == JobStatus::Running && p.is_some_and(|p| p < 100)),
+            .any(|(b, j, p)| *b == Some(BackupStatus::Building)
+                && *j == Some(JobStatus::Running)
+                && p.is_some_and(|p| p < 100)),
         "{seen:?}"
     );
-    assert_eq!(seen.last().unwrap().0, JobStatus::Completed);
+    assert_eq!(seen.last().unwrap().0, Some(BackupStatus::Completed));
     // Backoff stayed within its bounds, and no real time passed in sleeps.
     for slept in w.clock.sleeps() {
         assert!(slept <= Duration::from_secs(8), "{slept:?}");
@@ -146,7 +96,7 @@ async fn create_wait_list_delete() {
 }
 
 #[tokio::test]
-async fn a_new_job_not_yet_visible_is_absorbed_within_the_grace_period() {
+async fn a_new_job_not_yet_visible_does_not_matter() {
     let w = world(config()).await;
     let created = w
         .client
@@ -157,11 +107,18 @@ async fn a_new_job_not_yet_visible_is_absorbed_within_the_grace_period() {
     // Just after the create, the job is not visible: the service's answer.
     let err = w.client.job(&created.job_id).send().await.unwrap_err();
     assert_eq!(err.error_code(), Some("DBS.200543"));
-    // The waiter rides it out.
-    let backup = created.wait(&w.client).send().await.unwrap();
+    // The waiter follows the backup, with or without progress reports.
+    let backup = created
+        .wait(&w.client)
+        .on_progress(|_| {})
+        .send()
+        .await
+        .unwrap();
     assert_eq!(backup.status, Some(BackupStatus::Completed));
 
-    // After the grace period an unknown job is an error, not a hang.
+    // A backup the list never shows ends the wait after the grace period:
+    // an error, not a hang.
+    let start = w.clock.now();
     let err = w
         .client
         .wait_for_backup("no-such-job", "no-such-backup")
@@ -169,7 +126,17 @@ async fn a_new_job_not_yet_visible_is_absorbed_within_the_grace_period() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(err.error_code(), Some("DBS.200543"), "{err}");
+    assert!(
+        matches!(
+            &err,
+            Error::BackupNotFound {
+                was_listed: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(w.clock.now() - start >= chrono::TimeDelta::seconds(10));
     w.emulator.shutdown().await;
 }
 
@@ -239,7 +206,9 @@ async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
         .unwrap_err();
     let Error::WaitTimeout {
         waited,
+        polls,
         last_status,
+        backup_id,
         ..
     } = &err
     else {
@@ -247,8 +216,12 @@ async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
     };
     assert_eq!(*waited, Duration::from_secs(600));
     assert_eq!(w.clock.now() - start, chrono::TimeDelta::seconds(600));
-    assert_eq!(last_status, &Some(JobStatus::Running));
-    assert!(err.to_string().contains("still running"), "{err}");
+    assert_eq!(last_status, &Some(BackupStatus::Building));
+    assert_eq!(backup_id, &created.backup.id);
+    // One poll, then one per sleep (the last sleep is cut at the deadline).
+    assert_eq!(*polls as usize, w.clock.sleeps().len() + 1, "{err}");
+    assert!(err.to_string().contains(&format!("{polls} polls")), "{err}");
+    assert!(err.to_string().contains("goes on"), "{err}");
     // It was only the wait that ended: the job is still running.
     let job = w.client.job(&created.job_id).send().await.unwrap();
     assert_eq!(job.status, JobStatus::Running);

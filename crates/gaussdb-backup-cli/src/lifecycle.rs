@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use gaussdb_backup::{Client, CreatedBackup, Error, JobProgress, ListBackups};
+use gaussdb_backup::{BusyRetry, Client, CreatedBackup, Error, ListBackups, WaitProgress};
 
 use crate::{exit, output};
 
@@ -34,6 +34,23 @@ pub async fn wait(client: &Client, created: &CreatedBackup, timeout: Duration) -
     }
 }
 
+/// Says on stderr why `--retry-while-busy` waits.
+pub fn busy(retry: &BusyRetry, deadline: Duration) {
+    eprintln!(
+        "the instance is busy ({}); nothing was started; trying again in {} \
+         (attempt {}, {} of {} spent)",
+        retry.error,
+        humantime::format_duration(round_secs(retry.delay)),
+        retry.attempt + 1,
+        humantime::format_duration(round_secs(retry.waited)),
+        humantime::format_duration(deadline),
+    );
+}
+
+fn round_secs(d: Duration) -> Duration {
+    Duration::from_secs(d.as_secs())
+}
+
 /// Progress on stderr: a spinner with the percentage on a terminal, plain
 /// lines (one per change) otherwise, so logs stay readable.
 struct Progress {
@@ -51,11 +68,17 @@ impl Progress {
         Progress { bar, last: None }
     }
 
-    fn report(&mut self, progress: &JobProgress) {
-        let line = match progress.percent {
-            Some(percent) => format!("job {}: {} {percent}%", progress.job.id, progress.status),
-            None => format!("job {}: {}", progress.job.id, progress.status),
+    fn report(&mut self, progress: &WaitProgress) {
+        let backup = match &progress.backup_status {
+            Some(status) => format!("backup {status}"),
+            None => "backup not listed yet".to_owned(),
         };
+        let job = match (&progress.job_status, progress.percent) {
+            (Some(status), Some(percent)) => format!(", job {status} {percent}%"),
+            (Some(status), None) => format!(", job {status}"),
+            (None, _) => String::new(),
+        };
+        let line = format!("{backup}{job}");
         match &self.bar {
             Some(bar) => bar.set_message(line),
             None if self.last.as_deref() != Some(line.as_str()) => {

@@ -113,6 +113,12 @@ pub mod exit {
     /// `list-backups --all`: more backups match than `--max-items`; nothing
     /// was printed.
     pub const TOO_MANY: u8 = 8;
+    /// `create-backup`: the instance is busy (a documented `409`: another
+    /// operation or another backup is running); nothing was started.
+    pub const BUSY: u8 = 9;
+    /// `--wait`: the list no longer shows the backup (deleted meanwhile), or
+    /// never showed it.
+    pub const NOT_LISTED: u8 = 10;
 }
 
 const AFTER_HELP: &str = "\
@@ -139,7 +145,10 @@ Exit status:
   7  create-backup: the service accepted the call but its answer could not be
      read: the backup may have started (its job ID on stderr); check before
      running the command again
-  8  list-backups --all: more backups match than --max-items; nothing printed";
+  8  list-backups --all: more backups match than --max-items; nothing printed
+  9  create-backup: the instance is busy (another operation or another backup
+     is running); nothing was started: try again later, or --retry-while-busy
+ 10  --wait: the backup is no longer listed (deleted meanwhile), or never was";
 
 /// The man pages of the command and of every subcommand, as clap_mangen
 /// renders them; `cargo xtask generate` checks them in under `docs/man/`.
@@ -190,6 +199,22 @@ fn operation_command(operation: CliCommand) -> Command {
                     .value_parser(humantime::parse_duration)
                     .default_value("1h")
                     .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
+            )
+            .arg(
+                Arg::new("retry-while-busy")
+                    .long("retry-while-busy")
+                    .value_name("DURATION")
+                    .value_parser(humantime::parse_duration)
+                    .help("While the instance is busy with another operation, try again for up to DURATION (10m, 1h)")
+                    .long_help(
+                        "While the service answers that the instance is busy with another \
+                         operation (a documented 409: nothing was started), try the create \
+                         again with backoff for up to DURATION (10m, 1h), saying on stderr why \
+                         it waits. Nothing else is retried: not a timeout (the backup may have \
+                         started), not DBS.201205 (a backup is already running: it may be yours). \
+                         --wait does not turn this on: waiting delays the moment the backup \
+                         captures, which is the caller's choice.",
+                    ),
             ),
         CliCommand::ShowGaussMySqlBackupList => {
             let example = command

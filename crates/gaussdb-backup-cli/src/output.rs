@@ -1,8 +1,8 @@
 //! JSON results on stdout; errors on stderr, in the client library's words;
 //! and the one mapping from a library error to an exit code.
 
-use gaussdb_backup::Error;
 use gaussdb_backup::types;
+use gaussdb_backup::{Busy, Error};
 use serde::Serialize;
 
 use crate::exit;
@@ -40,6 +40,10 @@ pub fn exit_code(error: &Error) -> u8 {
         Error::BackupMayHaveStarted { .. } => exit::MAY_HAVE_STARTED,
         Error::BackupFailed { .. } => exit::BACKUP_FAILED,
         Error::WaitTimeout { .. } => exit::WAIT_TIMEOUT,
+        Error::BackupNotFound { .. } => exit::NOT_LISTED,
+        // The poll's own failure decides, as if it had been a single call.
+        Error::WaitFailed { source, .. } => exit_code(source),
+        Error::Service(_) if error.busy().is_some() => exit::BUSY,
         Error::Service(_) => exit::SERVICE_ERROR,
         Error::TooManyItems { .. } => exit::TOO_MANY,
         // Any other answer: an error status (4xx, 5xx) is the service's (or
@@ -79,6 +83,14 @@ pub fn report(error: &Error, instance_id: Option<&str>) -> u8 {
                 );
             }
         }
+        Error::Service(_) if error.busy() == Some(Busy::Instance) => eprintln!(
+            "note: the instance is busy with another operation; nothing was started. \
+             Try again later, or let create-backup wait with --retry-while-busy 30m."
+        ),
+        Error::Service(_) if error.busy() == Some(Busy::BackupInProgress) => eprintln!(
+            "note: a backup of this instance is already running; nothing was started. \
+             It may be one you started earlier: list the instance's backups before trying again."
+        ),
         Error::Timeout(_) if instance_id.is_some() => {
             eprintln!(
                 "warning: the backup may or may not have been started; list the instance's backups \

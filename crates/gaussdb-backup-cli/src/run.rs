@@ -67,6 +67,11 @@ async fn create(client: &Client, matches: &ArgMatches) -> u8 {
     if let Some(language) = language(matches) {
         call = call.language(language);
     }
+    if let Some(deadline) = matches.get_one::<Duration>("retry-while-busy") {
+        call = call
+            .retry_while_busy(*deadline)
+            .on_busy(|retry| lifecycle::busy(retry, *deadline));
+    }
     let created = match call.send().await {
         Ok(created) => created,
         Err(err) => return output::report(&err, Some(&instance_id)),

@@ -18,7 +18,7 @@ use crate::backups::{delete_backup, delete_backup_named_create, list_backups};
 use crate::config::Config;
 use crate::create::create_backup;
 use crate::error::ApiError;
-use crate::faults::{BackupFailureSpec, FaultSpec, Faults};
+use crate::faults::{BackupFailureSpec, BusySpec, FaultSpec, Faults};
 use crate::gateway::{RequestId, gateway};
 use crate::jobs::show_job;
 use crate::openapi::ApiDoc;
@@ -75,6 +75,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/_emulator/backup-failures",
             post(arm_backup_failures).delete(clear_backup_failures),
         )
+        .route("/_emulator/busy", post(arm_busy).delete(clear_busy))
         .route("/_emulator/backups", get(admin_backups))
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -159,6 +160,24 @@ async fn arm_backup_failures(
 
 async fn clear_backup_failures(State(app): State<Arc<AppState>>) -> StatusCode {
     app.faults.clear_backup_failures();
+    StatusCode::NO_CONTENT
+}
+
+async fn arm_busy(State(app): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
+    let spec: BusySpec = match serde_json::from_slice(&body) {
+        Ok(spec) => spec,
+        Err(e) => return admin_error(format!("busy spec: {e}")),
+    };
+    if let Err(e) = spec.validate() {
+        return admin_error(format!("busy spec: {e}"));
+    }
+    tracing::info!(?spec, "instance busy");
+    app.faults.arm_busy(&spec, millis(app.config.clock.now()));
+    (StatusCode::OK, Json(spec)).into_response()
+}
+
+async fn clear_busy(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.faults.clear_busy();
     StatusCode::NO_CONTENT
 }
 

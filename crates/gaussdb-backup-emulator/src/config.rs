@@ -22,6 +22,12 @@ pub const DOCUMENTED_INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
 /// ```
 ///
 /// A `visible_after` longer than `pending` hides the Pending phase.
+///
+/// The job and the backup can be made to disagree, as the real service's
+/// may (its task center is a separate service; `openapi/SOURCES.md`,
+/// "Waiting"): `job_hidden` keeps the job invisible for ever, `job_lag`
+/// ends the job that long after the backup is COMPLETED, and `backup_lag`
+/// keeps the backup BUILDING that long after its job ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobSchedule {
     /// From the create call until the job can be queried.
@@ -33,6 +39,17 @@ pub struct JobSchedule {
     /// How long the job runs.
     #[serde(with = "millis")]
     pub running: Duration,
+    /// The job is never visible: every query answers `DBS.200543`.
+    #[serde(default)]
+    pub job_hidden: bool,
+    /// The job ends this long after the backup is finished (the job lags
+    /// behind the list).
+    #[serde(default, with = "millis")]
+    pub job_lag: Duration,
+    /// The backup stays BUILDING this long after its job ended (the list
+    /// lags behind the job).
+    #[serde(default, with = "millis")]
+    pub backup_lag: Duration,
 }
 
 impl JobSchedule {
@@ -42,11 +59,23 @@ impl JobSchedule {
         visible_after: Duration::ZERO,
         pending: Duration::ZERO,
         running: Duration::ZERO,
+        job_hidden: false,
+        job_lag: Duration::ZERO,
+        backup_lag: Duration::ZERO,
     };
 
     /// From the create call until the job ends.
     pub fn total(&self) -> Duration {
-        self.pending.saturating_add(self.running)
+        self.pending
+            .saturating_add(self.running)
+            .saturating_add(self.job_lag)
+    }
+
+    /// From the create call until the backup is finished.
+    pub fn backup_total(&self) -> Duration {
+        self.pending
+            .saturating_add(self.running)
+            .saturating_add(self.backup_lag)
     }
 }
 
@@ -57,6 +86,9 @@ impl Default for JobSchedule {
             visible_after: Duration::from_secs(1),
             pending: Duration::from_secs(2),
             running: Duration::from_secs(5),
+            job_hidden: false,
+            job_lag: Duration::ZERO,
+            backup_lag: Duration::ZERO,
         }
     }
 }

@@ -49,7 +49,7 @@ pub struct CreateRequest {
         (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
         (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
         (status = 404, description = "The instance does not exist.", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "A backup of the instance is in progress.", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "The instance is busy: a backup of the instance is in progress, or (armed by `/_emulator/busy`) another operation.", body = crate::openapi::ErrorResponse),
         (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
     ),
     security(("iamToken" = []), ("akskSignature" = []))
@@ -139,10 +139,15 @@ async fn handle(
     let (change, begin_ms, entry) = {
         let mut store = app.store();
         let now = millis(app.config.clock.now());
+        if let Some(code) = app.faults.take_busy(now) {
+            return Err(ApiError::InstanceBusy(code));
+        }
         if store.busy(&request.instance_id, now) {
             return Err(ApiError::BackupInProgress);
         }
-        let fail_reason = app.faults.take_backup_failure();
+        let failure = app.faults.take_backup_failure();
+        let backup_fails = failure.as_ref().is_some_and(|f| !f.job_only);
+        let fail_reason = failure.map(|f| f.fail_reason);
         let job = StoredJob {
             id: job_id.clone(),
             project_id: project_id.to_owned(),
@@ -160,8 +165,8 @@ async fn handle(
             name: request.name.clone(),
             description: request.description.clone(),
             begin_ms: now,
-            end_ms: job.end_ms(),
-            failed: job.fail_reason.is_some(),
+            end_ms: job.backup_end_ms(),
+            failed: backup_fails,
             kind: BackupKind::Manual,
             size_mb: size_mb(fnv(&backup_id)),
             times: None,

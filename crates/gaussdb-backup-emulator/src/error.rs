@@ -23,6 +23,30 @@ use gaussdb_backup::types::ErrorResponse;
 /// The prefix of every `APIGW.0301` message.
 pub const IAM_PREFIX: &str = "Incorrect IAM authentication information: ";
 
+const ANOTHER_OPERATION: &str =
+    "Another operation is being performed on the DB instance or the DB instance is faulty.";
+
+/// The documented `409` codes that mean the instance is busy with another
+/// operation, with their official messages (OTC docs'
+/// `api-ref/source/appendix/error_codes.rst`; `openapi/SOURCES.md`, "Busy").
+/// Codes that only Huawei's Terraform provider names, without a published
+/// message, are not here: the emulator does not invent messages.
+pub const BUSY_ANSWERS: &[(&str, &str)] = &[
+    ("DBS.200011", ANOTHER_OPERATION),
+    ("DBS.200019", ANOTHER_OPERATION),
+    ("DBS.200047", ANOTHER_OPERATION),
+    ("DBS.201202", ANOTHER_OPERATION),
+    ("DBS.212006", ANOTHER_OPERATION),
+];
+
+/// The official message of a documented busy code.
+pub fn busy_message(code: &str) -> Option<&'static str> {
+    BUSY_ANSWERS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, m)| *m)
+}
+
 /// Everything the emulator can refuse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
@@ -53,6 +77,9 @@ pub enum ApiError {
     InstanceNotFound,
     /// `DBS.201205`.
     BackupInProgress,
+    /// `409` with one of [`BUSY_ANSWERS`]: another operation is running on
+    /// the instance (armed by `/_emulator/busy`).
+    InstanceBusy(&'static str),
     /// `DBS.200543`.
     JobNotFound,
     /// `DBS.280214`.
@@ -121,6 +148,11 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "DBS.201205",
                 "Backup is in progress, please wait.",
+            ),
+            ApiError::InstanceBusy(code) => service(
+                StatusCode::CONFLICT,
+                code,
+                busy_message(code).unwrap_or_default(),
             ),
             ApiError::JobNotFound => service(
                 StatusCode::BAD_REQUEST,

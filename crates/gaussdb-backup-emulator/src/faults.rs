@@ -11,6 +11,11 @@
 //! next backups fail: each create call accepted takes one, and its job ends
 //! `Failed` with the `fail_reason`, its backup `FAILED`.
 //! `DELETE /_emulator/backup-failures` disarms it.
+//!
+//! `POST /_emulator/busy` with a [`BusySpec`] makes the instance busy: the
+//! next create calls (`count` of them, or all for `for_ms` on the
+//! emulator's clock) answer `409` with a documented busy code and its
+//! official message, and start nothing. `DELETE /_emulator/busy` disarms it.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -80,6 +85,19 @@ pub struct BackupFailureSpec {
     /// The job's `fail_reason`.
     #[serde(default = "default_reason")]
     pub fail_reason: String,
+    /// Only the job fails: the backup still ends COMPLETED (the task center
+    /// and the backup disagree, as two services may).
+    #[serde(default)]
+    pub job_only: bool,
+}
+
+/// A failure taken by one create call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakenFailure {
+    /// The job's `fail_reason`.
+    pub fail_reason: String,
+    /// Whether the backup still ends COMPLETED.
+    pub job_only: bool,
 }
 
 fn one() -> u32 {
@@ -101,6 +119,56 @@ impl BackupFailureSpec {
         }
         Ok(())
     }
+}
+
+/// Make the instance busy for the next create calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusySpec {
+    /// Answer this many create calls busy, then disarm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Answer every create call busy for this long (milliseconds on the
+    /// emulator's clock), then disarm. With neither, one call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_ms: Option<u64>,
+    /// The `409` code to answer: one of the documented busy codes
+    /// ([`crate::error::BUSY_ANSWERS`]); default `DBS.200019`.
+    #[serde(default = "default_busy_code")]
+    pub error_code: String,
+}
+
+fn default_busy_code() -> String {
+    "DBS.200019".into()
+}
+
+impl BusySpec {
+    /// Rejects specs that cannot be applied.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.count == Some(0) {
+            return Err("count must be at least 1".into());
+        }
+        if self.count.is_some() && self.for_ms.is_some() {
+            return Err("set count or for_ms, not both".into());
+        }
+        if crate::error::busy_message(&self.error_code).is_none() {
+            let known: Vec<_> = crate::error::BUSY_ANSWERS.iter().map(|(c, _)| *c).collect();
+            return Err(format!(
+                "error_code {:?} is not a documented busy code; use one of {}",
+                self.error_code,
+                known.join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An armed busy spec: the code, and how many calls or until when.
+#[derive(Debug)]
+struct ArmedBusy {
+    code: &'static str,
+    remaining: Option<u32>,
+    until_ms: Option<i64>,
 }
 
 /// What the middleware must do to one call.
@@ -125,9 +193,59 @@ pub struct Fault {
 pub struct Faults {
     armed: Mutex<Option<(FaultSpec, Option<u32>)>>,
     backup_failures: Mutex<Option<BackupFailureSpec>>,
+    busy: Mutex<Option<ArmedBusy>>,
 }
 
 impl Faults {
+    /// Makes the next create calls answer busy (see [`BusySpec`]), from
+    /// `now_ms` on the emulator's clock, replacing any armed before. The
+    /// spec must have passed [`BusySpec::validate`].
+    pub fn arm_busy(&self, spec: &BusySpec, now_ms: i64) {
+        let Some(code) = crate::error::BUSY_ANSWERS
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| *c == spec.error_code)
+        else {
+            return;
+        };
+        let until_ms = spec
+            .for_ms
+            .map(|ms| now_ms.saturating_add(i64::try_from(ms).unwrap_or(i64::MAX)));
+        let remaining = match (spec.count, until_ms) {
+            (None, None) => Some(1),
+            (count, _) => count,
+        };
+        *self.busy.lock().unwrap_or_else(|e| e.into_inner()) = Some(ArmedBusy {
+            code,
+            remaining,
+            until_ms,
+        });
+    }
+
+    /// Disarms busy answers.
+    pub fn clear_busy(&self) {
+        *self.busy.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// The busy code for a create call at `now_ms`, if one is armed;
+    /// consumes one of `count`.
+    pub fn take_busy(&self, now_ms: i64) -> Option<&'static str> {
+        let mut armed = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        let busy = armed.as_mut()?;
+        if busy.until_ms.is_some_and(|until| now_ms >= until) {
+            *armed = None;
+            return None;
+        }
+        let code = busy.code;
+        if let Some(n) = busy.remaining.as_mut() {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                *armed = None;
+            }
+        }
+        Some(code)
+    }
+
     /// Makes the next `spec.count` backups created fail, replacing any
     /// armed before.
     pub fn arm_backup_failures(&self, spec: BackupFailureSpec) {
@@ -145,14 +263,17 @@ impl Faults {
             .unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    /// The failure reason for the backup being created, if one is armed.
-    pub fn take_backup_failure(&self) -> Option<String> {
+    /// The failure for the backup being created, if one is armed.
+    pub fn take_backup_failure(&self) -> Option<TakenFailure> {
         let mut armed = self
             .backup_failures
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         let spec = armed.as_mut()?;
-        let reason = spec.fail_reason.clone();
+        let reason = TakenFailure {
+            fail_reason: spec.fail_reason.clone(),
+            job_only: spec.job_only,
+        };
         spec.count -= 1;
         if spec.count == 0 {
             *armed = None;
@@ -238,9 +359,11 @@ mod tests {
         faults.arm_backup_failures(BackupFailureSpec {
             count: 2,
             fail_reason: "disk full".into(),
+            job_only: false,
         });
-        assert_eq!(faults.take_backup_failure().as_deref(), Some("disk full"));
-        assert_eq!(faults.take_backup_failure().as_deref(), Some("disk full"));
+        let taken = || faults.take_backup_failure().map(|f| f.fail_reason);
+        assert_eq!(taken().as_deref(), Some("disk full"));
+        assert_eq!(taken().as_deref(), Some("disk full"));
         assert_eq!(faults.take_backup_failure(), None);
         let spec: BackupFailureSpec = serde_json::from_str("{}").unwrap();
         assert_eq!(spec.count, 1);
@@ -251,6 +374,29 @@ mod tests {
                 .validate()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn busy_answers_are_used_up_by_count_or_by_time() {
+        let faults = Faults::default();
+        assert_eq!(faults.take_busy(0), None);
+        let spec = |json: &str| serde_json::from_str::<BusySpec>(json).unwrap();
+        faults.arm_busy(&spec(r#"{"count": 2, "error_code": "DBS.200047"}"#), 0);
+        assert_eq!(faults.take_busy(0), Some("DBS.200047"));
+        assert_eq!(faults.take_busy(0), Some("DBS.200047"));
+        assert_eq!(faults.take_busy(0), None);
+        faults.arm_busy(&spec(r#"{"for_ms": 1000}"#), 5_000);
+        assert_eq!(faults.take_busy(5_000), Some("DBS.200019"));
+        assert_eq!(faults.take_busy(5_999), Some("DBS.200019"));
+        assert_eq!(faults.take_busy(6_000), None);
+        assert_eq!(faults.take_busy(5_500), None, "disarmed once expired");
+        faults.arm_busy(&spec("{}"), 0);
+        assert_eq!(faults.take_busy(0), Some("DBS.200019"));
+        assert_eq!(faults.take_busy(0), None, "one call by default");
+        assert!(spec(r#"{"error_code": "DBS.280277"}"#).validate().is_err());
+        assert!(spec(r#"{"count": 0}"#).validate().is_err());
+        assert!(spec(r#"{"count": 1, "for_ms": 5}"#).validate().is_err());
+        assert!(spec(r#"{"error_code": "DBS.201202"}"#).validate().is_ok());
     }
 
     #[test]

@@ -54,6 +54,16 @@ struct Args {
     /// How long a job runs; then the job is Completed and the backup COMPLETED.
     #[arg(long, env = "GAUSSDB_EMULATOR_JOB_RUNNING", default_value = "5s", value_parser = duration)]
     job_running: Duration,
+    /// Never show jobs: every job query answers DBS.200543 (the real task
+    /// center may not show backup jobs at all).
+    #[arg(long, env = "GAUSSDB_EMULATOR_JOB_HIDDEN")]
+    job_hidden: bool,
+    /// The job ends this long after its backup is COMPLETED (the job lags behind the list).
+    #[arg(long, env = "GAUSSDB_EMULATOR_JOB_LAG", default_value = "0s", value_parser = duration)]
+    job_lag: Duration,
+    /// The backup stays BUILDING this long after its job ended (the list lags behind the job).
+    #[arg(long, env = "GAUSSDB_EMULATOR_BACKUP_LAG", default_value = "0s", value_parser = duration)]
+    backup_lag: Duration,
     /// Automated backups (type auto, COMPLETED) to make up for each instance, one a day.
     #[arg(long, env = "GAUSSDB_EMULATOR_SEED_AUTO_BACKUPS", default_value_t = 0)]
     seed_auto_backups: usize,
@@ -127,6 +137,9 @@ async fn main() -> anyhow::Result<()> {
             visible_after: args.job_visible_after,
             pending: args.job_pending,
             running: args.job_running,
+            job_hidden: args.job_hidden,
+            job_lag: args.job_lag,
+            backup_lag: args.backup_lag,
         },
         seed_auto_backups: args.seed_auto_backups,
         state_file: args.state,

@@ -240,12 +240,20 @@ impl StoredJob {
         self.created_ms.saturating_add(ms(self.schedule.total()))
     }
 
-    /// Its phase at `now_ms` (ms since the epoch), from the schedule.
+    /// When its backup is finished (ms since the epoch): `created_ms` plus
+    /// the schedule's pending and running times and its `backup_lag`.
+    pub fn backup_end_ms(&self) -> i64 {
+        self.created_ms
+            .saturating_add(ms(self.schedule.backup_total()))
+    }
+
+    /// Its phase at `now_ms` (ms since the epoch), from the schedule. A
+    /// `job_lag` lengthens the Running phase.
     pub fn phase(&self, now_ms: i64) -> JobPhase {
         let age = now_ms.saturating_sub(self.created_ms);
         let pending = ms(self.schedule.pending);
-        let running = ms(self.schedule.running);
-        if age < ms(self.schedule.visible_after) {
+        let running = ms(self.schedule.running.saturating_add(self.schedule.job_lag));
+        if self.schedule.job_hidden || age < ms(self.schedule.visible_after) {
             JobPhase::Invisible
         } else if age < pending {
             JobPhase::Pending
@@ -528,7 +536,11 @@ impl Store {
         entry.backup = entry.backup.map(StoredBackup::with_times);
         let seq = self.next_seq;
         self.next_seq += 1;
-        let end = entry.job.end_ms();
+        // Busy while the backup is BUILDING, whatever its job says.
+        let end = entry
+            .backup
+            .as_ref()
+            .map_or_else(|| entry.job.backup_end_ms(), |b| b.end_ms);
         let busy = self
             .busy_until
             .entry(entry.job.instance_id.clone())
@@ -907,7 +919,7 @@ pub(crate) mod tests_support {
             name: "backup-1".into(),
             description: None,
             begin_ms: created_ms,
-            end_ms: job.end_ms(),
+            end_ms: job.backup_end_ms(),
             failed: false,
             kind: BackupKind::Manual,
             size_mb: 100.0,
@@ -932,6 +944,7 @@ mod tests {
             visible_after: Duration::from_secs(1),
             pending: Duration::from_secs(2),
             running: Duration::from_secs(secs),
+            ..JobSchedule::INSTANT
         }
     }
 
@@ -1098,6 +1111,7 @@ mod tests {
             visible_after: Duration::ZERO,
             pending: Duration::ZERO,
             running: Duration::MAX,
+            ..JobSchedule::INSTANT
         };
         let e = entry(1, "a", 1_594_055_825_000, schedule);
         assert_eq!(e.backup.as_ref().unwrap().end_ms, i64::MAX);

@@ -24,6 +24,7 @@ const SCHEDULE: JobSchedule = JobSchedule {
     visible_after: Duration::from_secs(1),
     pending: Duration::from_secs(2),
     running: Duration::from_secs(10),
+    ..JobSchedule::INSTANT
 };
 
 #[tokio::test]

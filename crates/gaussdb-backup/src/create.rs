@@ -1,12 +1,16 @@
 //! `CreateGaussMySqlBackup`: start a manual backup.
 
+use std::time::Duration;
+
+use crate::busy::{BUSY_MAX_DELAY, BUSY_MIN_DELAY, Busy, BusyRetry};
 use crate::client::Client;
 use crate::generated::types;
-use crate::wait::WaitForBackup;
+use crate::wait::{Backoff, WaitForBackup};
 use crate::{Error, Language, rules};
 
+type BusyFn<'a> = Box<dyn FnMut(&BusyRetry) + Send + 'a>;
+
 /// A create-backup call being prepared; send it with [`CreateBackup::send`].
-#[derive(Debug)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateBackup<'a> {
     client: &'a Client,
@@ -14,6 +18,21 @@ pub struct CreateBackup<'a> {
     name: String,
     description: Option<String>,
     language: Option<Language>,
+    busy_deadline: Option<Duration>,
+    on_busy: Option<BusyFn<'a>>,
+}
+
+impl std::fmt::Debug for CreateBackup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateBackup")
+            .field("client", &self.client)
+            .field("instance_id", &self.instance_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("language", &self.language)
+            .field("busy_deadline", &self.busy_deadline)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The result of a successful create call.
@@ -45,7 +64,32 @@ impl<'a> CreateBackup<'a> {
             name,
             description: None,
             language: client.language().cloned(),
+            busy_deadline: None,
+            on_busy: None,
         }
+    }
+
+    /// Tries again while the service answers that the instance is busy
+    /// ([`Busy::Instance`]: a documented `409` code meaning another
+    /// operation is running, so nothing was started), for at most
+    /// `deadline`, with backoff on the client's clock ([`BUSY_MIN_DELAY`]
+    /// growing to [`BUSY_MAX_DELAY`]). Off by default.
+    ///
+    /// Nothing else is ever retried: not a timeout or a transport failure
+    /// (the backup may have started), not [`Busy::BackupInProgress`] (the
+    /// running backup may be this caller's own, from an attempt whose answer
+    /// was lost), not any other error. When the deadline passes, the last
+    /// busy answer is returned.
+    pub fn retry_while_busy(mut self, deadline: Duration) -> Self {
+        self.busy_deadline = Some(deadline);
+        self
+    }
+
+    /// Called before each wait of [`CreateBackup::retry_while_busy`], with
+    /// the busy answer and the delay, so a program can say why it waits.
+    pub fn on_busy(mut self, report: impl FnMut(&BusyRetry) + Send + 'a) -> Self {
+        self.on_busy = Some(Box::new(report));
+        self
     }
 
     /// The backup's description: at most 256 characters, none of `>!<"&'=`.
@@ -79,29 +123,75 @@ impl<'a> CreateBackup<'a> {
         })
     }
 
-    /// Sends the request. Never retried automatically.
+    /// Sends the request. Never retried, except busy answers after
+    /// [`CreateBackup::retry_while_busy`].
     pub async fn send(self) -> Result<CreatedBackup, Error> {
         let body = self.body()?;
-        let (generated, context) = self.client.generated();
-        let mut call = generated
-            .create_gauss_my_sql_backup()
-            .project_id(self.client.project_id().clone())
-            .body(body);
-        if let Some(language) = self.language {
-            call = call.x_language(language);
-        }
-        let result = call.send().await;
-        match self.client.finish(result, &context) {
-            Ok(answer) => {
-                let types::CreateBackupResponse { backup, job_id } = answer.body;
-                Ok(CreatedBackup {
-                    backup,
-                    job_id,
-                    request_id: answer.request_id,
-                })
+        // Taken apart so that the future holds no reference to the
+        // callback across an await, and stays `Send`.
+        let CreateBackup {
+            client,
+            language,
+            busy_deadline,
+            mut on_busy,
+            ..
+        } = self;
+        let Some(deadline) = busy_deadline else {
+            return send_once(client, language.as_ref(), body).await;
+        };
+        let clock = client.clock();
+        let start = clock.now();
+        let mut backoff = Backoff::new(BUSY_MIN_DELAY, BUSY_MAX_DELAY);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let err = match send_once(client, language.as_ref(), body.clone()).await {
+                Err(err) if err.busy() == Some(Busy::Instance) => err,
+                other => return other,
+            };
+            let waited = (clock.now() - start).to_std().unwrap_or_default();
+            let Some(remaining) = deadline.checked_sub(waited).filter(|r| !r.is_zero()) else {
+                return Err(err);
+            };
+            let delay = backoff.next().min(remaining);
+            if let Some(report) = on_busy.as_mut() {
+                report(&BusyRetry {
+                    error: &err,
+                    attempt,
+                    waited,
+                    delay,
+                });
             }
-            Err(err) => Err(success_never_lost(err)),
+            clock.sleep(delay).await;
         }
+    }
+}
+
+/// One create call.
+async fn send_once(
+    client: &Client,
+    language: Option<&Language>,
+    body: types::CreateBackupRequest,
+) -> Result<CreatedBackup, Error> {
+    let (generated, context) = client.generated();
+    let mut call = generated
+        .create_gauss_my_sql_backup()
+        .project_id(client.project_id().clone())
+        .body(body);
+    if let Some(language) = language {
+        call = call.x_language(language.clone());
+    }
+    let result = call.send().await;
+    match client.finish(result, &context) {
+        Ok(answer) => {
+            let types::CreateBackupResponse { backup, job_id } = answer.body;
+            Ok(CreatedBackup {
+                backup,
+                job_id,
+                request_id: answer.request_id,
+            })
+        }
+        Err(err) => Err(success_never_lost(err)),
     }
 }
 

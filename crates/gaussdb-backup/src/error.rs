@@ -11,8 +11,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::JobStatus;
+use crate::busy::{self, Busy};
 use crate::generated::types;
+use crate::{BackupStatus, JobStatus};
 
 /// Everything that can go wrong building a client or making a call.
 #[derive(Debug, thiserror::Error)]
@@ -101,9 +102,9 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The backup's job finished with status `Failed`, or the job completed
-    /// but the backup is `FAILED`. `fail_reason` is the service's
-    /// explanation, when it gave one.
+    /// The backup is `FAILED` in the list. `fail_reason` is the job's
+    /// explanation, when the job could be read and gave one (the list
+    /// carries no reason).
     #[error(
         "the backup{} failed (job {job_id}): {}",
         .backup_id.as_ref().map(|b| format!(" {b}")).unwrap_or_default(),
@@ -116,27 +117,70 @@ pub enum Error {
         backup_id: Option<String>,
         /// The job's `fail_reason`.
         fail_reason: Option<String>,
-        /// The job as last seen, when the job reported the failure.
+        /// The job, when it could be read.
         job: Option<Box<types::Job>>,
+        /// The backup as the list showed it, `FAILED`.
+        backup: Option<Box<types::BackupSummary>>,
     },
 
-    /// The waiter's deadline passed before the job finished. The backup is
-    /// still running on the service: wait again, or check later.
+    /// The waiter's deadline passed before the backup was finished. The
+    /// backup goes on on the service: wait again, or check later.
     #[error(
-        "gave up waiting for job {job_id} after {}s{}: the backup is still running on the service; wait again or check later",
+        "gave up waiting for backup {backup_id} after {}s and {polls} polls{}: the backup goes on \
+         on the service; wait again or check later",
         .waited.as_secs(),
         .last_status.as_ref().map(|s| format!(" (last status {s})")).unwrap_or_default()
     )]
     WaitTimeout {
-        /// The job being waited for.
+        /// The job of the backup.
         job_id: String,
+        /// The backup being waited for.
+        backup_id: String,
         /// How long the waiter waited.
         waited: Duration,
-        /// The job's status at the last successful poll, if any.
-        last_status: Option<JobStatus>,
+        /// How many times the waiter polled the list.
+        polls: u32,
+        /// The backup's status at the last poll that listed it, if any.
+        last_status: Option<BackupStatus>,
+        /// The job's status at the last poll that could read it, if any.
+        last_job_status: Option<JobStatus>,
         /// The error of the last poll, when it failed (a transient error
         /// the waiter was riding out).
         last_error: Option<Box<Error>>,
+    },
+
+    /// A poll of the waiter failed with an error that waiting cannot cure
+    /// (`source`: refused credentials, a `4xx`, a malformed answer). The
+    /// backup may still be running; nothing about it is known.
+    #[error("waiting for backup {backup_id} stopped after {polls} polls: {source}")]
+    WaitFailed {
+        /// The backup being waited for.
+        backup_id: String,
+        /// How many times the waiter polled the list, this one included.
+        polls: u32,
+        /// How long the waiter waited.
+        waited: Duration,
+        /// The poll's error.
+        source: Box<Error>,
+    },
+
+    /// The list does not show the backup being waited for: it was listed
+    /// before and is gone (deleted meanwhile), or it was never listed within
+    /// the waiter's visibility grace while its job was not seen running.
+    #[error(
+        "backup {backup_id} (job {job_id}) {} after {}s",
+        if *.was_listed { "is no longer listed" } else { "was never listed" },
+        .waited.as_secs()
+    )]
+    BackupNotFound {
+        /// The backup being waited for.
+        backup_id: String,
+        /// Its job.
+        job_id: String,
+        /// Whether an earlier poll listed it.
+        was_listed: bool,
+        /// How long the waiter waited.
+        waited: Duration,
     },
 
     /// A listing ([`crate::ListBackups::stream`]) reached its bound,
@@ -242,9 +286,11 @@ impl Error {
             | Error::BackupMayHaveStarted { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
+            Error::WaitFailed { source, .. } => source.status(),
             Error::InvalidArgument { .. }
             | Error::BackupFailed { .. }
             | Error::WaitTimeout { .. }
+            | Error::BackupNotFound { .. }
             | Error::TooManyItems { .. }
             | Error::IncompleteListing { .. } => None,
         }
@@ -254,6 +300,19 @@ impl Error {
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Error::Service(e) => Some(&e.error_code),
+            Error::WaitFailed { source, .. } => source.error_code(),
+            _ => None,
+        }
+    }
+
+    /// Whether the service refused a create call because the instance is
+    /// busy with another operation, and which kind of busy: see
+    /// [`crate::busy`]. Nothing was started, so trying again later is safe;
+    /// [`crate::CreateBackup::retry_while_busy`] does it for
+    /// [`Busy::Instance`].
+    pub fn busy(&self) -> Option<Busy> {
+        match self {
+            Error::Service(e) => busy::classify(e.status, &e.error_code),
             _ => None,
         }
     }
@@ -266,6 +325,7 @@ impl Error {
             | Error::MalformedResponse { request_id, .. }
             | Error::BackupMayHaveStarted { request_id, .. }
             | Error::IncompleteListing { request_id, .. } => request_id.as_deref(),
+            Error::WaitFailed { source, .. } => source.request_id(),
             _ => None,
         }
     }
@@ -277,6 +337,7 @@ impl Error {
             Error::UnexpectedResponse { body, .. }
             | Error::MalformedResponse { body, .. }
             | Error::BackupMayHaveStarted { body, .. } => Some(body),
+            Error::WaitFailed { source, .. } => source.raw_body(),
             _ => None,
         }
     }

@@ -32,9 +32,12 @@
 //! # }
 //! ```
 //!
-//! **Create** a backup, then **wait** for it: the waiter polls the job with
-//! backoff (defaults in [`wait`]), reports progress, and returns the
-//! finished backup. The create call itself is never retried.
+//! **Create** a backup, then **wait** for it: the waiter polls the backup's
+//! own status with backoff (rules and defaults in [`wait`]), reports
+//! progress (from the job, when the service shows it), and returns the
+//! finished backup. The create call itself is never retried, unless you ask
+//! it to ride out a busy instance ([`CreateBackup::retry_while_busy`],
+//! [`busy`]).
 //!
 //! ```no_run
 //! # async fn run(client: gaussdb_backup::Client) -> Result<(), gaussdb_backup::Error> {
@@ -48,7 +51,7 @@
 //! let backup = created
 //!     .wait(&client)
 //!     .timeout(Duration::from_secs(30 * 60))
-//!     .on_progress(|p| eprintln!("{} {:?}%", p.status, p.percent))
+//!     .on_progress(|p| eprintln!("{:?} {:?}%", p.backup_status, p.percent))
 //!     .send()
 //!     .await?;
 //! println!("backup {} is {:?}, {:?} MB", backup.id, backup.status, backup.size);
@@ -91,7 +94,8 @@
 //!
 //! match client.create_backup("07033b125fd94a8a96896f8bcfee6ddain07", "backup-1").send().await {
 //!     Ok(created) => println!("job {}", created.job_id),
-//!     Err(Error::Service(e)) if e.error_code == "DBS.201205" => println!("a backup is already running"),
+//!     Err(e) if e.busy() == Some(gaussdb_backup::Busy::BackupInProgress) => println!("a backup is already running"),
+//!     Err(e) if e.busy().is_some() => println!("the instance is busy: try later"),
 //!     Err(e @ Error::BackupMayHaveStarted { .. }) => eprintln!("check before retrying: {e}"),
 //!     Err(e) => return Err(e),
 //! }
@@ -156,6 +160,7 @@
 //! [thiserror]: https://docs.rs/thiserror
 #![deny(missing_docs)]
 
+pub mod busy;
 mod client;
 pub mod clock;
 mod create;
@@ -179,6 +184,7 @@ pub mod wait;
 pub use timestamp::Timestamp;
 /// The name this type had when only `begin_time` used it.
 pub type BeginTime = Timestamp;
+pub use busy::{Busy, BusyRetry};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
@@ -191,7 +197,9 @@ pub use error::{Error, ServiceError};
 pub use extensible::{BackupStatus, BackupType, JobStatus, Language};
 pub use job::{ShowJob, job_percent};
 pub use list::{BackupPage, DEFAULT_MAX_ITEMS, ListBackups};
-pub use wait::{JobProgress, WaitForBackup};
+#[allow(deprecated)]
+pub use wait::JobProgress;
+pub use wait::{WaitForBackup, WaitProgress};
 
 /// The types generated from the spec's schemas (`components/schemas`).
 pub use generated::types;

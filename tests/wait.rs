@@ -1,0 +1,331 @@
+//! The waiter against what the real service may do, end to end against the
+//! emulator on one `ManualClock`: the backup's own status decides, the job
+//! only reports progress. One test per outcome of `WaitForBackup::send`
+//! and per way the job and the list can disagree (`wait.rs`'s table).
+
+mod emulated;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use gaussdb_backup::{BackupStatus, Error, JobStatus};
+use gaussdb_backup_emulator::JobSchedule;
+use serde_json::json;
+
+use emulated::{INSTANCE, config, schedule, with_schedule, world};
+
+/// Seconds on the shared clock since `start`.
+fn secs_since(w: &emulated::World, start: chrono::DateTime<chrono::Utc>) -> i64 {
+    use gaussdb_backup::Clock;
+    (w.clock.now() - start).num_seconds()
+}
+
+#[tokio::test]
+async fn a_wait_whose_job_is_never_visible_completes() {
+    // The task center never shows the job: every job query is DBS.200543,
+    // for longer than any grace period.
+    let w = world(with_schedule(JobSchedule {
+        job_hidden: true,
+        ..schedule()
+    }))
+    .await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "hidden-job")
+        .send()
+        .await
+        .unwrap();
+    let jobs_seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&jobs_seen);
+    let backup = created
+        .wait(&w.client)
+        .on_progress(move |p| log.lock().unwrap().push(p.job_status.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backup.status, Some(BackupStatus::Completed));
+    let jobs_seen = jobs_seen.lock().unwrap();
+    assert!(jobs_seen.len() > 1, "{jobs_seen:?}");
+    assert!(jobs_seen.iter().all(Option::is_none), "{jobs_seen:?}");
+}
+
+#[tokio::test]
+async fn a_job_that_lags_behind_the_list_does_not_hold_the_wait() {
+    // The backup is COMPLETED after 65 s; its job says Running for 30
+    // minutes more.
+    let w = world(with_schedule(JobSchedule {
+        job_lag: Duration::from_secs(30 * 60),
+        ..schedule()
+    }))
+    .await;
+    let start = gaussdb_backup::Clock::now(&w.clock);
+    let created = w
+        .client
+        .create_backup(INSTANCE, "job-lags")
+        .send()
+        .await
+        .unwrap();
+    let last_job = Arc::new(Mutex::new(None));
+    let log = Arc::clone(&last_job);
+    let backup = created
+        .wait(&w.client)
+        .timeout(Duration::from_secs(10 * 60))
+        .on_progress(move |p| *log.lock().unwrap() = p.job_status.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backup.status, Some(BackupStatus::Completed));
+    assert!(secs_since(&w, start) < 120, "{}", secs_since(&w, start));
+    // The job was still running when the wait ended.
+    assert_eq!(*last_job.lock().unwrap(), Some(JobStatus::Running));
+}
+
+#[tokio::test]
+async fn a_job_ahead_of_the_list_does_not_end_the_wait_early() {
+    // The job is Completed after 65 s; the list shows the backup BUILDING
+    // for two more minutes.
+    let w = world(with_schedule(JobSchedule {
+        backup_lag: Duration::from_secs(120),
+        ..schedule()
+    }))
+    .await;
+    let start = gaussdb_backup::Clock::now(&w.clock);
+    let created = w
+        .client
+        .create_backup(INSTANCE, "list-lags")
+        .send()
+        .await
+        .unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let backup = created
+        .wait(&w.client)
+        .on_progress(move |p| {
+            log.lock()
+                .unwrap()
+                .push((p.backup_status.clone(), p.job_status.clone()))
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backup.status, Some(BackupStatus::Completed));
+    assert!(secs_since(&w, start) >= 185, "{}", secs_since(&w, start));
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen.contains(&(Some(BackupStatus::Building), Some(JobStatus::Completed))),
+        "the job was seen ahead of the list: {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_job_whose_backup_completes_is_a_success() {
+    // The task center reports the job Failed; the backup itself completes.
+    let w = world(config()).await;
+    w.arm(
+        "backup-failures",
+        json!({"fail_reason": "Post-backup step failed.", "job_only": true}),
+    )
+    .await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "job-fails")
+        .send()
+        .await
+        .unwrap();
+    let backup = created
+        .wait(&w.client)
+        .on_progress(|_| {})
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backup.status, Some(BackupStatus::Completed));
+    let job = w.client.job(&created.job_id).send().await.unwrap();
+    assert_eq!(job.status, JobStatus::Failed, "the job did disagree");
+}
+
+#[tokio::test]
+async fn a_failed_backup_ends_the_wait_with_the_jobs_fail_reason() {
+    for progress in [false, true] {
+        let w = world(config()).await;
+        w.arm(
+            "backup-failures",
+            json!({"fail_reason": "Disk quota exceeded."}),
+        )
+        .await;
+        let created = w
+            .client
+            .create_backup(INSTANCE, "doomed")
+            .send()
+            .await
+            .unwrap();
+        let mut wait = created.wait(&w.client);
+        if progress {
+            wait = wait.on_progress(|_| {});
+        }
+        let err = wait.send().await.unwrap_err();
+        let Error::BackupFailed {
+            fail_reason,
+            backup,
+            job,
+            ..
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!(fail_reason.as_deref(), Some("Disk quota exceeded."));
+        assert_eq!(
+            backup.as_ref().and_then(|b| b.status.clone()),
+            Some(BackupStatus::Failed)
+        );
+        assert_eq!(
+            job.as_ref().map(|j| j.status.clone()),
+            Some(JobStatus::Failed)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_backup_whose_job_is_hidden_fails_without_a_reason() {
+    let w = world(with_schedule(JobSchedule {
+        job_hidden: true,
+        ..schedule()
+    }))
+    .await;
+    w.arm("backup-failures", json!({})).await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "doomed")
+        .send()
+        .await
+        .unwrap();
+    let err = created.wait(&w.client).send().await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::BackupFailed {
+                fail_reason: None,
+                job: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("gave no reason"), "{err}");
+}
+
+#[tokio::test]
+async fn a_refused_poll_ends_the_wait_with_the_polls_error() {
+    let w = world(config()).await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "refused")
+        .send()
+        .await
+        .unwrap();
+    // From now on every call is refused as not authorized: waiting cannot
+    // cure that.
+    w.arm(
+        "faults",
+        json!({"status": 403, "error_code": "DBS.200010",
+               "error_msg": "The DB instance ID or user ID may be null, or the operation is not authorized."}),
+    )
+    .await;
+    let err = created.wait(&w.client).send().await.unwrap_err();
+    let Error::WaitFailed { polls, source, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*polls, 1);
+    assert_eq!(source.error_code(), Some("DBS.200010"));
+    // The code stays reachable through the wrapper.
+    assert_eq!(err.error_code(), Some("DBS.200010"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+}
+
+#[tokio::test]
+async fn transient_poll_failures_are_ridden_out() {
+    let w = world(config()).await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "flaky")
+        .send()
+        .await
+        .unwrap();
+    w.arm("faults", json!({"count": 4, "status": 503})).await;
+    let backup = created.wait(&w.client).send().await.unwrap();
+    assert_eq!(backup.status, Some(BackupStatus::Completed));
+}
+
+#[tokio::test]
+async fn a_backup_that_is_gone_ends_the_wait_after_the_grace() {
+    let w = world(config()).await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "short-lived")
+        .send()
+        .await
+        .unwrap();
+    // Finished, then deleted: its job says Completed, the list shows
+    // nothing. The wait must end, not poll for an hour.
+    let done = created.wait(&w.client).send().await.unwrap();
+    w.client.delete_backup(&done.id).send().await.unwrap();
+    let start = gaussdb_backup::Clock::now(&w.clock);
+    let err = w
+        .client
+        .wait_for_backup(&created.job_id, &created.backup.id)
+        .send()
+        .await
+        .unwrap_err();
+    let waited = secs_since(&w, start);
+    assert!((60..120).contains(&waited), "{waited}");
+    assert!(
+        matches!(
+            &err,
+            Error::BackupNotFound {
+                was_listed: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_zero_min_delay_does_not_spin() {
+    let w = world(config()).await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "zero-delay")
+        .send()
+        .await
+        .unwrap();
+    created
+        .wait(&w.client)
+        .min_delay(Duration::ZERO)
+        .send()
+        .await
+        .unwrap();
+    // The backup took 65 s. Before the fix every delay was 1 ms: 65,000
+    // polls. With the delays doubling from 100 ms to 30 s, a few dozen.
+    let sleeps = w.clock.sleeps();
+    assert!(sleeps.len() < 20, "{} polls: {sleeps:?}", sleeps.len() + 1);
+}
+
+#[tokio::test]
+async fn no_delay_is_shorter_than_the_documented_minimum() {
+    let w = world(config()).await;
+    let created = w
+        .client
+        .create_backup(INSTANCE, "two-seconds")
+        .send()
+        .await
+        .unwrap();
+    created.wait(&w.client).send().await.unwrap();
+    let sleeps = w.clock.sleeps();
+    assert_eq!(sleeps[0], gaussdb_backup::wait::DEFAULT_MIN_DELAY);
+    assert!(
+        sleeps
+            .iter()
+            .all(|d| *d >= gaussdb_backup::wait::DEFAULT_MIN_DELAY),
+        "{sleeps:?}"
+    );
+}

@@ -150,3 +150,79 @@ async fn a_timed_out_create_is_never_retried() {
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(server.requests().len(), 1, "the backup may have started");
 }
+
+/// The spec's create `409` answer: its `x-busy-codes` and its examples.
+fn documented_409() -> serde_json::Value {
+    let spec = openapi_check::parse(
+        include_str!("../openapi/gaussdb-backup.yaml"),
+        openapi_check::Format::Yaml,
+    )
+    .unwrap()
+    .value;
+    spec["paths"]["/v3/{project_id}/backups/create"]["post"]["responses"]["409"].clone()
+}
+
+#[test]
+fn the_clients_busy_codes_are_the_specs() {
+    let documented = documented_409();
+    let mut in_spec: Vec<&str> = documented["x-busy-codes"]
+        .as_array()
+        .expect("x-busy-codes")
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let mut in_client = gaussdb_backup::busy::INSTANCE_BUSY_CODES.to_vec();
+    in_spec.sort_unstable();
+    in_client.sort_unstable();
+    assert_eq!(in_client, in_spec);
+}
+
+#[test]
+fn every_documented_409_is_classified_as_the_spec_says() {
+    let documented = documented_409();
+    let busy_codes = documented["x-busy-codes"].as_array().unwrap().clone();
+    let examples = documented["content"]["application/json"]["examples"]
+        .as_object()
+        .unwrap();
+    assert!(examples.len() >= 3);
+    for (name, example) in examples {
+        let value = &example["value"];
+        let code = value["error_code"].as_str().unwrap();
+        let body = serde_json::to_vec(value).unwrap();
+        let err = gaussdb_backup::Error::Service(Box::new(gaussdb_backup::ServiceError {
+            status: reqwest::StatusCode::CONFLICT,
+            error_code: code.to_owned(),
+            error_msg: value["error_msg"].as_str().unwrap().to_owned(),
+            request_id: None,
+            body: body.into(),
+        }));
+        let expected = if code == gaussdb_backup::busy::BACKUP_IN_PROGRESS_CODE {
+            Some(Busy::BackupInProgress)
+        } else if busy_codes.iter().any(|c| c == code) {
+            Some(Busy::Instance)
+        } else {
+            None
+        };
+        assert_eq!(err.busy(), expected, "example {name} ({code})");
+    }
+}
+
+#[test]
+fn the_emulators_busy_answers_are_documented_examples() {
+    let documented = documented_409();
+    let examples: Vec<_> = documented["content"]["application/json"]["examples"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|e| e["value"].clone())
+        .collect();
+    for (code, message) in gaussdb_backup_emulator::error::BUSY_ANSWERS {
+        let answer = json!({"error_code": code, "error_msg": message});
+        assert!(examples.contains(&answer), "{answer} is not a 409 example");
+        assert_eq!(
+            gaussdb_backup::busy::INSTANCE_BUSY_CODES.contains(code),
+            true,
+            "{code}"
+        );
+    }
+}

@@ -103,11 +103,15 @@ impl<T: CliConfig> Cli<T> {
                             "rule, the\n",
                             "newest; the API reference page allows ASCII only, a subset ",
                             "of it.\n",
-                            "Chinese characters are the CJK Unified Ideographs U+4E00 to ",
-                            "U+9FFF.\n",
-                            "The byte limit cannot be written in JSON Schema: the ",
-                            "service (and the\n",
-                            "emulator) enforce it with `DBS.280277`."
+                            "No source says which characters count as Chinese, so ",
+                            "clients accept\n",
+                            "any character outside ASCII where a Chinese character may ",
+                            "stand, and\n",
+                            "leave the finer rule to the service (the emulator takes the ",
+                            "CJK\n",
+                            "ideographs). The byte limit cannot be written in JSON ",
+                            "Schema: the\n",
+                            "service (and the emulator) enforce it with `DBS.280277`."
                         ),
                     ),
             )
@@ -154,15 +158,25 @@ impl<T: CliConfig> Cli<T> {
                     "Starts a manual full backup of an instance. Only one backup ",
                     "of an\n",
                     "instance can run at a time: while one is in progress the ",
-                    "call fails\n", "with `409` and `DBS.201205`.\n", "\n",
+                    "call fails\n",
+                    "with `409` and `DBS.201205`; while another operation runs ",
+                    "on the\n",
+                    "instance it fails with `409` and one of the busy codes ",
+                    "below.\n", "\n",
                     "The backup runs asynchronously: the answer is `201` with ",
                     "the backup in\n",
-                    "state `BUILDING` and a `job_id`. Follow the job with\n",
-                    "`ShowGaussMySqlJobInfo` until it is `Completed` or ", "`Failed`.\n",
+                    "state `BUILDING` and a `job_id`. Follow the backup itself ",
+                    "with\n", "`ShowGaussMySqlBackupList` (`backup_id`) until it is ",
+                    "`COMPLETED` or\n",
+                    "`FAILED`, as Huawei's Terraform provider does; the job\n",
+                    "(`ShowGaussMySqlJobInfo`) may report progress, but the task ",
+                    "center\n", "is not documented to show backup jobs, and may not.\n",
                     "\n", "This call is not idempotent: retrying after a timeout may ",
                     "start a\n",
                     "second backup or fail with `409`. Clients must not retry it\n",
-                    "automatically."
+                    "automatically. A `409` busy answer started nothing: trying ",
+                    "again\n", "later is safe (Terraform retries the codes in ",
+                    "`x-busy-codes`)."
                 ),
             )
             .after_help(
@@ -220,16 +234,18 @@ impl<T: CliConfig> Cli<T> {
             .about("Show a job")
             .long_about(
                 concat!(
-                    "The state of an asynchronous job, such as the one a create ",
-                    "call\n",
-                    "started. A job goes `Pending` → `Running` (with `process` ",
-                    "rising) →\n", "`Completed` or `Failed` (with `fail_reason`).\n",
-                    "\n", "A job just started may not be visible for a few seconds: ",
+                    "The state of an asynchronous job of the task center. A job ",
+                    "goes\n", "`Pending` → `Running` (with `process` rising) → ",
+                    "`Completed` or\n", "`Failed` (with `fail_reason`).\n", "\n",
+                    "A job just started may not be visible for a few seconds: ",
                     "meanwhile\n",
                     "the service answers `400` `DBS.200543` (\"The job does not ",
-                    "exist.\"),\n",
-                    "which a waiter treats as \"not visible yet\" for a grace ",
-                    "period. Jobs\n", "are kept for one month."
+                    "exist.\").\n", "Jobs are kept for one month. The task center's ",
+                    "documentation does not\n",
+                    "list backups among the tasks it shows, so the `job_id` of a ",
+                    "create\n", "call may never be visible: follow the backup in\n",
+                    "`ShowGaussMySqlBackupList` instead, and use the job, when ",
+                    "visible,\n", "for progress and `fail_reason` only."
                 ),
             )
             .after_help(
@@ -264,7 +280,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("begin-time")
-                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .value_parser(::clap::value_parser!(types::QueryTime))
                     .long("begin-time")
                     .value_name("BEGIN_TIME")
                     .required(false)
@@ -291,7 +307,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("end-time")
-                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .value_parser(::clap::value_parser!(types::QueryTime))
                     .long("end-time")
                     .value_name("END_TIME")
                     .required(false)
@@ -351,7 +367,9 @@ impl<T: CliConfig> Cli<T> {
                             "How many matching backups to skip before the first one ",
                             "returned\n",
                             "(default 0). The official SDKs send it as a string; it must ",
-                            "be a\n", "whole number, not negative."
+                            "be a\n",
+                            "whole number, not negative. No maximum is documented beyond ",
+                            "the\n", "32-bit integer the SDKs' models use."
                         ),
                     ),
             )
@@ -449,11 +467,17 @@ impl<T: CliConfig> Cli<T> {
             .about("Delete a manual backup")
             .long_about(
                 concat!(
-                    "Deletes a manual backup that has finished. Automated ",
-                    "backups are\n",
-                    "deleted by their retention policy, not by this call, and a ",
-                    "backup\n", "still being created cannot be deleted: both are `400` ",
-                    "`DBS.201208`."
+                    "Deletes a manual backup. Automated backups are deleted by ",
+                    "their\n", "retention policy, not by this call, and a backup still ",
+                    "being created\n",
+                    "cannot be deleted: both are `400` `DBS.201208`. The user ",
+                    "manual names\n",
+                    "only those as not deletable, so a `FAILED` manual backup ",
+                    "can be\n",
+                    "deleted (the error table's advice for `DBS.201208`, \"check ",
+                    "whether\n",
+                    "the status of the backup is Completed\", is read as advice, ",
+                    "not as a\n", "rule that would keep failed backups for ever)."
                 ),
             )
             .after_help(
@@ -564,10 +588,10 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.backup_type(value.clone());
         }
-        if let Some(value) = matches.get_one::<::std::string::String>("begin-time") {
+        if let Some(value) = matches.get_one::<types::QueryTime>("begin-time") {
             request = request.begin_time(value.clone());
         }
-        if let Some(value) = matches.get_one::<::std::string::String>("end-time") {
+        if let Some(value) = matches.get_one::<types::QueryTime>("end-time") {
             request = request.end_time(value.clone());
         }
         if let Some(value) = matches.get_one::<::std::string::String>("instance-id") {

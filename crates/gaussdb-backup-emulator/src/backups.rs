@@ -3,7 +3,7 @@
 //!
 //! Listing, as the emulator decides where the documentation is silent:
 //!
-//! - `offset` is an integer ≥ 0 (default 0), `limit` an integer from 1 to
+//! - `offset` is an integer from 0 to 2147483647 (default 0), `limit` an integer from 1 to
 //!   100 (default 100), `backup_type` `auto` or `manual`, `begin_time` and
 //!   `end_time` in the service's time form (`+hhmm`; `+hh:mm` and `Z` are
 //!   accepted too) with the end later than the begin. Anything else is
@@ -18,11 +18,11 @@
 //! - `total_count` counts every match before paging.
 //!
 //! Deleting: an unknown ID (or another project's) is `400 DBS.280214`; an
-//! automated backup, or a backup that is not COMPLETED (BUILDING, FAILED), is
-//! `400 DBS.201208` "The operation is not allowed by the backup status."
-//! (the official troubleshooting for that code: "Check whether the status of
-//! the backup is Completed"). `DBS.201204` is not used: it is not in
-//! TaurusDB's error-code table.
+//! automated backup, or a backup still BUILDING, is `400 DBS.201208` "The
+//! operation is not allowed by the backup status.": the user manual names
+//! exactly those as not deletable, so a FAILED manual backup is deleted
+//! (`openapi/SOURCES.md`, "Deleting"). `DBS.201204` is not used: it is not
+//! in TaurusDB's error-code table.
 
 use std::sync::Arc;
 
@@ -41,6 +41,9 @@ use crate::state::{BackupKind, BackupState, ListQuery, StoredBackup, millis};
 
 /// Most backups in one page, and the default.
 pub const MAX_LIMIT: usize = 100;
+/// The largest `offset`: the spec's `maximum`, the 32-bit integer of the
+/// SDKs' models.
+pub const MAX_OFFSET: usize = i32::MAX as usize;
 
 /// Lists backups.
 #[utoipa::path(
@@ -166,7 +169,12 @@ pub fn parse_query(raw: &str) -> Result<ListQuery, ApiError> {
             }
             "offset" => {
                 query.offset = integer(&value)
-                    .ok_or_else(|| bad(format!("offset {value:?} is not an integer ≥ 0")))?
+                    .filter(|n| *n <= MAX_OFFSET)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "offset {value:?} is not an integer from 0 to {MAX_OFFSET}"
+                        ))
+                    })?
             }
             "limit" => {
                 query.limit = integer(&value)

@@ -24,7 +24,7 @@ use crate::app::AppState;
 use crate::config::Config;
 use crate::create::check_project;
 use crate::error::{ApiError, ApiPath};
-use crate::state::{BACKUP_JOB_NAME, JobPhase, StoredJob, millis, service_time};
+use crate::state::{JobPhase, StoredJob, millis, service_time};
 
 /// Shows a job.
 #[utoipa::path(
@@ -87,7 +87,8 @@ pub fn job_body(job: &StoredJob, phase: JobPhase) -> Job {
     entities.insert("backup_name".into(), json!(job.backup_name));
     Job {
         id: job.id.clone(),
-        name: Some(BACKUP_JOB_NAME.to_owned()),
+        // No source gives a backup job's name: none is made up.
+        name: None,
         status: match phase {
             JobPhase::Invisible | JobPhase::Pending => JobStatus::Pending,
             JobPhase::Running(_) => JobStatus::Running,

@@ -28,7 +28,7 @@ pub struct CreateBackupRequest {
     instance_id: String,
     /// Backup name.
     #[schema(
-        pattern = "^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+        pattern = "^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$",
         min_length = 4,
         max_length = 64
     )]
@@ -53,6 +53,22 @@ pub struct CreateBackupResponse {
     pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$"
 )]
 pub struct Timestamp(String);
+
+/// A job's time: the service's time form, or empty until the job is done.
+#[derive(ToSchema)]
+#[schema(
+    value_type = String,
+    pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2}))?$"
+)]
+pub struct JobTime(String);
+
+/// A time in a list query, in the service's form.
+#[derive(ToSchema)]
+#[schema(
+    value_type = String,
+    pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$"
+)]
+pub struct QueryTime(String);
 
 /// Backup information, as a create call answers it.
 #[derive(ToSchema)]
@@ -120,9 +136,9 @@ pub enum JobStatus {
     Pending,
     /// Running, with its progress in `process`.
     Running,
-    /// Ended; its backup is COMPLETED.
+    /// Ended. The backup decides the outcome, not the job.
     Completed,
-    /// Ended with a `fail_reason`; its backup is FAILED.
+    /// Ended with a `fail_reason`.
     Failed,
 }
 
@@ -140,9 +156,9 @@ pub struct Job {
     name: Option<String>,
     status: JobStatus,
     #[schema(nullable = false)]
-    created: Option<Timestamp>,
+    created: Option<JobTime>,
     #[schema(nullable = false)]
-    ended: Option<Timestamp>,
+    ended: Option<JobTime>,
     #[schema(nullable = false)]
     process: Option<String>,
     #[schema(nullable = false)]
@@ -232,14 +248,16 @@ pub struct ListParams {
     /// Backup type.
     backup_type: Option<BackupType>,
     /// Records to skip.
-    #[param(minimum = 0, default = 0, format = Int32)]
+    #[param(minimum = 0, maximum = 2147483647, default = 0, format = Int32)]
     offset: Option<i32>,
     /// Records per page.
     #[param(minimum = 1, maximum = 100, default = 100, format = Int32)]
     limit: Option<i32>,
     /// Backups that began at or after this time.
+    #[param(value_type = Option<QueryTime>)]
     begin_time: Option<String>,
     /// Backups that began at or before this time.
+    #[param(value_type = Option<QueryTime>)]
     end_time: Option<String>,
     /// Backup name.
     name: Option<String>,
@@ -285,7 +303,7 @@ impl utoipa::Modify for SecurityAddon {
     ),
     components(schemas(
         CreateBackupRequest, CreateBackupResponse, Backup, BackupStatus, BackupType, ErrorResponse,
-        Language, InstanceId, Timestamp, JobStatus, ShowJobResponse, Job, JobInstance,
+        Language, InstanceId, Timestamp, JobTime, QueryTime, JobStatus, ShowJobResponse, Job, JobInstance,
         ListBackupsResponse, BackupSummary, Datastore, DeleteBackupResponse
     )),
     modifiers(&SecurityAddon),

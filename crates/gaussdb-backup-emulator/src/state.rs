@@ -229,10 +229,6 @@ pub struct StoredJob {
     pub fail_reason: Option<String>,
 }
 
-/// The name the emulator gives backup jobs. The service's own name for this
-/// job is not documented; this one is an assumption.
-pub const BACKUP_JOB_NAME: &str = "CreateGaussMySqlBackup";
-
 impl StoredJob {
     /// When the job ends (ms since the epoch): `created_ms` plus the
     /// schedule's pending and running times.
@@ -698,7 +694,7 @@ impl Store {
         })
     }
 
-    /// Deletes a manual backup of `project` that is COMPLETED.
+    /// Deletes a manual backup of `project` that is not BUILDING.
     pub fn delete(
         &mut self,
         project: &str,
@@ -719,8 +715,11 @@ impl Store {
             return Err(ApiError::BackupNotFound);
         }
         let backup = entry.backup.as_ref().ok_or(ApiError::BackupNotFound)?;
+        // The user manual names automated backups and backups being
+        // created as the ones that cannot be deleted: a FAILED manual
+        // backup can be (`openapi/SOURCES.md`, "Deleting").
         let state = backup.state(now_ms);
-        if state != BackupState::Completed {
+        if state == BackupState::Building {
             return Err(ApiError::BackupStatusForbids(format!(
                 "the backup is {}",
                 state.as_str()

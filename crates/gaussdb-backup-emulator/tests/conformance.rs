@@ -221,8 +221,11 @@ fn languages() -> impl Strategy<Value = Option<String>> {
 
 /// Where the emulator is knowingly stricter than the spec: a carriage
 /// return in the description or a name over 64 bytes (the newest official
-/// rules); an instance ID that does not end in `in07`; list times that are
-/// not in the service's time form, or an end not after the begin.
+/// rules); a name with a character outside ASCII that is not a CJK
+/// ideograph (the spec lets any through, as no source says which characters
+/// count as Chinese); an instance ID that does not end in `in07`; list
+/// times that are not in the service's time form, or an end not after the
+/// begin.
 fn stricter_than_spec(call: &Call) -> bool {
     match call {
         Call::Create(body) => {
@@ -230,6 +233,10 @@ fn stricter_than_spec(call: &Call) -> bool {
                 .as_str()
                 .is_some_and(|d| d.contains('\r'))
                 || body["name"].as_str().is_some_and(|n| n.len() > 64)
+                || body["name"].as_str().is_some_and(|n| {
+                    n.chars()
+                        .any(|c| !c.is_ascii() && !('\u{4e00}'..='\u{9fff}').contains(&c))
+                })
                 || body["instance_id"]
                     .as_str()
                     .is_some_and(|i| gaussdb_backup_emulator::rules::instance_id(i).is_err())

@@ -173,6 +173,24 @@ fn operations(doc: &Value) -> Value {
     Value::Object(out)
 }
 
+/// `value` with every object's keys in order, so that two documents that
+/// list the same things in another order diff only where they differ.
+fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<_> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&map[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
 #[test]
 fn the_utoipa_document_agrees_with_the_spec() {
     let utoipa_doc =
@@ -186,10 +204,15 @@ fn the_utoipa_document_agrees_with_the_spec() {
     let ours = operations(&utoipa_doc);
     let theirs = operations(&spec);
     if ours != theirs {
+        let spec_text = serde_json::to_string_pretty(&sorted(&theirs)).unwrap();
+        let utoipa_text = serde_json::to_string_pretty(&sorted(&ours)).unwrap();
+        let diff = similar::TextDiff::from_lines(&spec_text, &utoipa_text);
         panic!(
-            "the emulator's document and openapi/gaussdb-backup.yaml disagree:\nutoipa: {}\nspec:   {}",
-            serde_json::to_string_pretty(&ours).unwrap(),
-            serde_json::to_string_pretty(&theirs).unwrap()
+            "the emulator's utoipa document disagrees with openapi/gaussdb-backup.yaml \
+             (both normalised; `-` the spec, `+` the emulator). Edit the emulator's \
+             `#[utoipa::path]` of the operation (crates/gaussdb-backup-emulator/src/) or its \
+             mirrored schemas (src/openapi.rs):\n{}",
+            diff.unified_diff().context_radius(4)
         );
     }
     // The same security scheme.

@@ -239,7 +239,7 @@ pub mod operations {
         }
         pub fn begin_time<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::QueryTime>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("begin_time", value.to_string()))
@@ -249,7 +249,7 @@ pub mod operations {
         }
         pub fn end_time<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::QueryTime>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("end_time", value.to_string()))

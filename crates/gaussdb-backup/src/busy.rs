@@ -2,10 +2,10 @@
 //! something else. Nothing was started, so trying again later is safe even
 //! for this non-idempotent call.
 //!
-//! The codes are the create operation's documented `409` answers (the
-//! spec's `409` examples, each with its official message; a test keeps the
-//! two lists equal). Huawei's Terraform provider retries a create on `409`
-//! with exactly the codes of [`INSTANCE_BUSY_CODES`] that it knows, waiting
+//! The codes are the spec's `x-busy-codes` of the create operation's `409`
+//! answer (`tests/busy.rs` keeps the two lists equal, and checks every
+//! documented `409` example against this classification). Huawei's
+//! Terraform provider retries a create on `409` with six of them, waiting
 //! for the instance to be `ACTIVE` in between (`openapi/SOURCES.md`,
 //! "Busy").
 //!
@@ -35,7 +35,14 @@ pub enum Busy {
     BackupInProgress,
 }
 
-/// The `409` codes that mean the instance is busy with another operation.
+/// The `409` codes that mean the instance is busy with another operation:
+/// the five the error table gives with "Another operation is being
+/// performed on the DB instance or the DB instance is faulty."
+/// (`DBS.200011`, `DBS.200019`, `DBS.200047`, `DBS.201202`, `DBS.212006`)
+/// and the ones only Terraform's retry list names (`DBS.201014`,
+/// `DBS.201015`, `DBS.212033`, `DBS.05000084`). Not `DBS.280406` ("not
+/// allowed by the DB instance type or status"): a type does not change by
+/// waiting.
 pub const INSTANCE_BUSY_CODES: &[&str] = &[
     "DBS.200011",
     "DBS.200019",
@@ -43,8 +50,8 @@ pub const INSTANCE_BUSY_CODES: &[&str] = &[
     "DBS.201014",
     "DBS.201015",
     "DBS.201202",
+    "DBS.212006",
     "DBS.212033",
-    "DBS.280406",
     "DBS.05000084",
 ];
 

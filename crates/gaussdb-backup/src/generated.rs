@@ -110,9 +110,11 @@ character, then letters (case-sensitive), digits, hyphens (`-`),
 underscores (`_`) or Chinese characters; at most 64 bytes in UTF-8 (a
 Chinese character takes 3). This is the official SDKs' rule, the
 newest; the API reference page allows ASCII only, a subset of it.
-Chinese characters are the CJK Unified Ideographs U+4E00 to U+9FFF.
-The byte limit cannot be written in JSON Schema: the service (and the
-emulator) enforce it with `DBS.280277`.
+No source says which characters count as Chinese, so clients accept
+any character outside ASCII where a Chinese character may stand, and
+leave the finer rule to the service (the emulator takes the CJK
+ideographs). The byte limit cannot be written in JSON Schema: the
+service (and the emulator) enforce it with `DBS.280277`.
 */
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -143,13 +145,13 @@ emulator) enforce it with `DBS.280277`.
             static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regex_lite::Regex::new(
-                        "^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+                        "^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$",
                     )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$\""
+                    "doesn't match pattern \"^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$\""
                         .into(),
                 );
             }
@@ -190,9 +192,8 @@ SDKs mark every field optional).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackupSummary {
-        ///Backup level, `0`, `1` or `2`; present only when level-1 backup is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub backup_level: ::std::option::Option<::std::string::String>,
+        pub backup_level: ::std::option::Option<crate::BackupLevel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub begin_time: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -574,6 +575,74 @@ official SDKs read `null` as absent).
                 })
         }
     }
+    /**A time in a query, in the service's form `yyyy-mm-ddThh:mm:ssZ`
+where `Z` is the offset, `+hhmm` (`+hh:mm` and a literal `Z` are
+accepted too).
+*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct QueryTime(::std::string::String);
+    impl ::std::ops::Deref for QueryTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<QueryTime> for ::std::string::String {
+        fn from(value: QueryTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for QueryTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regex_lite::Regex::new(
+                        "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for QueryTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for QueryTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for QueryTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///`ShowGaussMySqlJobInfoId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -799,7 +868,7 @@ official SDKs read `null` as absent).
         #[derive(Clone, Debug)]
         pub struct BackupSummary {
             backup_level: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::BackupLevel>,
                 ::std::string::String,
             >,
             begin_time: ::std::result::Result<
@@ -870,7 +939,7 @@ official SDKs read `null` as absent).
         impl BackupSummary {
             pub fn backup_level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::BackupLevel>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.backup_level = value
@@ -1900,15 +1969,20 @@ impl Client {
 
 Starts a manual full backup of an instance. Only one backup of an
 instance can run at a time: while one is in progress the call fails
-with `409` and `DBS.201205`.
+with `409` and `DBS.201205`; while another operation runs on the
+instance it fails with `409` and one of the busy codes below.
 
 The backup runs asynchronously: the answer is `201` with the backup in
-state `BUILDING` and a `job_id`. Follow the job with
-`ShowGaussMySqlJobInfo` until it is `Completed` or `Failed`.
+state `BUILDING` and a `job_id`. Follow the backup itself with
+`ShowGaussMySqlBackupList` (`backup_id`) until it is `COMPLETED` or
+`FAILED`, as Huawei's Terraform provider does; the job
+(`ShowGaussMySqlJobInfo`) may report progress, but the task center
+is not documented to show backup jobs, and may not.
 
 This call is not idempotent: retrying after a timeout may start a
 second backup or fail with `409`. Clients must not retry it
-automatically.
+automatically. A `409` busy answer started nothing: trying again
+later is safe (Terraform retries the codes in `x-busy-codes`).
 
 
 Sends a `POST` request to `/v3/{project_id}/backups/create`
@@ -1933,14 +2007,17 @@ let response = client.create_gauss_my_sql_backup()
     }
     /**Show a job
 
-The state of an asynchronous job, such as the one a create call
-started. A job goes `Pending` → `Running` (with `process` rising) →
-`Completed` or `Failed` (with `fail_reason`).
+The state of an asynchronous job of the task center. A job goes
+`Pending` → `Running` (with `process` rising) → `Completed` or
+`Failed` (with `fail_reason`).
 
 A job just started may not be visible for a few seconds: meanwhile
-the service answers `400` `DBS.200543` ("The job does not exist."),
-which a waiter treats as "not visible yet" for a grace period. Jobs
-are kept for one month.
+the service answers `400` `DBS.200543` ("The job does not exist.").
+Jobs are kept for one month. The task center's documentation does not
+list backups among the tasks it shows, so the `job_id` of a create
+call may never be visible: follow the backup in
+`ShowGaussMySqlBackupList` instead, and use the job, when visible,
+for progress and `fail_reason` only.
 
 
 Sends a `GET` request to `/v3/{project_id}/jobs`
@@ -1990,7 +2067,8 @@ began within it, both ends included).
 - `name`: Only backups with this name.
 - `offset`: How many matching backups to skip before the first one returned
 (default 0). The official SDKs send it as a string; it must be a
-whole number, not negative.
+whole number, not negative. No maximum is documented beyond the
+32-bit integer the SDKs' models use.
 
 - `x_language`: Language of the request. The documented values are `en-us` (the
 default) and `zh-cn`; the official SDKs send any string, so this is
@@ -2019,9 +2097,13 @@ let response = client.show_gauss_my_sql_backup_list()
     }
     /**Delete a manual backup
 
-Deletes a manual backup that has finished. Automated backups are
-deleted by their retention policy, not by this call, and a backup
-still being created cannot be deleted: both are `400` `DBS.201208`.
+Deletes a manual backup. Automated backups are deleted by their
+retention policy, not by this call, and a backup still being created
+cannot be deleted: both are `400` `DBS.201208`. The user manual names
+only those as not deletable, so a `FAILED` manual backup can be
+deleted (the error table's advice for `DBS.201208`, "check whether
+the status of the backup is Completed", is read as advice, not as a
+rule that would keep failed backups for ever).
 
 
 Sends a `DELETE` request to `/v3/{project_id}/backups/{backup_id}`
@@ -2352,8 +2434,8 @@ pub mod builder {
         project_id: Result<types::ProjectId, String>,
         backup_id: Result<Option<::std::string::String>, String>,
         backup_type: Result<Option<crate::BackupType>, String>,
-        begin_time: Result<Option<::std::string::String>, String>,
-        end_time: Result<Option<::std::string::String>, String>,
+        begin_time: Result<Option<types::QueryTime>, String>,
+        end_time: Result<Option<types::QueryTime>, String>,
         instance_id: Result<Option<::std::string::String>, String>,
         instance_name: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU32>, String>,
@@ -2417,27 +2499,25 @@ pub mod builder {
         }
         pub fn begin_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::QueryTime>,
         {
             self.begin_time = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for begin_time failed"
-                        .to_string()
+                    "conversion to `QueryTime` for begin_time failed".to_string()
                 });
             self
         }
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::QueryTime>,
         {
             self.end_time = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for end_time failed"
-                        .to_string()
+                    "conversion to `QueryTime` for end_time failed".to_string()
                 });
             self
         }

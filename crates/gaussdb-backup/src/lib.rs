@@ -160,6 +160,7 @@
 //! [thiserror]: https://docs.rs/thiserror
 #![deny(missing_docs)]
 
+mod backup_level;
 pub mod busy;
 mod client;
 pub mod clock;
@@ -181,6 +182,7 @@ pub mod signing;
 mod timestamp;
 pub mod wait;
 
+pub use backup_level::BackupLevel;
 pub use timestamp::Timestamp;
 /// The name this type had when only `begin_time` used it.
 pub type BeginTime = Timestamp;

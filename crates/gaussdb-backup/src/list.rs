@@ -169,10 +169,10 @@ impl<'a> ListBackups<'a> {
             call = call.backup_type(v.clone());
         }
         if let Some(v) = &self.begin_time {
-            call = call.begin_time(v.as_str().to_owned());
+            call = call.begin_time(query_time("begin_time", v)?);
         }
         if let Some(v) = &self.end_time {
-            call = call.end_time(v.as_str().to_owned());
+            call = call.end_time(query_time("end_time", v)?);
         }
         if let Some(v) = &self.name {
             call = call.name(v.clone());
@@ -284,4 +284,9 @@ impl Paging<'_> {
         self.buffer.extend(page.backups);
         Ok(())
     }
+}
+
+/// A time of the query, checked against the spec's `QueryTime`.
+fn query_time(field: &'static str, time: &Timestamp) -> Result<types::QueryTime, Error> {
+    types::QueryTime::try_from(time.as_str()).map_err(|_| Error::invalid(field, rules::QUERY_TIME))
 }

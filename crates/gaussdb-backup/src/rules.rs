@@ -25,5 +25,9 @@ pub const PROJECT_ID: &str = "must be 32 letters and digits";
 /// `limit` of a backup list: the spec's `minimum` and `maximum`.
 pub const LIMIT: &str = "must be 1 to 100";
 
+/// `begin_time`/`end_time` of a backup list: the `QueryTime` schema.
+pub const QUERY_TIME: &str =
+    "must be a time in the service's form yyyy-mm-ddThh:mm:ss+hhmm (+hh:mm and Z are accepted too)";
+
 /// An ID in a path or query: the spec's `minLength: 1`.
 pub const NOT_EMPTY: &str = "must not be empty";

@@ -55,6 +55,18 @@ const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
         "crate::Timestamp",
         &[TypeImpl::Display, TypeImpl::FromStr],
     ),
+    // A job's time may be "" (the documented "empty until done"): the same
+    // hand-written type, which keeps any text.
+    (
+        "JobTime",
+        "crate::Timestamp",
+        &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
+    (
+        "BackupLevel",
+        "crate::BackupLevel",
+        &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
 ];
 
 /// The generator settings shared by the client, the CLI and the mocks, so

@@ -129,7 +129,7 @@ enum Choice {
 
 /// The endpoint by precedence: a command-line flag (`--endpoint` or
 /// `--region`, not both), then the environment (`GAUSSDB_BACKUP_ENDPOINT`,
-/// then `HUAWEICLOUD_SDK_REGION`), then the config file (`endpoint`, then
+/// then `GAUSSDB_BACKUP_REGION`), then the config file (`endpoint`, then
 /// `region`).
 fn endpoint_choice(matches: &clap::ArgMatches, file: &File) -> Result<Choice> {
     let from = |name: &str, source: ValueSource| {
@@ -159,7 +159,7 @@ fn endpoint_choice(matches: &clap::ArgMatches, file: &File) -> Result<Choice> {
                 Choice::Region(region)
             } else {
                 bail!(
-                    "set --endpoint or --region (or GAUSSDB_BACKUP_ENDPOINT, HUAWEICLOUD_SDK_REGION, \
+                    "set --endpoint or --region (or GAUSSDB_BACKUP_ENDPOINT, GAUSSDB_BACKUP_REGION, \
                      or endpoint/region in the config file)"
                 )
             }

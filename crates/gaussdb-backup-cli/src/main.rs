@@ -129,8 +129,10 @@ Credentials (never on the command line):
 
 Settings, first found wins: command-line flags, then the environment, then the
 config file. The endpoint: --endpoint or --region (not both), then
-GAUSSDB_BACKUP_ENDPOINT, then HUAWEICLOUD_SDK_REGION, then endpoint, then region
-in the config file.
+GAUSSDB_BACKUP_ENDPOINT, then GAUSSDB_BACKUP_REGION, then endpoint, then region
+in the config file. A region's endpoint can be overridden as in the official
+SDKs: HUAWEICLOUD_SDK_REGION_GAUSSDB_{REGION} (upper case, - as _), a
+comma-separated list of endpoints of which the first is used.
 
 Exit status:
   0  success
@@ -287,7 +289,7 @@ fn command() -> Command {
             Arg::new("region")
                 .long("region")
                 .global(true)
-                .env("HUAWEICLOUD_SDK_REGION")
+                .env("GAUSSDB_BACKUP_REGION")
                 .hide_env_values(true)
                 .help("Region ID, such as ap-southeast-1; its public endpoint is used"),
         )

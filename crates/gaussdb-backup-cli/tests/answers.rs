@@ -81,7 +81,7 @@ fn cli(url: &str) -> Command {
     for var in [
         "HUAWEICLOUD_SDK_AK",
         "HUAWEICLOUD_SDK_SK",
-        "HUAWEICLOUD_SDK_REGION",
+        "GAUSSDB_BACKUP_REGION",
         "GAUSSDB_BACKUP_CONFIG",
     ] {
         cmd.env_remove(var);

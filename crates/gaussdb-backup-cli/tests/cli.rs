@@ -39,7 +39,7 @@ fn cli() -> Command {
         "HUAWEICLOUD_SDK_SK",
         "HUAWEICLOUD_TOKEN",
         "HUAWEICLOUD_SDK_PROJECT_ID",
-        "HUAWEICLOUD_SDK_REGION",
+        "GAUSSDB_BACKUP_REGION",
         "GAUSSDB_BACKUP_ENDPOINT",
         "GAUSSDB_BACKUP_CONFIG",
     ] {
@@ -324,7 +324,7 @@ fn a_region_on_the_command_line_beats_an_endpoint_from_the_environment_or_the_fi
     // The environment beats the file.
     let out = cli()
         .env("HUAWEICLOUD_TOKEN", "t")
-        .env("HUAWEICLOUD_SDK_REGION", "xx-nowhere-1")
+        .env("GAUSSDB_BACKUP_REGION", "xx-nowhere-1")
         .args(["--config", file.path()])
         .args(CREATE)
         .output()
@@ -336,7 +336,7 @@ fn a_region_on_the_command_line_beats_an_endpoint_from_the_environment_or_the_fi
     // An endpoint on the command line beats a region from the environment.
     let out = cli()
         .env("HUAWEICLOUD_TOKEN", "t")
-        .env("HUAWEICLOUD_SDK_REGION", "xx-nowhere-1")
+        .env("GAUSSDB_BACKUP_REGION", "xx-nowhere-1")
         .args(["--config", file.path(), "--endpoint", emulator_url()])
         .args(CREATE)
         .output()

@@ -38,7 +38,7 @@ fn cli(url: &str) -> Command {
     for var in [
         "HUAWEICLOUD_SDK_AK",
         "HUAWEICLOUD_SDK_SK",
-        "HUAWEICLOUD_SDK_REGION",
+        "GAUSSDB_BACKUP_REGION",
         "GAUSSDB_BACKUP_CONFIG",
     ] {
         cmd.env_remove(var);
@@ -246,4 +246,62 @@ fn a_broken_rule_is_refused_in_words_before_sending() {
         assert!(stderr.contains(words), "{flag}: {stderr}");
         assert!(!stderr.contains("pattern"), "{flag}: {stderr}");
     }
+}
+
+#[test]
+fn a_busy_instance_exits_9_and_says_nothing_was_started() {
+    let url = emulator(JobSchedule::INSTANT);
+    admin_post(&url, "/_emulator/busy", r#"{"count": 1}"#);
+    let out = cli(&url)
+        .args([
+            "create-backup",
+            "--instance-id",
+            INSTANCE,
+            "--name",
+            "busy-1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DBS.200019"), "{stderr}");
+    assert!(stderr.contains("nothing was started"), "{stderr}");
+    assert!(stderr.contains("--retry-while-busy"), "{stderr}");
+}
+
+#[test]
+fn retry_while_busy_rides_out_a_busy_instance_and_says_why_it_waits() {
+    let url = emulator(JobSchedule::INSTANT);
+    // The next create answers busy. The deadline (1 s) is shorter than the
+    // first delay, so the client waits what is left of it, then tries once
+    // more: after a wait the next attempt is always made, so the outcome
+    // does not depend on the machine's speed.
+    admin_post(
+        &url,
+        "/_emulator/busy",
+        r#"{"count": 1, "error_code": "DBS.200047"}"#,
+    );
+    let out = cli(&url)
+        .args([
+            "create-backup",
+            "--instance-id",
+            INSTANCE,
+            "--name",
+            "patient",
+            "--retry-while-busy",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let created = json(&out);
+    assert!(created["job_id"].is_string(), "{created}");
+    assert_eq!(
+        stderr.matches("the instance is busy").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("DBS.200047"), "{stderr}");
+    assert!(stderr.contains("nothing was started"), "{stderr}");
 }

@@ -608,9 +608,16 @@ impl Store {
         }
         let now = millis(config.clock.now());
         const DAY: i64 = 86_400_000;
-        // Each day at 02:00 UTC+8 (18:00 UTC), before the start.
+        // Each day at 02:00 UTC+8 (18:00 UTC), finished before the start:
+        // a seeded backup lasts at most 29 minutes, so today's counts only
+        // from 18:30 UTC on (otherwise a start between 18:00 and 18:30 would
+        // seed a BUILDING automated backup).
         let today = now.div_euclid(DAY) * DAY + 18 * 3_600_000;
-        let latest = if today < now { today } else { today - DAY };
+        let latest = if today + 30 * 60_000 <= now {
+            today
+        } else {
+            today - DAY
+        };
         // Bounded like created backups: at most MAX_ENTRIES in all.
         let per_instance = config
             .seed_auto_backups
@@ -1115,6 +1122,26 @@ mod tests {
         let e = entry(1, "a", 1_594_055_825_000, schedule);
         assert_eq!(e.backup.as_ref().unwrap().end_ms, i64::MAX);
         assert_eq!(Record::Create(Box::new(e)).check(), Ok(()));
+    }
+
+    #[test]
+    fn seeded_backups_are_finished_whatever_the_time_of_day() {
+        // Every five minutes of a day, around the seeds' 18:00 UTC.
+        let midnight = chrono::DateTime::from_timestamp(1_594_080_000, 0).unwrap();
+        for step in 0..288 {
+            let start = midnight + chrono::TimeDelta::minutes(5 * step);
+            let config = Config {
+                seed_auto_backups: 2,
+                clock: std::sync::Arc::new(gaussdb_backup::ManualClock::new(start)),
+                ..Config::default()
+            };
+            let store = Store::open(&config).unwrap();
+            let now = millis(start);
+            assert_eq!(store.seeds().len(), 2);
+            for seed in store.seeds() {
+                assert_eq!(seed.state(now), BackupState::Completed, "start {start}");
+            }
+        }
     }
 
     #[test]

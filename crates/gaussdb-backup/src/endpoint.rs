@@ -64,7 +64,39 @@ impl Endpoint {
     /// A region not in the table is an error that lists the known ones: a
     /// typo must not become a DNS failure. For a region the table does not
     /// know yet, or another cloud, use [`Endpoint::url`].
+    ///
+    /// As in the official SDKs, the environment variable
+    /// `HUAWEICLOUD_SDK_REGION_GAUSSDB_{REGION}` (the region upper-cased,
+    /// `-` as `_`: `HUAWEICLOUD_SDK_REGION_GAUSSDB_CN_NORTH_4`) comes first:
+    /// its value, a comma-separated list of endpoints, overrides the table's
+    /// endpoint and names regions the table lacks. This client uses the
+    /// first endpoint of the list (the SDKs fall back to the others when it
+    /// cannot be reached; this client does not).
     pub fn region(region: &str) -> Result<Self, Error> {
+        Self::region_with(region, |name| std::env::var(name).ok())
+    }
+
+    /// The name of the SDKs' endpoint override for `region`.
+    pub fn override_variable(region: &str) -> String {
+        format!(
+            "HUAWEICLOUD_SDK_REGION_GAUSSDB_{}",
+            region.replace('-', "_").to_uppercase()
+        )
+    }
+
+    /// [`Endpoint::region`], reading the environment through `env`.
+    pub fn region_with(region: &str, env: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let variable = Self::override_variable(region);
+        if let Some(value) = env(&variable) {
+            let first = value.split(',').map(str::trim).find(|e| !e.is_empty());
+            return match first {
+                Some(endpoint) => Self::url(endpoint),
+                None => Err(Error::invalid(
+                    "region",
+                    format!("{variable} is set but names no endpoint"),
+                )),
+            };
+        }
         match REGIONS.iter().find(|(name, _)| *name == region) {
             Some((_, host)) => Self::url(&format!("https://{host}")),
             None => {
@@ -213,5 +245,35 @@ mod tests {
     fn base_has_no_trailing_slash_and_keeps_a_path_prefix() {
         let e = Endpoint::url("https://proxy.example.com/gaussdb/").unwrap();
         assert_eq!(e.base(), "https://proxy.example.com/gaussdb");
+    }
+
+    #[test]
+    fn the_sdks_endpoint_override_comes_before_the_table() {
+        let env = |name: &str| {
+            (name == "HUAWEICLOUD_SDK_REGION_GAUSSDB_EU_WEST_101").then(|| {
+                " https://gaussdb.eu-west-101.example.com , https://backup.example.com".into()
+            })
+        };
+        assert_eq!(
+            Endpoint::region_with("eu-west-101", env).unwrap().base(),
+            "https://gaussdb.eu-west-101.example.com"
+        );
+        // A known region with no override: the table.
+        assert_eq!(
+            Endpoint::region_with("cn-north-4", env).unwrap().base(),
+            "https://gaussdb.cn-north-4.myhuaweicloud.com"
+        );
+        let overridden = |name: &str| {
+            (name == "HUAWEICLOUD_SDK_REGION_GAUSSDB_CN_NORTH_4")
+                .then(|| "https://proxy.example.com".into())
+        };
+        assert_eq!(
+            Endpoint::region_with("cn-north-4", overridden)
+                .unwrap()
+                .base(),
+            "https://proxy.example.com"
+        );
+        let empty = |_: &str| Some(" , ".to_owned());
+        assert!(Endpoint::region_with("cn-north-4", empty).is_err());
     }
 }

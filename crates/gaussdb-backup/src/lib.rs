@@ -214,3 +214,9 @@ pub mod raw {
     pub use crate::generated::{Client, Error, ResponseValue, builder, types};
     pub use crate::hooks::CallContext;
 }
+
+// The README's Rust example is compiled as a doctest, so that what users
+// copy from it builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExample;

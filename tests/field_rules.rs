@@ -7,7 +7,7 @@
 
 mod support;
 
-use gaussdb_backup::{Client, Credentials, Error};
+use gaussdb_backup::{Client, Credentials, Error, rules};
 use gaussdb_backup_emulator::{Config, Emulator};
 use support::{Reply, TestServer};
 
@@ -126,6 +126,83 @@ fn table() -> Vec<Row> {
         ),
         row(InstanceId, "", false, INSTANCE_ID),
     ]
+}
+
+/// The table's own invariant, the reason the client checks anything: it
+/// refuses only what the service refuses too, with that field's documented
+/// code. A row saying the client refuses a value the service accepts would
+/// make the client stricter than the service.
+#[test]
+fn the_client_refuses_only_what_the_service_refuses() {
+    for row in table() {
+        if row.client_sends {
+            continue;
+        }
+        let documented = match row.field {
+            Field::Name => NAME,
+            Field::Description => DESCRIPTION,
+            Field::InstanceId => INSTANCE_ID,
+        };
+        assert_eq!(
+            row.service_refuses_with, documented,
+            "{:?} {:?}: the client refuses it, so the service must refuse it with the field's code",
+            row.field, row.value
+        );
+    }
+}
+
+/// Every number in a rule's sentence is one of its schema's limits in the
+/// spec, so that a changed limit cannot leave the words behind.
+#[test]
+fn the_rule_sentences_state_the_specs_limits() {
+    let spec = openapi_check::parse(
+        include_str!("../openapi/gaussdb-backup.yaml"),
+        openapi_check::Format::Yaml,
+    )
+    .unwrap()
+    .value;
+    let schemas = &spec["components"]["schemas"];
+    for (sentence, schema, limits) in [
+        (
+            rules::BACKUP_NAME,
+            "BackupName",
+            ["minLength", "maxLength"].as_slice(),
+        ),
+        (
+            rules::BACKUP_DESCRIPTION,
+            "BackupDescription",
+            ["maxLength"].as_slice(),
+        ),
+        (rules::INSTANCE_ID, "InstanceId", ["maxLength"].as_slice()),
+        (rules::PROJECT_ID, "ProjectId", ["maxLength"].as_slice()),
+    ] {
+        let expected: Vec<u64> = limits
+            .iter()
+            .map(|k| {
+                schemas[schema][k]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{schema}.{k}"))
+            })
+            .collect();
+        let numbers: Vec<u64> = sentence
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        for limit in &expected {
+            assert!(
+                numbers.contains(limit),
+                "{schema}: {sentence:?} lacks {limit}"
+            );
+        }
+        // Any other number is the `in07` suffix's 32 of the instance ID
+        // (36 minus its four characters) or the 07 of `in07` itself.
+        for n in &numbers {
+            assert!(
+                expected.contains(n) || (schema == "InstanceId" && [32, 7].contains(n)),
+                "{schema}: {sentence:?} states {n}, not a limit of the spec"
+            );
+        }
+    }
 }
 
 /// The request body for a row: the documented request with one field changed.

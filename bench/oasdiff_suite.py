@@ -30,6 +30,10 @@ What it does:
    whose expectation depends on oasdiff's deprecation and stability policy
    (sunset dates, `x-stability-level`, deprecation days) or on its
    versioning policy (`info.version`): they are reported in their own table;
+   a test that sets a policy (`WithDeprecation(beta, stable)`, a stability
+   level) makes its own pair, run with the same policy in openapi-check's
+   config file (`diff: {deprecation-days: ..., stability-level: ...}`) when
+   the binary has `diff --config`;
 5. runs `openapi-check diff --format json OLD NEW` on each pair and takes the
    most severe level reported (exit status 2 is "error"), then prints the
    confusion table (expected level by our verdict) and, with --list, every
@@ -174,6 +178,35 @@ def changed_in_code(body):
     return False
 
 
+STABILITY = {"StabilityLevelDraft": "draft", "StabilityLevelAlpha": "alpha",
+             "StabilityLevelBeta": "beta", "StabilityLevelStable": "stable"}
+
+
+def policy_of(body):
+    """The deprecation and stability policy a test sets, as
+    ((beta days, stable days) or None, stability level or None)."""
+    days = re.search(r"WithDeprecation\((\d+),\s*(\d+)\)", body)
+    level = re.search(r"StabilityLevel\s*=\s*checker\.(\w+)|stabilityChanges\(t,[^)]*checker\.(\w+)\)", body)
+    level = STABILITY.get(level.group(1) or level.group(2)) if level else None
+    return (tuple(map(int, days.groups())) if days else None, level)
+
+
+def config_file(policy, folder):
+    """openapi-check's config file for a policy, or None for the default."""
+    days, level = policy
+    if days is None and level is None:
+        return None
+    path = os.path.join(folder, f"policy-{days and '-'.join(map(str, days))}-{level}.yaml")
+    lines = ["diff:"]
+    if days:
+        lines.append(f"  deprecation-days: {{beta: {days[0]}, stable: {days[1]}}}")
+    if level:
+        lines.append(f"  stability-level: {level}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
 def openapi_version(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -213,7 +246,7 @@ def collect(root):
             policy = bool(re.search(r"WithDeprecation|StabilityLevel|stabilityChanges\(", body)) \
                 or any(POLICY_ID.search(i) for i, _ in asserted)
             versioning = any(VERSIONING_ID.search(i) for i, _ in asserted)
-            key = tuple(files)
+            key = (*files, policy_of(body))
             pair = pairs.setdefault(key, {"tests": [], "asserted": set(), "empty": set(),
                                           "policy": False, "versioning": False})
             pair["tests"].append(f"{os.path.basename(path)}:{name}")
@@ -233,8 +266,9 @@ def expected_level(files, pair):
     return "no-change" if "all" in pair["empty"] else "no-breaking"
 
 
-def our_verdict(binary, root, files):
-    out = subprocess.run([binary, "diff", "--format", "json", *[os.path.join(root, f) for f in files]],
+def our_verdict(binary, root, files, config):
+    extra = ["--config", config] if config else []
+    out = subprocess.run([binary, "diff", "--format", "json", *extra, *[os.path.join(root, f) for f in files]],
                          capture_output=True, text=True, timeout=60)
     if out.returncode == 2:
         return "error", out.stderr.strip().splitlines()[-1:] or [""], []
@@ -294,8 +328,11 @@ def main():
         with open(NOTES, "rb") as f:
             notes = tomllib.load(f)
     pairs, skipped = collect(root)
+    help_text = subprocess.run([args.bin, "diff", "--help"], capture_output=True, text=True).stdout
+    has_config = "--config" in help_text
+    folder = tempfile.mkdtemp(prefix="oasdiff-policy-")
     groups = {"core": [], "policy": [], "3.1": []}
-    for files, pair in pairs.items():
+    for (*files, policy), pair in pairs.items():
         versions = [openapi_version(os.path.join(root, f)) for f in files]
         if any(v is None for v in versions):
             skipped["file missing or not OpenAPI"] += 1
@@ -305,9 +342,14 @@ def main():
             continue
         group = "3.1" if any(not v.startswith("3.0") for v in versions) else \
             "policy" if pair["policy"] else "core"
-        ours, error, rules = our_verdict(args.bin, root, files)
+        config = config_file(policy, folder) if has_config else None
+        ours, error, rules = our_verdict(args.bin, root, files, config)
         expected = expected_level(files, pair)
         key = f"{files[0].removeprefix('data/')} → {files[1].removeprefix('data/')}"
+        days, level = policy
+        if days or level:
+            key += f" [policy: {'deprecation days %d/%d' % days if days else ''}" \
+                   f"{', ' if days and level else ''}{'stability ' + level if level else ''}]"
         groups[group].append({
             "pair": key, "tests": pair["tests"], "expected": expected, "ours": ours, "error": error,
             "oasdiff": sorted(f"{i} ({lvl})" for i, lvl in pair["asserted"]), "rules": rules,
@@ -319,6 +361,8 @@ def main():
     refused = sum(r["ours"] == "error" for r in groups["3.1"])
     out.append(f"OpenAPI 3.1 pairs: {len(groups['3.1'])}, refused with an error (exit 2): {refused}.")
     out.append("Tests not used: " + ", ".join(f"{n} {why}" for why, n in skipped.most_common()) + ".")
+    if not has_config:
+        out.append("(This binary has no `diff --config`: every pair ran under the default policy.)")
     listing = []
     for group in ("core", "policy"):
         for r in groups[group]:

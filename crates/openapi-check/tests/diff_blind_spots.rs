@@ -175,6 +175,26 @@ fn composition_branches_are_compared() {
     expect(&report, "new-required-request-property", Level::Breaking);
 }
 
+/// Callbacks are compared with the directions swapped: the server sends
+/// the callback's request, so a type change there breaks readers, and a
+/// callback that goes is one clients wait for in vain.
+#[test]
+fn callbacks_are_compared_as_what_clients_read() {
+    let report = pair("callbacks");
+    let found = expect(&report, "response-property-type-changed", Level::Breaking);
+    assert!(
+        found[0].message.contains("callback petCreated"),
+        "{}",
+        found[0].message
+    );
+    let found = expect(&report, "api-removed-without-deprecation", Level::Breaking);
+    assert!(
+        found[0].message.contains("callback petDeleted"),
+        "{}",
+        found[0].message
+    );
+}
+
 /// OpenAPI 3.1 is refused, as the linter refuses it: never compared as if
 /// it were 3.0.
 #[test]

@@ -134,7 +134,12 @@ impl Differ<'_> {
                 };
                 self.report(rule, message, Some(old_at.clone()), Some(new_at.clone()));
             }
-            self.media_type(old_at, new_at, site, &body_name(base, old_type, new_type))?;
+            self.media_type(
+                (old_at, new_at),
+                new_type,
+                site,
+                &body_name(base, old_type, new_type),
+            )?;
         }
         for (new_type, new_at) in new_types.iter().filter(|(t, _)| !served.contains(*t)) {
             let rule = site.pick2(
@@ -147,16 +152,29 @@ impl Differ<'_> {
         Ok(())
     }
 
-    /// One pair of media types: the schema (or its absence) and `encoding`.
-    fn media_type(&mut self, old_at: &Loc, new_at: &Loc, site: Site, what: &str) -> Result<()> {
+    /// One pair of media types: the schema (or its absence) and, for the
+    /// types it applies to, `encoding`.
+    fn media_type(
+        &mut self,
+        (old_at, new_at): (&Loc, &Loc),
+        new_type: &str,
+        site: Site,
+        what: &str,
+    ) -> Result<()> {
         let (old_mt, new_mt) = (self.old.get(old_at), self.new.get(new_at));
-        let place = new_at.push("encoding");
-        self.unsupported_if_changed(
-            old_mt.and_then(|m| m.get("encoding")),
-            new_mt.and_then(|m| m.get("encoding")),
-            &place,
-            &format!("the encoding of the {what}"),
-        )?;
+        // OpenAPI 3.0: `encoding` applies to multipart and form bodies only;
+        // anywhere else it changes nothing.
+        let essence = new_type.to_ascii_lowercase();
+        if essence.starts_with("multipart/")
+            || essence.starts_with("application/x-www-form-urlencoded")
+        {
+            self.unsupported_if_changed(
+                old_mt.and_then(|m| m.get("encoding")),
+                new_mt.and_then(|m| m.get("encoding")),
+                &new_at.push("encoding"),
+                &format!("the encoding of the {what}"),
+            )?;
+        }
         let has = |m: Option<&Value>| m.and_then(|m| m.get("schema")).is_some();
         let (old_schema, new_schema) = (old_at.push("schema"), new_at.push("schema"));
         let (rule, message) = match (has(old_mt), has(new_mt)) {

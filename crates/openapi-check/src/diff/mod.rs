@@ -9,13 +9,15 @@
 //! positions are computed only for the pointers that changes name. What the
 //! differ cannot read or does not compare is an error, never a silent pass.
 //!
-//! One module per family of checks: `operations` (and their lifecycle),
-//! `security`, `parameters`, `bodies` (request bodies, responses, headers,
-//! media types), and the schema comparison (`schema`, with `types`, `bounds`,
-//! `values`, `objects`, `composition`).
+//! One module per family of checks: `operations` and `lifecycle`,
+//! `security`, `parameters`, `bodies`, `media` and `responses` (request
+//! bodies, responses, headers, media types), `callbacks`, and the schema
+//! comparison (`schema`, with `types`, `bounds`, `values`, `objects`,
+//! `composition`).
 
 mod bodies;
 mod bounds;
+mod callbacks;
 mod composition;
 mod differ;
 mod documents;

@@ -13,7 +13,7 @@ use super::documents::{Documents, Loc};
 use super::lifecycle::{Lifecycle, LifecycleRules};
 use crate::pointer;
 
-const METHODS: [&str; 8] = [
+pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -148,13 +148,7 @@ impl Differ<'_> {
         self.parameters(old, new)?;
         self.request_body(&old.at, &new.at)?;
         self.responses(&old.at, &new.at)?;
-        let (old_op, new_op) = (self.old.get(&old.at), self.new.get(&new.at));
-        self.unsupported_if_changed(
-            old_op.and_then(|o| o.get("callbacks")),
-            new_op.and_then(|o| o.get("callbacks")),
-            &new.at.push("callbacks"),
-            "the operation's callbacks",
-        )
+        self.callbacks(&old.at, &new.at)
     }
 
     /// `x-stability-level` may not go down.

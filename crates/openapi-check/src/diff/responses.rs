@@ -1,6 +1,7 @@
 //! Responses: statuses removed and added, and for each kept status its
-//! headers and content (`links` are not compared: a change there is
-//! refused).
+//! headers and content. `links` are documentation of how operations relate
+//! (nothing a client sends or reads changes with them), so they are not
+//! compared.
 
 use std::collections::BTreeMap;
 

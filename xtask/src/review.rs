@@ -561,7 +561,9 @@ fn before_after(c: &Change, docs: &Docs) -> (Option<String>, Option<String>) {
         | R::ResponsePropertyDeprecated
         | R::ResponsePropertyReactivated
         | R::ApiDeprecatedSunsetMissing
-        | R::RequestParameterDeprecatedSunsetMissing => keyword("deprecated"),
+        | R::RequestParameterDeprecatedSunsetMissing
+        | R::RequestPropertyDeprecatedSunsetMissing
+        | R::ResponsePropertyDeprecatedSunsetMissing => keyword("deprecated"),
         R::ApiSunsetDateTooSmall
         | R::SunsetDeleted
         | R::ApiSunsetDateChangedTooSmall
@@ -569,7 +571,9 @@ fn before_after(c: &Change, docs: &Docs) -> (Option<String>, Option<String>) {
         | R::RequestParameterSunsetDateTooSmall
         | R::RequestParameterSunsetDeleted
         | R::RequestParameterSunsetDateChangedTooSmall
-        | R::RequestParameterSunsetChanged => keyword("x-sunset"),
+        | R::RequestParameterSunsetChanged
+        | R::RequestPropertySunsetDateTooSmall
+        | R::ResponsePropertySunsetDateTooSmall => keyword("x-sunset"),
         R::ApiStabilityDecreased
         | R::ApiStabilityIncreased
         | R::RequestPropertyStabilityDecreased

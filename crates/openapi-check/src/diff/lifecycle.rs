@@ -41,37 +41,43 @@ impl Lifecycle {
     }
 }
 
-/// The rules of one kind of element.
-pub(super) struct LifecycleRules {
-    pub removed_without_deprecation: DiffRule,
-    pub removed_with_deprecation: DiffRule,
-    pub removed_before_sunset: DiffRule,
+/// The rules for removing one kind of element.
+pub(super) struct RemovalRules {
+    pub without_deprecation: DiffRule,
+    pub with_deprecation: DiffRule,
+    pub before_sunset: DiffRule,
+}
+
+/// The rules for deprecating one kind of element.
+pub(super) struct DeprecationRules {
     pub deprecated: DiffRule,
     pub reactivated: DiffRule,
     pub sunset_missing: DiffRule,
     pub sunset_too_small: DiffRule,
-    pub sunset_deleted: DiffRule,
-    pub sunset_changed_too_small: DiffRule,
-    pub sunset_changed: DiffRule,
+    /// For a sunset date that goes or moves (operations and parameters).
+    pub sunset: Option<SunsetRules>,
+}
+
+pub(super) struct SunsetRules {
+    pub deleted: DiffRule,
+    pub changed_too_small: DiffRule,
+    pub changed: DiffRule,
 }
 
 impl Differ<'_> {
     /// The rule and the reason for removing an element with this lifecycle.
-    pub fn removal(&self, old: Lifecycle, rules: &LifecycleRules) -> (DiffRule, String) {
+    pub fn removal(&self, old: Lifecycle, rules: &RemovalRules) -> (DiffRule, String) {
         match (old.deprecated, old.sunset) {
-            (false, _) => (rules.removed_without_deprecation, String::new()),
+            (false, _) => (rules.without_deprecation, String::new()),
             (true, Some(sunset)) if sunset > self.options.today() => (
-                rules.removed_before_sunset,
+                rules.before_sunset,
                 format!(" before its sunset date {sunset}"),
             ),
             (true, Some(sunset)) => (
-                rules.removed_with_deprecation,
+                rules.with_deprecation,
                 format!(" (it was deprecated, sunset {sunset})"),
             ),
-            (true, None) => (
-                rules.removed_with_deprecation,
-                " (it was deprecated)".to_owned(),
-            ),
+            (true, None) => (rules.with_deprecation, " (it was deprecated)".to_owned()),
         }
     }
 
@@ -81,7 +87,7 @@ impl Differ<'_> {
         (old, new): (Lifecycle, Lifecycle),
         (old_at, new_at): (&Loc, &Loc),
         what: &str,
-        rules: &LifecycleRules,
+        rules: &DeprecationRules,
     ) {
         let days = self.options.deprecation_days(new.stability);
         let earliest = self.options.today() + chrono::Days::new(u64::from(days));
@@ -107,19 +113,19 @@ impl Differ<'_> {
                 None => (rules.deprecated, format!("{what} was deprecated")),
             }),
             (true, false) => Some((rules.reactivated, format!("{what} is no longer deprecated"))),
-            (true, true) => match (old.sunset, new.sunset) {
-                (Some(o), None) => Some((
-                    rules.sunset_deleted,
-                    format!("{what} lost its sunset date {o}"),
-                )),
-                (Some(o), Some(n)) if n < o && n < earliest => Some((
-                    rules.sunset_changed_too_small,
+            (true, true) => match (old.sunset, new.sunset, &rules.sunset) {
+                (_, _, None) => None,
+                (Some(o), None, Some(rules)) => {
+                    Some((rules.deleted, format!("{what} lost its sunset date {o}")))
+                }
+                (Some(o), Some(n), Some(rules)) if n < o && n < earliest => Some((
+                    rules.changed_too_small,
                     format!(
                         "the sunset date of {what} moved from {o} to {n}, sooner than the policy's {days} days from today"
                     ),
                 )),
-                (o, Some(n)) if o != Some(n) => Some((
-                    rules.sunset_changed,
+                (o, Some(n), Some(rules)) if o != Some(n) => Some((
+                    rules.changed,
                     format!(
                         "the sunset date of {what} changed to {n}{}",
                         o.map(|o| format!(" from {o}")).unwrap_or_default()

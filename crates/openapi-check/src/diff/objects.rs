@@ -15,9 +15,25 @@ use serde_json::{Map, Value};
 use super::DiffRule as R;
 use super::differ::{Differ, Result};
 use super::documents::{Documents, Loc};
-use super::policy::{Stability, parse_stability};
+use super::lifecycle::{DeprecationRules, Lifecycle};
 use super::schema::SchemaPair;
 use super::site::Direction;
+
+const REQUEST_PROPERTY: DeprecationRules = DeprecationRules {
+    deprecated: R::RequestPropertyDeprecated,
+    reactivated: R::RequestPropertyReactivated,
+    sunset_missing: R::RequestPropertyDeprecatedSunsetMissing,
+    sunset_too_small: R::RequestPropertySunsetDateTooSmall,
+    sunset: None,
+};
+
+const RESPONSE_PROPERTY: DeprecationRules = DeprecationRules {
+    deprecated: R::ResponsePropertyDeprecated,
+    reactivated: R::ResponsePropertyReactivated,
+    sunset_missing: R::ResponsePropertyDeprecatedSunsetMissing,
+    sunset_too_small: R::ResponsePropertySunsetDateTooSmall,
+    sunset: None,
+};
 
 /// How deep `allOf` branches are merged into a view.
 const MAX_ALL_OF_DEPTH: usize = 32;
@@ -220,7 +236,8 @@ impl Differ<'_> {
         self.schema(old_at, new_at, pair.site, field, pair.depth + 1)
     }
 
-    /// A property's `deprecated` and `x-stability-level`.
+    /// A property's deprecation (its `x-sunset` judged by the policy, like
+    /// an operation's) and `x-stability-level`.
     fn property_lifecycle(
         &mut self,
         pair: &SchemaPair,
@@ -229,30 +246,25 @@ impl Differ<'_> {
         new_at: &Loc,
     ) -> Result<()> {
         let ((ov, oa), (nv, na)) = self.resolve_pair(old_at, new_at)?;
+        let (old, new) = (
+            Lifecycle::read(self.old, ov, &oa)?,
+            Lifecycle::read(self.new, nv, &na)?,
+        );
         let request = pair.site.is_request();
-        let pick = |req, resp| if request { req } else { resp };
-        let mut found = Vec::new();
-        match (flag(ov, "deprecated"), flag(nv, "deprecated")) {
-            (false, true) => found.push((
-                pick(R::RequestPropertyDeprecated, R::ResponsePropertyDeprecated),
-                format!("the property {field} was deprecated"),
-            )),
-            (true, false) => found.push((
-                pick(
-                    R::RequestPropertyReactivated,
-                    R::ResponsePropertyReactivated,
-                ),
-                format!("the property {field} is no longer deprecated"),
-            )),
-            _ => {}
-        }
-        let stability = |docs: &Documents, v: &Value, at: &Loc| match v.get("x-stability-level") {
-            Some(s) => parse_stability(s).map_err(|e| docs.error(&at.push("x-stability-level"), e)),
-            None => Ok(Stability::Stable),
+        let rules = if request {
+            &REQUEST_PROPERTY
+        } else {
+            &RESPONSE_PROPERTY
         };
-        let (os, ns) = (stability(self.old, ov, &oa)?, stability(self.new, nv, &na)?);
-        if os != ns {
-            let rule = match ns < os {
+        self.lifecycle(
+            (old, new),
+            (&oa, &na),
+            &format!("the property {field}"),
+            rules,
+        );
+        if old.stability != new.stability {
+            let pick = |req, resp| if request { req } else { resp };
+            let rule = match new.stability < old.stability {
                 true => pick(
                     R::RequestPropertyStabilityDecreased,
                     R::ResponsePropertyStabilityDecreased,
@@ -262,17 +274,12 @@ impl Differ<'_> {
                     R::ResponsePropertyStabilityIncreased,
                 ),
             };
-            found.push((
-                rule,
-                format!(
-                    "the x-stability-level of the property {field} went from {} to {}",
-                    os.as_str(),
-                    ns.as_str()
-                ),
-            ));
-        }
-        for (rule, message) in found {
-            self.report(rule, message, Some(oa.clone()), Some(na.clone()));
+            let message = format!(
+                "the x-stability-level of the property {field} went from {} to {}",
+                old.stability.as_str(),
+                new.stability.as_str()
+            );
+            self.report(rule, message, Some(oa), Some(na));
         }
         Ok(())
     }

@@ -10,24 +10,29 @@ use serde_json::Value;
 use super::DiffRule;
 use super::differ::{Differ, Operation, Result};
 use super::documents::{Documents, Loc};
-use super::lifecycle::{Lifecycle, LifecycleRules};
+use super::lifecycle::{DeprecationRules, Lifecycle, RemovalRules, SunsetRules};
 use crate::pointer;
 
 pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-const OPERATION_RULES: LifecycleRules = LifecycleRules {
-    removed_without_deprecation: DiffRule::ApiRemovedWithoutDeprecation,
-    removed_with_deprecation: DiffRule::ApiRemovedWithDeprecation,
-    removed_before_sunset: DiffRule::ApiRemovedBeforeSunset,
+const REMOVAL: RemovalRules = RemovalRules {
+    without_deprecation: DiffRule::ApiRemovedWithoutDeprecation,
+    with_deprecation: DiffRule::ApiRemovedWithDeprecation,
+    before_sunset: DiffRule::ApiRemovedBeforeSunset,
+};
+
+const DEPRECATION: DeprecationRules = DeprecationRules {
     deprecated: DiffRule::EndpointDeprecated,
     reactivated: DiffRule::EndpointReactivated,
     sunset_missing: DiffRule::ApiDeprecatedSunsetMissing,
     sunset_too_small: DiffRule::ApiSunsetDateTooSmall,
-    sunset_deleted: DiffRule::SunsetDeleted,
-    sunset_changed_too_small: DiffRule::ApiSunsetDateChangedTooSmall,
-    sunset_changed: DiffRule::ApiSunsetChanged,
+    sunset: Some(SunsetRules {
+        deleted: DiffRule::SunsetDeleted,
+        changed_too_small: DiffRule::ApiSunsetDateChangedTooSmall,
+        changed: DiffRule::ApiSunsetChanged,
+    }),
 };
 
 /// An operation of one side.
@@ -107,7 +112,7 @@ impl Differ<'_> {
             self.seen.clear();
             match new_ops.get(key) {
                 None => {
-                    let (rule, note) = self.removal(old_life, &OPERATION_RULES);
+                    let (rule, note) = self.removal(old_life, &REMOVAL);
                     let message = format!("the operation was removed{note}");
                     self.report(rule, message, Some(old.at.clone()), None);
                 }
@@ -142,7 +147,7 @@ impl Differ<'_> {
     ) -> Result<()> {
         let new_life = self.lifecycle_of_operation(self.new, new)?;
         let at = (&old.at, &new.at);
-        self.lifecycle((old_life, new_life), at, "the operation", &OPERATION_RULES);
+        self.lifecycle((old_life, new_life), at, "the operation", &DEPRECATION);
         self.stability(old_life, new_life, at);
         self.security(&old.at, &new.at)?;
         self.parameters(old, new)?;

@@ -10,21 +10,26 @@ use serde_json::Value;
 use super::DiffRule;
 use super::differ::{Differ, Result};
 use super::documents::{Documents, Loc};
-use super::lifecycle::{Lifecycle, LifecycleRules};
+use super::lifecycle::{DeprecationRules, Lifecycle, RemovalRules, SunsetRules};
 use super::operations::{OperationRef, path_parameter_names};
 use super::site::Site;
 
-const PARAMETER_RULES: LifecycleRules = LifecycleRules {
-    removed_without_deprecation: DiffRule::RequestParameterRemoved,
-    removed_with_deprecation: DiffRule::RequestParameterRemovedWithDeprecation,
-    removed_before_sunset: DiffRule::RequestParameterRemovedBeforeSunset,
+const REMOVAL: RemovalRules = RemovalRules {
+    without_deprecation: DiffRule::RequestParameterRemoved,
+    with_deprecation: DiffRule::RequestParameterRemovedWithDeprecation,
+    before_sunset: DiffRule::RequestParameterRemovedBeforeSunset,
+};
+
+const DEPRECATION: DeprecationRules = DeprecationRules {
     deprecated: DiffRule::RequestParameterDeprecated,
     reactivated: DiffRule::RequestParameterReactivated,
     sunset_missing: DiffRule::RequestParameterDeprecatedSunsetMissing,
     sunset_too_small: DiffRule::RequestParameterSunsetDateTooSmall,
-    sunset_deleted: DiffRule::RequestParameterSunsetDeleted,
-    sunset_changed_too_small: DiffRule::RequestParameterSunsetDateChangedTooSmall,
-    sunset_changed: DiffRule::RequestParameterSunsetChanged,
+    sunset: Some(SunsetRules {
+        deleted: DiffRule::RequestParameterSunsetDeleted,
+        changed_too_small: DiffRule::RequestParameterSunsetDateChangedTooSmall,
+        changed: DiffRule::RequestParameterSunsetChanged,
+    }),
 };
 
 /// How a parameter is sent: what the differ does not compare, so a change
@@ -116,7 +121,7 @@ impl Differ<'_> {
     fn parameter_removed(&mut self, (loc, name): &Key, old_at: &Loc, new_op: &Loc) -> Result<()> {
         let value = self.old.get(old_at).unwrap_or(&Value::Null);
         let life = Lifecycle::read(self.old, value, old_at)?;
-        let (rule, note) = self.removal(life, &PARAMETER_RULES);
+        let (rule, note) = self.removal(life, &REMOVAL);
         let why = match rule {
             DiffRule::RequestParameterRemoved => ": clients still sending it may be refused",
             _ => "",
@@ -163,7 +168,7 @@ impl Differ<'_> {
             lives,
             (old_at, new_at),
             &format!("the {what}"),
-            &PARAMETER_RULES,
+            &DEPRECATION,
         );
         for field in SERIALIZATION {
             let place = new_at.push(field);

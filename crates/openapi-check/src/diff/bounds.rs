@@ -69,111 +69,126 @@ const BOUNDS: [Bound; 6] = [
     },
 ];
 
+/// A bound's rules: for a parameter and for a request body (tighter,
+/// looser, set where there was none), and for a response (tighter, looser;
+/// a new bound there is a tighter one).
+type BoundRules = (&'static str, [R; 3], [R; 3], [R; 2]);
+
+const RULES: [BoundRules; 6] = [
+    (
+        "maximum",
+        [
+            R::RequestParameterMaxDecreased,
+            R::RequestParameterMaxIncreased,
+            R::RequestParameterMaxSet,
+        ],
+        [
+            R::RequestPropertyMaxDecreased,
+            R::RequestPropertyMaxIncreased,
+            R::RequestPropertyMaxSet,
+        ],
+        [
+            R::ResponsePropertyMaxDecreased,
+            R::ResponsePropertyMaxIncreased,
+        ],
+    ),
+    (
+        "minimum",
+        [
+            R::RequestParameterMinIncreased,
+            R::RequestParameterMinDecreased,
+            R::RequestParameterMinSet,
+        ],
+        [
+            R::RequestPropertyMinIncreased,
+            R::RequestPropertyMinDecreased,
+            R::RequestPropertyMinSet,
+        ],
+        [
+            R::ResponsePropertyMinIncreased,
+            R::ResponsePropertyMinDecreased,
+        ],
+    ),
+    (
+        "maxLength",
+        [
+            R::RequestParameterMaxLengthDecreased,
+            R::RequestParameterMaxLengthIncreased,
+            R::RequestParameterMaxLengthSet,
+        ],
+        [
+            R::RequestPropertyMaxLengthDecreased,
+            R::RequestPropertyMaxLengthIncreased,
+            R::RequestPropertyMaxLengthSet,
+        ],
+        [
+            R::ResponsePropertyMaxLengthDecreased,
+            R::ResponsePropertyMaxLengthIncreased,
+        ],
+    ),
+    (
+        "minLength",
+        [
+            R::RequestParameterMinLengthIncreased,
+            R::RequestParameterMinLengthDecreased,
+            R::RequestParameterMinLengthIncreased,
+        ],
+        [
+            R::RequestPropertyMinLengthIncreased,
+            R::RequestPropertyMinLengthDecreased,
+            R::RequestPropertyMinLengthIncreased,
+        ],
+        [
+            R::ResponsePropertyMinLengthIncreased,
+            R::ResponsePropertyMinLengthDecreased,
+        ],
+    ),
+    (
+        "maxItems",
+        [
+            R::RequestParameterMaxItemsDecreased,
+            R::RequestParameterMaxItemsIncreased,
+            R::RequestParameterMaxItemsDecreased,
+        ],
+        [
+            R::RequestPropertyMaxItemsDecreased,
+            R::RequestPropertyMaxItemsIncreased,
+            R::RequestPropertyMaxItemsDecreased,
+        ],
+        [
+            R::ResponsePropertyMaxItemsDecreased,
+            R::ResponsePropertyMaxItemsIncreased,
+        ],
+    ),
+    (
+        "minItems",
+        [
+            R::RequestParameterMinItemsIncreased,
+            R::RequestParameterMinItemsDecreased,
+            R::RequestParameterMinItemsSet,
+        ],
+        [
+            R::RequestPropertyMinItemsIncreased,
+            R::RequestPropertyMinItemsDecreased,
+            R::RequestPropertyMinItemsSet,
+        ],
+        [
+            R::ResponsePropertyMinItemsIncreased,
+            R::ResponsePropertyMinItemsDecreased,
+        ],
+    ),
+];
+
 /// The rules of a bound at a site: (tighter, looser, set).
 fn rules(keyword: &str, site: Site) -> (R, R, R) {
-    let p = |param: (R, R, R), body: (R, R, R), resp: (R, R)| match site {
-        Site::Parameter => param,
-        Site::RequestBody => body,
-        // A response's new bound is a tighter one.
-        Site::ResponseBody | Site::ResponseHeader => (resp.0, resp.1, resp.0),
-    };
-    match keyword {
-        "maximum" => p(
-            (
-                R::RequestParameterMaxDecreased,
-                R::RequestParameterMaxIncreased,
-                R::RequestParameterMaxSet,
-            ),
-            (
-                R::RequestPropertyMaxDecreased,
-                R::RequestPropertyMaxIncreased,
-                R::RequestPropertyMaxSet,
-            ),
-            (
-                R::ResponsePropertyMaxDecreased,
-                R::ResponsePropertyMaxIncreased,
-            ),
-        ),
-        "minimum" => p(
-            (
-                R::RequestParameterMinIncreased,
-                R::RequestParameterMinDecreased,
-                R::RequestParameterMinSet,
-            ),
-            (
-                R::RequestPropertyMinIncreased,
-                R::RequestPropertyMinDecreased,
-                R::RequestPropertyMinSet,
-            ),
-            (
-                R::ResponsePropertyMinIncreased,
-                R::ResponsePropertyMinDecreased,
-            ),
-        ),
-        "maxLength" => p(
-            (
-                R::RequestParameterMaxLengthDecreased,
-                R::RequestParameterMaxLengthIncreased,
-                R::RequestParameterMaxLengthSet,
-            ),
-            (
-                R::RequestPropertyMaxLengthDecreased,
-                R::RequestPropertyMaxLengthIncreased,
-                R::RequestPropertyMaxLengthSet,
-            ),
-            (
-                R::ResponsePropertyMaxLengthDecreased,
-                R::ResponsePropertyMaxLengthIncreased,
-            ),
-        ),
-        "minLength" => p(
-            (
-                R::RequestParameterMinLengthIncreased,
-                R::RequestParameterMinLengthDecreased,
-                R::RequestParameterMinLengthIncreased,
-            ),
-            (
-                R::RequestPropertyMinLengthIncreased,
-                R::RequestPropertyMinLengthDecreased,
-                R::RequestPropertyMinLengthIncreased,
-            ),
-            (
-                R::ResponsePropertyMinLengthIncreased,
-                R::ResponsePropertyMinLengthDecreased,
-            ),
-        ),
-        "maxItems" => p(
-            (
-                R::RequestParameterMaxItemsDecreased,
-                R::RequestParameterMaxItemsIncreased,
-                R::RequestParameterMaxItemsDecreased,
-            ),
-            (
-                R::RequestPropertyMaxItemsDecreased,
-                R::RequestPropertyMaxItemsIncreased,
-                R::RequestPropertyMaxItemsDecreased,
-            ),
-            (
-                R::ResponsePropertyMaxItemsDecreased,
-                R::ResponsePropertyMaxItemsIncreased,
-            ),
-        ),
-        _ => p(
-            (
-                R::RequestParameterMinItemsIncreased,
-                R::RequestParameterMinItemsDecreased,
-                R::RequestParameterMinItemsSet,
-            ),
-            (
-                R::RequestPropertyMinItemsIncreased,
-                R::RequestPropertyMinItemsDecreased,
-                R::RequestPropertyMinItemsSet,
-            ),
-            (
-                R::ResponsePropertyMinItemsIncreased,
-                R::ResponsePropertyMinItemsDecreased,
-            ),
-        ),
+    let (_, parameter, body, response) = RULES
+        .iter()
+        .find(|(k, ..)| *k == keyword)
+        .unwrap_or(&RULES[0]);
+    match site {
+        Site::Parameter => (parameter[0], parameter[1], parameter[2]),
+        Site::RequestBody => (body[0], body[1], body[2]),
+        Site::ResponseBody | Site::ResponseHeader => (response[0], response[1], response[0]),
     }
 }
 

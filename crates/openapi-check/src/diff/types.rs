@@ -98,6 +98,50 @@ fn format_widened(old: Option<&str>, new: Option<&str>) -> bool {
     )
 }
 
+/// The rule for a change of types: `wider` when every old type is still
+/// there, `narrower` when every new one was; a single type widened is
+/// generalized (`integer` → `number`), narrowed specialized.
+fn type_rule(
+    site: Site,
+    changed: R,
+    single: bool,
+    (wider, narrower): (bool, bool),
+) -> (R, &'static str) {
+    let header = site == Site::ResponseHeader;
+    if wider == narrower {
+        return (changed, "changed");
+    }
+    match (single, wider, site.is_request()) {
+        (true, true, true) => (
+            site.pick(
+                R::RequestParameterTypeGeneralized,
+                R::RequestPropertyTypeGeneralized,
+                changed,
+            ),
+            "widened",
+        ),
+        (true, true, false) if !header => (R::ResponsePropertyTypeGeneralized, "widened"),
+        (true, false, false) if !header => (R::ResponsePropertyTypeSpecialized, "narrowed"),
+        (true, wider, _) => (changed, if wider { "widened" } else { "narrowed" }),
+        (false, true, _) => (
+            site.pick(
+                R::RequestParameterListOfTypesWidened,
+                R::RequestPropertyListOfTypesWidened,
+                R::ResponsePropertyListOfTypesWidened,
+            ),
+            "widened",
+        ),
+        (false, false, _) => (
+            site.pick(
+                R::RequestParameterListOfTypesNarrowed,
+                R::RequestPropertyListOfTypesNarrowed,
+                R::ResponsePropertyListOfTypesNarrowed,
+            ),
+            "narrowed",
+        ),
+    }
+}
+
 fn describe(types: &BTreeSet<String>) -> String {
     types.iter().cloned().collect::<Vec<_>>().join(" or ")
 }
@@ -111,13 +155,7 @@ impl Differ<'_> {
         ) else {
             return TypesOutcome::default();
         };
-        let mut outcome = TypesOutcome {
-            from_branches: old.from_branches || new.from_branches,
-            incompatible: false,
-        };
-        let (o, n) = (&old.types, &new.types);
-        let single = o.len() == 1 && n.len() == 1 && !outcome.from_branches;
-        let (wider, narrower) = (covered(o, n), covered(n, o));
+        let from_branches = old.from_branches || new.from_branches;
         let site = pair.site;
         let changed = match site {
             Site::ResponseHeader => R::ResponseHeaderTypeChanged,
@@ -127,68 +165,28 @@ impl Differ<'_> {
                 R::ResponsePropertyTypeChanged,
             ),
         };
-        let (rule, message) = if o == n {
-            outcome.incompatible = self.format(pair, changed).unwrap_or(false);
-            return outcome;
-        } else if wider == narrower {
-            outcome.incompatible = true;
-            (changed, "changed")
-        } else if single {
-            match (wider, site.is_request()) {
-                (true, true) => (
-                    site.pick(
-                        R::RequestParameterTypeGeneralized,
-                        R::RequestPropertyTypeGeneralized,
-                        R::ResponsePropertyTypeGeneralized,
-                    ),
-                    "widened",
-                ),
-                (true, false) => (
-                    if site == Site::ResponseHeader {
-                        changed
-                    } else {
-                        R::ResponsePropertyTypeGeneralized
-                    },
-                    "widened",
-                ),
-                (false, true) => (changed, "narrowed"),
-                (false, false) => (
-                    if site == Site::ResponseHeader {
-                        changed
-                    } else {
-                        R::ResponsePropertyTypeSpecialized
-                    },
-                    "narrowed",
-                ),
-            }
-        } else if wider {
-            (
-                site.pick(
-                    R::RequestParameterListOfTypesWidened,
-                    R::RequestPropertyListOfTypesWidened,
-                    R::ResponsePropertyListOfTypesWidened,
-                ),
-                "widened",
-            )
-        } else {
-            (
-                site.pick(
-                    R::RequestParameterListOfTypesNarrowed,
-                    R::RequestPropertyListOfTypesNarrowed,
-                    R::ResponsePropertyListOfTypesNarrowed,
-                ),
-                "narrowed",
-            )
-        };
+        let (o, n) = (&old.types, &new.types);
+        if o == n {
+            let incompatible = self.format(pair, changed).unwrap_or(false);
+            return TypesOutcome {
+                incompatible,
+                from_branches,
+            };
+        }
+        let single = o.len() == 1 && n.len() == 1 && !from_branches;
+        let (rule, verb) = type_rule(site, changed, single, (covered(o, n), covered(n, o)));
         let message = format!(
-            "the type of {} {message} from {} to {}",
+            "the type of {} {verb} from {} to {}",
             pair.what,
             describe(o),
             describe(n)
         );
         let (oa, na) = pair.places();
         self.report(rule, message, oa, na);
-        outcome
+        TypesOutcome {
+            incompatible: rule == changed && verb == "changed",
+            from_branches,
+        }
     }
 
     /// The format of one type; `Some(true)` when it changed incompatibly.

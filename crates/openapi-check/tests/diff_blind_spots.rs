@@ -137,6 +137,18 @@ fn external_refs_stay_inside_the_folder_and_never_loop() {
     expect(&report, "response-property-type-changed", Level::Breaking);
 }
 
+/// `allOf` branches that refer to themselves, each twice, are merged once
+/// each: the comparison ends in bounded time (it used to take 2^32 steps).
+#[test]
+fn self_referring_all_of_branches_are_compared_in_bounded_time() {
+    let (done, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(pair("allOf-cycle")).unwrap());
+    let report = wait
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the comparison ends");
+    expect(&report, "response-property-type-changed", Level::Breaking);
+}
+
 #[test]
 fn types_inside_additional_properties_are_compared() {
     let report = pair("additional-properties");

@@ -8,7 +8,7 @@
 //! `readOnly` property that becomes required is no request change, and one
 //! that stops being `readOnly` while required is a new required property.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -35,8 +35,8 @@ const RESPONSE_PROPERTY: DeprecationRules = DeprecationRules {
     sunset: None,
 };
 
-/// How deep `allOf` branches are merged into a view.
-const MAX_ALL_OF_DEPTH: usize = 32;
+/// How many `allOf` branches are merged into one view.
+const MAX_ALL_OF_BRANCHES: usize = 1024;
 
 /// An object as one direction sees it.
 #[derive(Default)]
@@ -53,14 +53,32 @@ fn flag(v: &Value, key: &str) -> bool {
     v.get(key) == Some(&Value::Bool(true))
 }
 
+/// An object as `direction` sees it; `visited` holds the `allOf` branches
+/// merged so far, so a branch reached twice (or a cycle of them) is merged
+/// once.
 fn view(
     docs: &Documents,
     schema: &Map<String, Value>,
     at: &Loc,
     direction: Direction,
-    depth: usize,
 ) -> Result<View> {
     let mut out = View::default();
+    let mut visited = HashSet::from([at.clone()]);
+    merge(docs, schema, at, direction, &mut visited, &mut out)?;
+    for name in &out.hidden {
+        out.props.remove(name);
+    }
+    Ok(out)
+}
+
+fn merge(
+    docs: &Documents,
+    schema: &Map<String, Value>,
+    at: &Loc,
+    direction: Direction,
+    visited: &mut HashSet<Loc>,
+    out: &mut View,
+) -> Result<()> {
     let hidden_key = match direction {
         Direction::Request => "readOnly",
         Direction::Response => "writeOnly",
@@ -77,7 +95,7 @@ fn view(
         if flag(value, hidden_key) {
             out.hidden.insert(name.clone());
         } else {
-            out.props.insert(name.clone(), place);
+            out.props.entry(name.clone()).or_insert(place);
         }
     }
     let required = schema
@@ -93,27 +111,22 @@ fn view(
         .map_or(0, Vec::len);
     for i in 0..branches {
         let (branch, branch_at) = docs.resolve_at(&at.push("allOf").push(&i.to_string()))?;
-        if let (Some(branch), true) = (branch.as_object(), depth < MAX_ALL_OF_DEPTH) {
-            let inner = view(docs, branch, &branch_at, direction, depth + 1)?;
-            for (name, place) in inner.props {
-                out.props.entry(name).or_insert(place);
-            }
-            out.required.extend(inner.required);
-            out.hidden.extend(inner.hidden);
+        if let Some(branch) = branch.as_object()
+            && visited.len() < MAX_ALL_OF_BRANCHES
+            && visited.insert(branch_at.clone())
+        {
+            merge(docs, branch, &branch_at, direction, visited, out)?;
         }
     }
-    for name in &out.hidden {
-        out.props.remove(name);
-    }
-    Ok(out)
+    Ok(())
 }
 
 impl Differ<'_> {
     /// Properties, then `additionalProperties`.
     pub fn objects(&mut self, pair: &SchemaPair) -> Result<()> {
         let direction = pair.site.direction();
-        let old = view(self.old, pair.o, &pair.old_at, direction, 0)?;
-        let new = view(self.new, pair.n, &pair.new_at, direction, 0)?;
+        let old = view(self.old, pair.o, &pair.old_at, direction)?;
+        let new = view(self.new, pair.n, &pair.new_at, direction)?;
         for (name, old_at) in &old.props {
             let field = pair.field(name);
             match new.props.get(name) {

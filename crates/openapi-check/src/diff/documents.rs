@@ -3,8 +3,8 @@
 //!
 //! Referenced files are read only inside the document's own folder (checked
 //! on the path as written, then on the real path, so neither `..` nor a
-//! symlink leads out), never over the network, at most [`MAX_FILES`] of them,
-//! each bounded like the linter's. A `$ref` that cannot be followed is an
+//! symlink leads out), never over the network, at most [`MAX_FILES`] of them
+//! and [`MAX_TOTAL_BYTES`] together, each bounded like the linter's. A `$ref` that cannot be followed is an
 //! error when the comparison follows it, naming the file and the place of
 //! the `$ref`: the differ never skips what it cannot read.
 
@@ -23,6 +23,9 @@ use crate::source::{Format, Source};
 
 /// How many files one side may reach through `$ref`s.
 pub(super) const MAX_FILES: usize = 256;
+/// How many bytes they may hold together (each is also bounded like the
+/// linter's referenced files).
+const MAX_TOTAL_BYTES: usize = 256 * 1024 * 1024;
 /// How many `$ref`s a chain may follow before it reaches a value.
 const MAX_HOPS: usize = 64;
 
@@ -167,6 +170,12 @@ impl Documents {
             ));
         }
         let (text, format, value) = read_parsed(&canonical)?;
+        let total: usize = self.files.iter().map(|f| f.text.len()).sum::<usize>() + text.len();
+        if total > MAX_TOTAL_BYTES {
+            return Err(format!(
+                "the documents and the files they refer to exceed {MAX_TOTAL_BYTES} bytes together"
+            ));
+        }
         let shown = Path::new(&self.files[0].name)
             .parent()
             .unwrap_or(Path::new(""))

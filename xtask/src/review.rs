@@ -457,28 +457,157 @@ fn before_after(c: &Change, docs: &Docs) -> (Option<String>, Option<String>) {
     };
     use DiffRule as R;
     match c.rule {
-        R::RequestParameterMaxLengthDecreased | R::RequestPropertyMaxLengthDecreased => {
-            keyword("maxLength")
-        }
-        R::RequestParameterMinLengthIncreased | R::RequestPropertyMinLengthIncreased => {
-            keyword("minLength")
-        }
-        R::RequestParameterMaxDecreased | R::RequestPropertyMaxDecreased => keyword("maximum"),
-        R::RequestParameterMinIncreased | R::RequestPropertyMinIncreased => keyword("minimum"),
-        R::RequestParameterPatternChanged | R::RequestPropertyPatternChanged => keyword("pattern"),
+        R::RequestParameterMaxLengthDecreased
+        | R::RequestParameterMaxLengthIncreased
+        | R::RequestParameterMaxLengthSet
+        | R::RequestPropertyMaxLengthDecreased
+        | R::RequestPropertyMaxLengthIncreased
+        | R::RequestPropertyMaxLengthSet
+        | R::ResponsePropertyMaxLengthIncreased
+        | R::ResponsePropertyMaxLengthDecreased => keyword("maxLength"),
+        R::RequestParameterMinLengthIncreased
+        | R::RequestParameterMinLengthDecreased
+        | R::RequestPropertyMinLengthIncreased
+        | R::RequestPropertyMinLengthDecreased
+        | R::ResponsePropertyMinLengthDecreased
+        | R::ResponsePropertyMinLengthIncreased => keyword("minLength"),
+        R::RequestParameterMaxDecreased
+        | R::RequestParameterMaxIncreased
+        | R::RequestParameterMaxSet
+        | R::RequestPropertyMaxDecreased
+        | R::RequestPropertyMaxIncreased
+        | R::RequestPropertyMaxSet
+        | R::ResponsePropertyMaxIncreased
+        | R::ResponsePropertyMaxDecreased => keyword("maximum"),
+        R::RequestParameterMinIncreased
+        | R::RequestParameterMinDecreased
+        | R::RequestParameterMinSet
+        | R::RequestPropertyMinIncreased
+        | R::RequestPropertyMinDecreased
+        | R::RequestPropertyMinSet
+        | R::ResponsePropertyMinDecreased
+        | R::ResponsePropertyMinIncreased => keyword("minimum"),
+        R::RequestParameterMaxItemsDecreased
+        | R::RequestParameterMaxItemsIncreased
+        | R::RequestPropertyMaxItemsDecreased
+        | R::RequestPropertyMaxItemsIncreased
+        | R::ResponsePropertyMaxItemsIncreased
+        | R::ResponsePropertyMaxItemsDecreased => keyword("maxItems"),
+        R::RequestParameterMinItemsIncreased
+        | R::RequestParameterMinItemsDecreased
+        | R::RequestParameterMinItemsSet
+        | R::RequestPropertyMinItemsIncreased
+        | R::RequestPropertyMinItemsDecreased
+        | R::RequestPropertyMinItemsSet
+        | R::ResponsePropertyMinItemsDecreased
+        | R::ResponsePropertyMinItemsIncreased => keyword("minItems"),
+        R::RequestParameterPatternAdded
+        | R::RequestParameterPatternChanged
+        | R::RequestParameterPatternRemoved
+        | R::RequestPropertyPatternAdded
+        | R::RequestPropertyPatternChanged
+        | R::RequestPropertyPatternRemoved
+        | R::ResponsePropertyPatternAdded
+        | R::ResponsePropertyPatternChanged
+        | R::ResponsePropertyPatternRemoved => keyword("pattern"),
         R::RequestParameterTypeChanged
+        | R::RequestParameterTypeGeneralized
         | R::RequestPropertyTypeChanged
-        | R::ResponsePropertyTypeChanged => keyword("type"),
+        | R::RequestPropertyTypeGeneralized
+        | R::ResponsePropertyTypeChanged
+        | R::ResponsePropertyTypeGeneralized
+        | R::ResponsePropertyTypeSpecialized
+        | R::ResponseHeaderTypeChanged => type_and_format(o.as_ref(), n.as_ref()),
         R::RequestParameterEnumValueRemoved
+        | R::RequestParameterEnumValueAdded
+        | R::RequestParameterBecameEnum
         | R::RequestPropertyEnumValueRemoved
-        | R::ResponsePropertyEnumValueAdded => keyword("enum"),
-        R::ResponsePropertyBecameOptional => (Some("required".into()), Some("optional".into())),
+        | R::RequestPropertyEnumValueAdded
+        | R::RequestPropertyBecameEnum
+        | R::ResponsePropertyEnumValueAdded
+        | R::ResponsePropertyEnumValueRemoved => keyword("enum"),
+        R::RequestParameterXExtensibleEnumValueRemoved
+        | R::RequestPropertyXExtensibleEnumValueRemoved => keyword("x-extensible-enum"),
+        R::RequestParameterDefaultValueChanged
+        | R::RequestParameterDefaultValueAdded
+        | R::RequestParameterDefaultValueRemoved
+        | R::RequestPropertyDefaultValueChanged
+        | R::RequestPropertyDefaultValueAdded
+        | R::RequestPropertyDefaultValueRemoved
+        | R::ResponsePropertyDefaultValueChanged
+        | R::ResponsePropertyDefaultValueAdded
+        | R::ResponsePropertyDefaultValueRemoved => keyword("default"),
+        R::RequestParameterBecameNullable
+        | R::RequestParameterBecameNotNullable
+        | R::RequestPropertyBecameNullable
+        | R::RequestPropertyBecameNotNullable
+        | R::ResponsePropertyBecameNullable
+        | R::ResponsePropertyBecameNotNullable
+        | R::ResponseHeaderBecameNullable => keyword("nullable"),
+        R::RequestPropertyDiscriminatorAdded
+        | R::RequestPropertyDiscriminatorRemoved
+        | R::RequestPropertyDiscriminatorPropertyNameChanged
+        | R::RequestPropertyDiscriminatorMappingChanged
+        | R::ResponsePropertyDiscriminatorAdded
+        | R::ResponsePropertyDiscriminatorRemoved
+        | R::ResponsePropertyDiscriminatorPropertyNameChanged
+        | R::ResponsePropertyDiscriminatorMappingChanged => keyword("discriminator"),
+        R::EndpointDeprecated
+        | R::EndpointReactivated
+        | R::RequestParameterDeprecated
+        | R::RequestParameterReactivated
+        | R::RequestPropertyDeprecated
+        | R::RequestPropertyReactivated
+        | R::ResponsePropertyDeprecated
+        | R::ResponsePropertyReactivated
+        | R::ApiDeprecatedSunsetMissing
+        | R::RequestParameterDeprecatedSunsetMissing
+        | R::RequestPropertyDeprecatedSunsetMissing
+        | R::ResponsePropertyDeprecatedSunsetMissing => keyword("deprecated"),
+        R::ApiSunsetDateTooSmall
+        | R::SunsetDeleted
+        | R::ApiSunsetDateChangedTooSmall
+        | R::ApiSunsetChanged
+        | R::RequestParameterSunsetDateTooSmall
+        | R::RequestParameterSunsetDeleted
+        | R::RequestParameterSunsetDateChangedTooSmall
+        | R::RequestParameterSunsetChanged
+        | R::RequestPropertySunsetDateTooSmall
+        | R::ResponsePropertySunsetDateTooSmall => keyword("x-sunset"),
+        R::ApiStabilityDecreased
+        | R::ApiStabilityIncreased
+        | R::RequestPropertyStabilityDecreased
+        | R::RequestPropertyStabilityIncreased
+        | R::ResponsePropertyStabilityDecreased
+        | R::ResponsePropertyStabilityIncreased => keyword("x-stability-level"),
+        R::ResponsePropertyBecameOptional | R::ResponseHeaderBecameOptional => {
+            (Some("required".into()), Some("optional".into()))
+        }
         R::RequestPropertyBecameRequired
         | R::RequestParameterBecameRequired
-        | R::RequestBodyBecameRequired => (Some("optional".into()), Some("required".into())),
-        R::ApiSecurityAdded | R::ApiSecurityRemoved => {
-            (o.as_ref().map(compact), n.as_ref().map(compact))
-        }
+        | R::RequestBodyBecameRequired
+        | R::ResponsePropertyBecameRequired => (Some("optional".into()), Some("required".into())),
+        R::RequestParameterBecameOptional
+        | R::RequestPropertyBecameOptional
+        | R::RequestBodyBecameOptional => (Some("required".into()), Some("optional".into())),
+        R::ApiSecurityAdded
+        | R::ApiSecurityRemoved
+        | R::ApiSecurityScopeAdded
+        | R::ApiSecurityScopeRemoved
+        | R::ApiSecurityComponentChanged
+        | R::RequestParameterListOfTypesWidened
+        | R::RequestParameterListOfTypesNarrowed
+        | R::RequestPropertyListOfTypesWidened
+        | R::RequestPropertyListOfTypesNarrowed
+        | R::ResponsePropertyListOfTypesWidened
+        | R::ResponsePropertyListOfTypesNarrowed
+        | R::RequestParameterConstraintChanged
+        | R::RequestPropertyConstraintChanged
+        | R::ResponsePropertyConstraintChanged
+        | R::RequestBodyWrappedInOneOf
+        | R::ResponseBodyWrappedInOneOf
+        | R::ResponseMediaTypeNameGeneralized
+        | R::ResponseMediaTypeNameSpecialized => (o.as_ref().map(summary), n.as_ref().map(summary)),
         R::EndpointAdded
         | R::NewOptionalRequestParameter
         | R::NewOptionalRequestProperty
@@ -486,16 +615,64 @@ fn before_after(c: &Change, docs: &Docs) -> (Option<String>, Option<String>) {
         | R::NewRequiredRequestProperty
         | R::ResponsePropertyAdded
         | R::ResponseSuccessStatusAdded
-        | R::ResponseNonSuccessStatusAdded => (None, n.as_ref().map(summary)),
+        | R::ResponseNonSuccessStatusAdded
+        | R::ApiSecurityComponentAdded
+        | R::RequestBodyAddedRequired
+        | R::RequestBodyAddedOptional
+        | R::RequestBodyMediaTypeAdded
+        | R::RequestBodyMediaTypeSchemaAdded
+        | R::ResponseMediaTypeAdded
+        | R::ResponseBodyMediaTypeSchemaAdded
+        | R::ResponseHeaderAdded
+        | R::RequestPropertyOneOfAdded
+        | R::RequestPropertyAnyOfAdded
+        | R::RequestPropertyAllOfAdded
+        | R::RequestPropertyAllOfAddedAnnotationOnly
+        | R::ResponsePropertyOneOfAdded
+        | R::ResponsePropertyAnyOfAdded
+        | R::ResponsePropertyAllOfAdded
+        | R::ResponsePropertyAllOfAddedAnnotationOnly => (None, n.as_ref().map(summary)),
         R::ApiRemovedWithDeprecation
         | R::ApiRemovedWithoutDeprecation
+        | R::ApiRemovedBeforeSunset
         | R::RequestParameterRemoved
+        | R::RequestParameterRemovedBeforeSunset
+        | R::RequestParameterRemovedWithDeprecation
         | R::RequestPropertyRemoved
         | R::ResponseOptionalPropertyRemoved
         | R::ResponseRequiredPropertyRemoved
         | R::ResponseSuccessStatusRemoved
-        | R::ResponseNonSuccessStatusRemoved => (o.as_ref().map(summary), None),
+        | R::ResponseNonSuccessStatusRemoved
+        | R::ApiSecurityComponentRemoved
+        | R::RequestBodyRemoved
+        | R::RequestBodyMediaTypeRemoved
+        | R::RequestBodyMediaTypeSchemaRemoved
+        | R::ResponseMediaTypeRemoved
+        | R::ResponseBodyMediaTypeSchemaRemoved
+        | R::RequiredResponseHeaderRemoved
+        | R::OptionalResponseHeaderRemoved
+        | R::RequestPropertyOneOfRemoved
+        | R::RequestPropertyAnyOfRemoved
+        | R::RequestPropertyAllOfRemoved
+        | R::RequestPropertyAllOfRemovedAnnotationOnly
+        | R::ResponsePropertyOneOfRemoved
+        | R::ResponsePropertyAnyOfRemoved
+        | R::ResponsePropertyAllOfRemoved
+        | R::ResponsePropertyAllOfRemovedAnnotationOnly => (o.as_ref().map(summary), None),
     }
+}
+
+/// A schema's type with its format (`string/date`), the keywords type
+/// changes are about.
+fn type_and_format(o: Option<&Value>, n: Option<&Value>) -> (Option<String>, Option<String>) {
+    let show = |v: &Value| {
+        let t = v.get("type").map(compact)?;
+        Some(match v.get("format") {
+            Some(f) => format!("{t}/{}", compact(f)),
+            None => t,
+        })
+    };
+    (o.and_then(show), n.and_then(show))
 }
 
 /// A node in one line: short values whole, objects by their telling keys.

@@ -82,4 +82,20 @@ pub enum Error {
         /// Why.
         error: SyntaxError,
     },
+    /// [`diff::diff`]: the documents parse but cannot be compared faithfully:
+    /// an OpenAPI version other than 3.0.x (as the linter decides), a `$ref`
+    /// that does not resolve, leaves the documents' folder, is remote or
+    /// loops, an invalid `x-sunset` or `x-stability-level`, or a change in a
+    /// part the differ does not compare. Never a silent "no changes".
+    #[error("{file}{}: {message} (at #{pointer})", .pos.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default())]
+    DiffInput {
+        /// The file the problem is in (the document or a file it refers to).
+        file: String,
+        /// JSON pointer to the problem in that file.
+        pointer: String,
+        /// Its position, when it could be found.
+        pos: Option<Pos>,
+        /// What is wrong.
+        message: String,
+    },
 }

@@ -41,8 +41,10 @@ struct Args {
 /// Compare two versions of an OpenAPI 3.0 document: every change classified
 /// breaking, potentially breaking or non-breaking for existing clients.
 ///
-/// Exit status: 0 no change at or above --fail-on, 1 some, 2 unreadable input
-/// or bad usage.
+/// Exit status: 0 no change at or above --fail-on, 1 some, 2 unreadable
+/// input, a document that cannot be compared (not OpenAPI 3.0, a $ref that
+/// cannot be followed, a change where the differ does not look), or bad
+/// usage.
 #[derive(Parser)]
 #[command(name = "openapi-check diff", version)]
 struct DiffArgs {
@@ -53,6 +55,10 @@ struct DiffArgs {
     /// potentially-breaking.
     #[arg(long)]
     fail_on: Option<openapi_check::diff::Level>,
+    /// A config file; its `diff:` section sets the deprecation and stability
+    /// policy (`deprecation-days: {beta: N, stable: N}`, `stability-level`).
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// The old document.
     old: PathBuf,
     /// The new document.
@@ -82,16 +88,27 @@ fn diff_main() -> ExitCode {
     let read = |path: &PathBuf| -> Result<openapi_check::Source, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Ok(openapi_check::Source::new(path.display().to_string(), text))
+        let mut source = openapi_check::Source::new(path.display().to_string(), text);
+        // External $refs are followed inside the document's folder.
+        source.path = Some(path.clone());
+        Ok(source)
     };
-    let (old, new) = match (read(&args.old), read(&args.new)) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(e), _) | (_, Err(e)) => {
+    let config = match &args.config {
+        None => Ok(Config::default()),
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config {}: {e}", path.display()))
+            .and_then(|text| {
+                Config::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+            }),
+    };
+    let (old, new, config) = match (read(&args.old), read(&args.new), config) {
+        (Ok(o), Ok(n), Ok(c)) => (o, n, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             eprintln!("openapi-check diff: {e}");
             return ExitCode::from(2);
         }
     };
-    let report = match openapi_check::diff::diff(&old, &new) {
+    let report = match openapi_check::diff::diff_with(&old, &new, config.diff_options()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("openapi-check diff: {e}");

@@ -50,6 +50,17 @@ pub fn resolve<'a>(root: &'a serde_json::Value, pointer: &str) -> Option<&'a ser
     root.pointer(pointer)
 }
 
+/// The JSON pointer a `$ref` fragment names (`#/a%20b` → `/a b`); `None`
+/// when a `%` escape is malformed.
+pub fn from_fragment(fragment: &str) -> Option<String> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if fragment.contains('%') {
+        percent_decode(fragment)
+    } else {
+        Some(fragment.to_owned())
+    }
+}
+
 /// Decodes `%XX` escapes of a URI fragment; `None` when malformed.
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();

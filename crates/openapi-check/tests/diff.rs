@@ -1,17 +1,34 @@
 //! `openapi-check diff`: before/after pairs under `tests/diff/<rule>/`, one
-//! change each (named by its directory, `no-change` has none), with the
-//! report in every format as insta snapshots.
+//! change each (named by its directory, `no-change` has none; a
+//! `config.yaml` beside them sets the deprecation policy), with the report
+//! in every format as insta snapshots.
 
 use std::path::Path;
 
-use openapi_check::diff::{DiffFormat, DiffRule, Level, diff, render};
-use openapi_check::{Error, Source};
+use openapi_check::diff::{DiffFormat, DiffReport, DiffRule, Level, diff, diff_with, render};
+use openapi_check::{Config, Error, Source};
 
 fn source(path: &Path) -> Source {
-    Source::new(
+    let mut source = Source::new(
         path.display().to_string(),
         std::fs::read_to_string(path).unwrap(),
+    );
+    source.path = Some(path.to_path_buf());
+    source
+}
+
+/// The report of a pair's directory, under its `config.yaml` if any.
+fn pair_report(dir: &Path) -> DiffReport {
+    let config = match std::fs::read_to_string(dir.join("config.yaml")) {
+        Ok(text) => Config::parse("config.yaml", &text).unwrap(),
+        Err(_) => Config::default(),
+    };
+    diff_with(
+        &source(&dir.join("old.yaml")),
+        &source(&dir.join("new.yaml")),
+        config.diff_options(),
     )
+    .unwrap()
 }
 
 #[test]
@@ -23,11 +40,7 @@ fn each_pair_reports_its_change_in_every_format() {
     dirs.sort();
     for dir in dirs {
         let rule = dir.file_name().unwrap().to_str().unwrap().to_owned();
-        let report = diff(
-            &source(&dir.join("old.yaml")),
-            &source(&dir.join("new.yaml")),
-        )
-        .unwrap();
+        let report = pair_report(&dir);
         if rule == "no-change" {
             assert!(report.changes.is_empty(), "{:?}", report.changes);
         } else {
@@ -56,9 +69,9 @@ fn each_pair_reports_its_change_in_every_format() {
 
 /// What a user of the rule ids relies on: every rule the differ can emit
 /// ([`DiffRule::ALL`] is complete by construction: the differ only reports
-/// its variants) is documented in the README with its id, and has its own
-/// before/after pair under `tests/diff/<id>/` that triggers it. Ids are
-/// unique and parse back.
+/// its variants) is documented in the README with its id and level, and has
+/// its own before/after pair under `tests/diff/<id>/` that triggers it at
+/// that level. Ids are unique and parse back.
 #[test]
 fn every_rule_is_documented_and_triggered_by_its_own_pair() {
     let readme = std::fs::read_to_string("README.md").unwrap();
@@ -67,22 +80,23 @@ fn every_rule_is_documented_and_triggered_by_its_own_pair() {
         let id = rule.as_str();
         assert!(ids.insert(id), "{id} is declared twice");
         assert_eq!(id.parse::<DiffRule>().unwrap(), *rule);
+        let level = rule.level().map_or("varies", Level::as_str);
         assert!(
-            readme.contains(&format!("| `{id}` |")),
-            "README.md's diff rule table lacks `{id}`"
+            readme.contains(&format!("| `{id}` | {level} |")),
+            "README.md's diff rule table lacks `{id}` at {level}"
         );
         let dir = std::path::Path::new("tests/diff").join(id);
         assert!(dir.is_dir(), "no before/after pair tests/diff/{id}/");
-        let report = diff(
-            &source(&dir.join("old.yaml")),
-            &source(&dir.join("new.yaml")),
-        )
-        .unwrap();
+        let report = pair_report(&dir);
+        let found: Vec<_> = report.changes.iter().filter(|c| c.rule == *rule).collect();
         assert!(
-            report.changes.iter().any(|c| c.rule == *rule),
+            !found.is_empty(),
             "tests/diff/{id}/ does not trigger {id}: {:?}",
             report.changes
         );
+        if let Some(level) = rule.level() {
+            assert!(found.iter().all(|c| c.level == level), "{id}: {found:?}");
+        }
     }
     assert!("no-such-rule".parse::<DiffRule>().is_err());
 }
@@ -128,7 +142,7 @@ fn the_cli_fails_on_the_chosen_level() {
     let out = run(&["--format", "markdown", &old, &new]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("🟡 **API changes: 0 breaking, 1 potentially breaking"),
+        text.starts_with("🟡 **API changes: 0 breaking, 2 potentially breaking"),
         "{text}"
     );
     assert_eq!(run(&["missing.yaml", &new]).status.code(), Some(2));

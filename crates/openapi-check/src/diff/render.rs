@@ -116,7 +116,8 @@ pub fn render(report: &DiffReport, format: DiffFormat) -> String {
                     .collect();
                     let _ = writeln!(
                         out,
-                        "- `{}` {} ({})",
+                        "- `{}` `{}` {} ({})",
+                        c.id,
                         c.rule.as_str(),
                         title(c).replace('|', "\\|"),
                         places.join(", ")

@@ -5,7 +5,7 @@ mod examples;
 mod generation;
 mod hygiene;
 pub(crate) mod operations;
-mod refs;
+pub(crate) mod refs;
 mod schemas;
 mod structure;
 

@@ -11,7 +11,7 @@ use super::{Ctx, RuleId};
 use crate::pointer;
 
 /// Referenced files larger than this are not read.
-const MAX_REFERENCED_FILE: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_REFERENCED_FILE: u64 = 64 * 1024 * 1024;
 
 pub fn check(ctx: &mut Ctx<'_>) {
     let mut files: HashMap<PathBuf, Result<Value, String>> = HashMap::new();
@@ -62,7 +62,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
 }
 
-fn is_remote(file: &str) -> bool {
+pub(crate) fn is_remote(file: &str) -> bool {
     file.starts_with("//")
         || file.split_once(':').is_some_and(|(scheme, _)| {
             scheme.len() > 1
@@ -120,7 +120,7 @@ fn local(ctx: &mut Ctx<'_>, ref_pointer: &str, reference: &str, fragment: &str) 
 }
 
 /// Names the first token of `fragment` that does not exist.
-fn missing_part(doc: &Value, fragment: &str) -> String {
+pub(crate) fn missing_part(doc: &Value, fragment: &str) -> String {
     let mut current = doc;
     let mut so_far = String::new();
     for token in pointer::tokens(fragment) {
@@ -229,7 +229,7 @@ fn file_ref(
 
 /// `a/./b/../c` → `a/c`; `None` when the path is absolute or climbs above
 /// its start.
-fn normalize(path: &Path) -> Option<PathBuf> {
+pub(crate) fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -246,7 +246,13 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-fn read(path: &Path) -> Result<Value, String> {
+pub(crate) fn read(path: &Path) -> Result<Value, String> {
+    read_parsed(path).map(|(_, _, value)| value)
+}
+
+/// A referenced file's text, syntax and value (the differ keeps the text to
+/// place changes inside the file); bounded by [`MAX_REFERENCED_FILE`].
+pub(crate) fn read_parsed(path: &Path) -> Result<(String, crate::source::Format, Value), String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if meta.len() > MAX_REFERENCED_FILE {
@@ -258,9 +264,10 @@ fn read(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let format = crate::source::Format::detect(&path.to_string_lossy(), &text);
-    crate::parse::parse(&text, format)
+    let value = crate::parse::parse(&text, format)
         .map(|p| p.value)
-        .map_err(|e| format!("{} does not parse: {e}", path.display()))
+        .map_err(|e| format!("{} does not parse: {e}", path.display()))?;
+    Ok((text, format, value))
 }
 
 #[cfg(test)]

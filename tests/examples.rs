@@ -195,3 +195,34 @@ fn the_documented_response_keeps_the_begin_time_offset() {
         Some(gaussdb_backup::BackupType::Manual)
     );
 }
+
+/// The open enums' known values are the spec's `enum`s, in order: a value
+/// added to the spec without a variant (or the reverse) fails here.
+#[test]
+fn the_open_enums_know_exactly_the_specs_values() {
+    let spec = spec();
+    let listed = |schema: &str| -> Vec<String> {
+        spec["components"]["schemas"][schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} has no enum in the spec"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (schema, known) in [
+        ("BackupStatus", gaussdb_backup::BackupStatus::KNOWN),
+        ("BackupType", gaussdb_backup::BackupType::KNOWN),
+        ("JobStatus", gaussdb_backup::JobStatus::KNOWN),
+    ] {
+        assert_eq!(listed(schema), known, "{schema}");
+    }
+    // `Language` is an open string in the spec; its documented values are
+    // in the parameter's description.
+    let language = spec["components"]["schemas"]["Language"].to_string();
+    for value in gaussdb_backup::Language::KNOWN {
+        assert!(
+            language.contains(value),
+            "{value} is not documented: {language}"
+        );
+    }
+}

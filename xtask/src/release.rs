@@ -491,6 +491,9 @@ pub fn changelog_entry(a: &Assessment, date: &str) -> String {
     out
 }
 
+/// Puts the release's entry first among the versions: below `## [Unreleased]`
+/// when there is one (Keep a Changelog), whose notes become the release's
+/// prose (in place of the entry's placeholder), leaving it empty.
 fn prepend_changelog(root: &Path, entry: &str) -> Result<()> {
     let path = root.join(CHANGELOG);
     let text = match std::fs::read_to_string(&path) {
@@ -502,11 +505,31 @@ fn prepend_changelog(root: &Path, entry: &str) -> Result<()> {
         ),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let new = match text.find("\n## ") {
+    std::fs::write(&path, with_entry(&text, entry))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+const UNRELEASED: &str = "## [Unreleased]\n";
+
+/// `text` with `entry` as its first version (see [`prepend_changelog`]).
+fn with_entry(text: &str, entry: &str) -> String {
+    if let Some(start) = text.find(UNRELEASED) {
+        let body_start = start + UNRELEASED.len();
+        let body_end = text[body_start..]
+            .find("\n## ")
+            .map_or(text.len(), |i| body_start + i + 1);
+        let notes = text[body_start..body_end].trim();
+        let entry = match (notes.is_empty(), entry.find("<!--"), entry.find("-->")) {
+            (false, Some(a), Some(b)) => format!("{}{notes}{}", &entry[..a], &entry[b + 3..]),
+            _ => entry.to_owned(),
+        };
+        let rest = &text[body_end..];
+        return format!("{}{UNRELEASED}\n{entry}\n{rest}", &text[..start]);
+    }
+    match text.find("\n## ") {
         Some(i) => format!("{}{entry}\n{}", &text[..=i], &text[i + 1..]),
         None => format!("{}\n{entry}", text.trim_end_matches('\n').to_owned() + "\n"),
-    };
-    std::fs::write(&path, new).with_context(|| format!("cannot write {}", path.display()))
+    }
 }
 
 /// Today's date (UTC), `YYYY-MM-DD`; `SOURCE_DATE_EPOCH` overrides the clock.
@@ -756,6 +779,22 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dir.join(CHANGELOG)).unwrap(),
             "# Changelog\n\nIntro.\n\n## [0.2.0] - 2026-01-02\n\n- x\n\n## [0.1.0] - 2026-01-01\n\nFirst.\n"
+        );
+        // Below `[Unreleased]`, whose notes become the release's prose.
+        let text =
+            "# Changelog\n\n## [Unreleased]\n\nNotes.\n\n## [0.1.0] - 2026-01-01\n\nFirst.\n";
+        assert_eq!(
+            with_entry(
+                text,
+                "## [0.2.0] - 2026-01-02\n\n<!-- prose -->\n\n### Added\n\n- x\n"
+            ),
+            "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-01-02\n\nNotes.\n\n### Added\n\n- x\n\n## [0.1.0] - 2026-01-01\n\nFirst.\n"
+        );
+        // An empty `[Unreleased]` keeps the placeholder.
+        let text = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-01-01\n";
+        assert_eq!(
+            with_entry(text, "## [0.2.0] - 2026-01-02\n\n<!-- prose -->\n"),
+            "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-01-02\n\n<!-- prose -->\n\n## [0.1.0] - 2026-01-01\n"
         );
         std::fs::remove_dir_all(&dir).ok();
     }

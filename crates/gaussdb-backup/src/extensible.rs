@@ -26,6 +26,10 @@ macro_rules! open_enum {
         }
 
         impl $name {
+            /// The values this version knows, in the spec's order: the
+            /// spec's `enum` (`tests/examples.rs` keeps the two equal).
+            pub const KNOWN: &'static [&'static str] = &[$( $wire, )+];
+
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
                 match self {

@@ -30,16 +30,25 @@ fn spawn(state: &Path) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("the emulator binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .filter(|u| u.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
+    // Warnings (a torn last record after a SIGKILL, say) may come before
+    // the address line: look for it among the first lines, then keep
+    // draining the pipe so that later log lines never block the emulator.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    let url = loop {
+        let mut line = String::new();
+        let read = stdout.read_line(&mut line).unwrap();
+        assert!(read > 0 && seen.len() < 100, "no address in {seen:?}");
+        if let Some(url) = line
+            .trim()
+            .strip_prefix("gaussdb-backup-emulator listening on ")
+            .filter(|u| u.starts_with("http://127.0.0.1:"))
+        {
+            break url.to_owned();
+        }
+        seen.push(line);
+    };
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     (child, url)
 }
 

@@ -76,22 +76,19 @@ struct Args {
 }
 
 /// `250ms`, `2s`, `1m` or a bare number of milliseconds.
+/// A duration flag: humantime's forms (`500ms`, `2s`, `1m`, `1h`, `1h 30m`),
+/// the same as the CLI's, and a bare number of milliseconds (`0`), as
+/// earlier versions took.
 fn duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration such as 500ms, 2s or 1m"))?;
-    let ms = match unit {
-        "" | "ms" => n,
-        "s" => n.saturating_mul(1000),
-        "m" => n.saturating_mul(60_000),
-        _ => return Err(format!("{text:?}: the unit is ms, s or m")),
-    };
-    Ok(Duration::from_millis(ms))
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("{text:?} is too many milliseconds"));
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{text:?} is not a duration such as 500ms, 2s, 1m or 1h ({e})"))
 }
 
 #[tokio::main]
@@ -158,4 +155,20 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_the_clis_do_and_bare_numbers_as_milliseconds() {
+        assert_eq!(duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(duration("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(duration("0"), Ok(Duration::ZERO));
+        assert_eq!(duration("250"), Ok(Duration::from_millis(250)));
+        assert!(duration("soon").is_err());
+        assert!(duration("").is_err());
+    }
 }

@@ -26,9 +26,9 @@ struct Args {
     /// Refuse files larger than this many bytes.
     #[arg(long, default_value_t = openapi_check::DEFAULT_MAX_FILE_BYTES)]
     max_file_size: u64,
-    /// Colour the human output: auto, always or never.
-    #[arg(long, default_value = "auto")]
-    color: String,
+    /// Colour the human output (auto: when stdout is a terminal).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
     /// List the rules with their default severities and exit.
     #[arg(long)]
     list_rules: bool,
@@ -36,6 +36,14 @@ struct Args {
     /// file directly inside it.
     #[arg(required_unless_present = "list_rules")]
     specs: Vec<PathBuf>,
+}
+
+/// `--color`: a typo is a usage error, not a silent "auto".
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 /// Compare two versions of an OpenAPI 3.0 document: every change classified
@@ -198,10 +206,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         last = parsed;
     }
     std::mem::forget(last);
-    let color = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => std::io::stdout().is_terminal(),
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal(),
     };
     std::io::stdout().write_all(render(&reports, args.format, color).as_bytes())?;
 

@@ -32,6 +32,14 @@ fn errors_exit_1() {
 }
 
 #[test]
+fn a_mistyped_color_is_bad_usage_not_auto() {
+    let out = run(&["--color", "nevr", "tests/corpus/valid/petstore.yaml"]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nevr"), "{stderr}");
+}
+
+#[test]
 fn warnings_exit_0_unless_denied() {
     let spec = "tests/corpus/invalid/tag-description.yaml";
     assert_eq!(code(&run(&[spec])), 0);

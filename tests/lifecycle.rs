@@ -98,12 +98,7 @@ async fn create_wait_list_delete() {
 #[tokio::test]
 async fn a_new_job_not_yet_visible_does_not_matter() {
     let w = world(config()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "backup-1")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("backup-1").await;
     // Just after the create, the job is not visible: the service's answer.
     let err = w.client.job(&created.job_id).send().await.unwrap_err();
     assert_eq!(err.error_code(), Some("DBS.200543"));
@@ -155,12 +150,7 @@ async fn a_failing_backup_surfaces_the_fail_reason() {
         "{}",
         armed.text().await.unwrap()
     );
-    let created = w
-        .client
-        .create_backup(INSTANCE, "doomed")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("doomed").await;
     let err = created.wait(&w.client).send().await.unwrap_err();
     let Error::BackupFailed {
         job_id,
@@ -191,12 +181,7 @@ async fn a_failing_backup_surfaces_the_fail_reason() {
 #[tokio::test]
 async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
     let w = world(long_running()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "slow")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("slow").await;
     let start = w.clock.now();
     let err = created
         .wait(&w.client)
@@ -231,12 +216,7 @@ async fn the_deadline_expires_with_wait_timeout_and_the_backup_goes_on() {
 #[tokio::test]
 async fn dropping_the_wait_stops_polling() {
     let w = world(long_running()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "dropped")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("dropped").await;
     let polls = Arc::new(Mutex::new(0));
     let counter = Arc::clone(&polls);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -297,11 +277,7 @@ async fn paging_over_250_backups_returns_each_exactly_once() {
         .await
         .unwrap();
     assert_eq!(manual.total_count, Some(0));
-    w.client
-        .create_backup(INSTANCE, "one-manual")
-        .send()
-        .await
-        .unwrap();
+    w.started("one-manual").await;
     let manual = w
         .client
         .backups()

@@ -4,6 +4,7 @@
 //! and per way the job and the list can disagree (`wait.rs`'s table).
 
 mod emulated;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,7 +13,7 @@ use gaussdb_backup::{BackupStatus, Error, JobStatus};
 use gaussdb_backup_emulator::JobSchedule;
 use serde_json::json;
 
-use emulated::{INSTANCE, config, schedule, with_schedule, world};
+use emulated::{config, schedule, with_schedule, world};
 
 /// Seconds on the shared clock since `start`.
 fn secs_since(w: &emulated::World, start: chrono::DateTime<chrono::Utc>) -> i64 {
@@ -29,12 +30,7 @@ async fn a_wait_whose_job_is_never_visible_completes() {
         ..schedule()
     }))
     .await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "hidden-job")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("hidden-job").await;
     let jobs_seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&jobs_seen);
     let backup = created
@@ -59,12 +55,7 @@ async fn a_job_that_lags_behind_the_list_does_not_hold_the_wait() {
     }))
     .await;
     let start = gaussdb_backup::Clock::now(&w.clock);
-    let created = w
-        .client
-        .create_backup(INSTANCE, "job-lags")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("job-lags").await;
     let last_job = Arc::new(Mutex::new(None));
     let log = Arc::clone(&last_job);
     let backup = created
@@ -90,12 +81,7 @@ async fn a_job_ahead_of_the_list_does_not_end_the_wait_early() {
     }))
     .await;
     let start = gaussdb_backup::Clock::now(&w.clock);
-    let created = w
-        .client
-        .create_backup(INSTANCE, "list-lags")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("list-lags").await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
     let backup = created
@@ -126,12 +112,7 @@ async fn a_failed_job_whose_backup_completes_is_a_success() {
         json!({"fail_reason": "Post-backup step failed.", "job_only": true}),
     )
     .await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "job-fails")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("job-fails").await;
     let backup = created
         .wait(&w.client)
         .on_progress(|_| {})
@@ -152,12 +133,7 @@ async fn a_failed_backup_ends_the_wait_with_the_jobs_fail_reason() {
             json!({"fail_reason": "Disk quota exceeded."}),
         )
         .await;
-        let created = w
-            .client
-            .create_backup(INSTANCE, "doomed")
-            .send()
-            .await
-            .unwrap();
+        let created = w.started("doomed").await;
         let mut wait = created.wait(&w.client);
         if progress {
             wait = wait.on_progress(|_| {});
@@ -192,12 +168,7 @@ async fn a_failed_backup_whose_job_is_hidden_fails_without_a_reason() {
     }))
     .await;
     w.arm("backup-failures", json!({})).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "doomed")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("doomed").await;
     let err = created.wait(&w.client).send().await.unwrap_err();
     assert!(
         matches!(
@@ -216,12 +187,7 @@ async fn a_failed_backup_whose_job_is_hidden_fails_without_a_reason() {
 #[tokio::test]
 async fn a_refused_poll_ends_the_wait_with_the_polls_error() {
     let w = world(config()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "refused")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("refused").await;
     // From now on every call is refused as not authorized: waiting cannot
     // cure that.
     w.arm(
@@ -244,12 +210,7 @@ async fn a_refused_poll_ends_the_wait_with_the_polls_error() {
 #[tokio::test]
 async fn transient_poll_failures_are_ridden_out() {
     let w = world(config()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "flaky")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("flaky").await;
     w.arm("faults", json!({"count": 4, "status": 503})).await;
     let backup = created.wait(&w.client).send().await.unwrap();
     assert_eq!(backup.status, Some(BackupStatus::Completed));
@@ -258,12 +219,7 @@ async fn transient_poll_failures_are_ridden_out() {
 #[tokio::test]
 async fn a_backup_that_is_gone_ends_the_wait_after_the_grace() {
     let w = world(config()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "short-lived")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("short-lived").await;
     // Finished, then deleted: its job says Completed, the list shows
     // nothing. The wait must end, not poll for an hour.
     let done = created.wait(&w.client).send().await.unwrap();
@@ -292,12 +248,7 @@ async fn a_backup_that_is_gone_ends_the_wait_after_the_grace() {
 #[tokio::test]
 async fn a_zero_min_delay_does_not_spin() {
     let w = world(config()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "zero-delay")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("zero-delay").await;
     created
         .wait(&w.client)
         .min_delay(Duration::ZERO)
@@ -313,12 +264,7 @@ async fn a_zero_min_delay_does_not_spin() {
 #[tokio::test]
 async fn no_delay_is_shorter_than_the_documented_minimum() {
     let w = world(config()).await;
-    let created = w
-        .client
-        .create_backup(INSTANCE, "two-seconds")
-        .send()
-        .await
-        .unwrap();
+    let created = w.started("two-seconds").await;
     created.wait(&w.client).send().await.unwrap();
     let sleeps = w.clock.sleeps();
     assert_eq!(sleeps[0], gaussdb_backup::wait::DEFAULT_MIN_DELAY);
@@ -328,4 +274,64 @@ async fn no_delay_is_shorter_than_the_documented_minimum() {
             .all(|d| *d >= gaussdb_backup::wait::DEFAULT_MIN_DELAY),
         "{sleeps:?}"
     );
+}
+
+/// A server whose one answer reads as an empty page of backups to the list
+/// call and as a job with `status` to the job call (unknown fields are
+/// ignored): the backup is never listed, the job says what it says.
+async fn never_listed_with_job(status: &str) -> (support::TestServer, gaussdb_backup::Client) {
+    let body = json!({"backups": [], "total_count": 0, "job": {"id": "j-1", "status": status}});
+    let server = support::TestServer::start(support::Reply::json(200, &body.to_string())).await;
+    let client = gaussdb_backup::Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(emulated::PROJECT)
+        .credentials(gaussdb_backup::Credentials::token("t"))
+        .clock(Arc::new(gaussdb_backup::ManualClock::default()))
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_backup_not_listed_is_waited_for_while_its_job_runs() {
+    let (_server, client) = never_listed_with_job("Running").await;
+    let err = client
+        .wait_for_backup("j-1", "b-1")
+        .visibility_grace(Duration::from_secs(10))
+        .timeout(Duration::from_secs(120))
+        .send()
+        .await
+        .unwrap_err();
+    // Past the grace, but the job is still making the backup: the deadline
+    // ends the wait, not "not found".
+    assert!(
+        matches!(
+            &err,
+            Error::WaitTimeout {
+                last_job_status: Some(JobStatus::Running),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_backup_not_listed_whose_job_is_over_is_not_found_after_the_grace() {
+    let (_server, client) = never_listed_with_job("Completed").await;
+    let err = client
+        .wait_for_backup("j-1", "b-1")
+        .visibility_grace(Duration::from_secs(10))
+        .timeout(Duration::from_secs(120))
+        .send()
+        .await
+        .unwrap_err();
+    let Error::BackupNotFound {
+        was_listed, waited, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert!(!was_listed);
+    assert!(*waited >= Duration::from_secs(10) && *waited < Duration::from_secs(120));
 }

@@ -41,6 +41,15 @@ impl World {
         );
     }
 
+    /// Starts a backup of the documented instance; the create must succeed.
+    pub async fn started(&self, name: &str) -> gaussdb_backup::CreatedBackup {
+        self.client
+            .create_backup(INSTANCE, name)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("create {name}: {e}"))
+    }
+
     /// The backups the emulator holds, as its admin endpoint lists them.
     pub async fn created(&self) -> Vec<serde_json::Value> {
         let all: serde_json::Value = self

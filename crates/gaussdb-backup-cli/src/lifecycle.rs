@@ -1,4 +1,4 @@
-//! What a single call cannot do: `create-backup --wait` (follow the job,
+//! What a single call cannot do: `create-backup --wait` (follow the backup,
 //! show progress, print the finished backup) and `list-backups --all`
 //! (follow the pages, within a bound). Both use the client library's waiter
 //! and stream, and report failures like every other command (`output.rs`).

@@ -335,3 +335,77 @@ async fn a_backup_not_listed_whose_job_is_over_is_not_found_after_the_grace() {
     assert!(!was_listed);
     assert!(*waited >= Duration::from_secs(10) && *waited < Duration::from_secs(120));
 }
+
+/// A server whose one answer reads as a page listing backup `b-1` with
+/// `backup_status` and as job `j-1` with `job_status` (each call ignores the
+/// other's fields), and a client on a manual clock.
+async fn listed_with_job(
+    backup_status: &str,
+    job_status: &str,
+) -> (support::TestServer, gaussdb_backup::Client) {
+    let body = json!({
+        "backups": [{"id": "b-1", "name": "n", "status": backup_status, "type": "manual",
+                     "instance_id": emulated::INSTANCE, "begin_time": "2026-12-05T08:00:00+0000"}],
+        "total_count": 1,
+        "job": {"id": "j-1", "status": job_status, "fail_reason": "disk full"}
+    });
+    let server = support::TestServer::start(support::Reply::json(200, &body.to_string())).await;
+    let client = gaussdb_backup::Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(emulated::PROJECT)
+        .credentials(gaussdb_backup::Credentials::token("t"))
+        .clock(Arc::new(gaussdb_backup::ManualClock::default()))
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+fn job_reads(server: &support::TestServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/jobs"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_wait_without_progress_reads_no_job_while_the_backup_is_listed() {
+    // The job only reports progress: a caller who asks for none pays for no
+    // job reads (each is a call against the account's API rate limit).
+    let (server, client) = listed_with_job("COMPLETED", "Completed").await;
+    let backup = client.wait_for_backup("j-1", "b-1").send().await.unwrap();
+    assert_eq!(backup.id, "b-1");
+    assert_eq!(job_reads(&server), 0, "{:?}", server.requests());
+}
+
+#[tokio::test]
+async fn a_failed_backup_reuses_a_failed_job_just_read() {
+    let (server, client) = listed_with_job("FAILED", "Failed").await;
+    let err = client
+        .wait_for_backup("j-1", "b-1")
+        .on_progress(|_| {})
+        .send()
+        .await
+        .unwrap_err();
+    let Error::BackupFailed { fail_reason, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(fail_reason.as_deref(), Some("disk full"));
+    // Read once for the progress report, and that answer already says why.
+    assert_eq!(job_reads(&server), 1);
+}
+
+#[tokio::test]
+async fn a_failed_backup_whose_job_was_still_running_reads_the_job_again() {
+    // The job seen for progress had not failed yet: its reason may have
+    // arrived since, so the waiter asks again before reporting the failure.
+    let (server, client) = listed_with_job("FAILED", "Running").await;
+    let err = client
+        .wait_for_backup("j-1", "b-1")
+        .on_progress(|_| {})
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::BackupFailed { .. }), "{err:?}");
+    assert_eq!(job_reads(&server), 2);
+}

@@ -89,16 +89,12 @@ fn schema_name(schema: &Value) -> &str {
         .unwrap_or_else(|| panic!("examples are checked against named schemas only: {schema}"))
 }
 
-/// A response or parameter, following a `$ref` into `components`.
+/// A response or parameter, following a `$ref` into `components` with
+/// openapi-check's resolution (the one in the workspace).
 fn resolve<'a>(spec: &'a Value, item: &'a Value) -> &'a Value {
     match item["$ref"].as_str() {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .unwrap_or_else(|| panic!("only local references: {reference}"));
-            spec.pointer(pointer)
-                .unwrap_or_else(|| panic!("dangling reference {reference}"))
-        }
+        Some(reference) => openapi_check::pointer::resolve(spec, reference)
+            .unwrap_or_else(|| panic!("dangling reference {reference}")),
         None => item,
     }
 }

@@ -6,6 +6,7 @@ mod cli;
 mod client;
 mod docs;
 mod emulator;
+mod emulator_routes;
 mod format;
 mod httpmock;
 mod man;
@@ -71,6 +72,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(httpmock::outputs(spec)?);
     all.extend(docs::outputs(spec)?);
     all.extend(emulator::outputs(spec)?);
+    all.extend(emulator_routes::outputs(spec)?);
     Ok(all)
 }
 

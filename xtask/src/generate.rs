@@ -7,6 +7,7 @@ mod client;
 mod docs;
 mod emulator;
 mod emulator_routes;
+mod example_types;
 mod format;
 mod httpmock;
 mod man;
@@ -73,6 +74,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(docs::outputs(spec)?);
     all.extend(emulator::outputs(spec)?);
     all.extend(emulator_routes::outputs(spec)?);
+    all.extend(example_types::outputs(spec)?);
     Ok(all)
 }
 

@@ -9,49 +9,36 @@ use serde_json::Value;
 
 const SPEC: &str = include_str!("../openapi/gaussdb-backup.yaml");
 
+mod generated_example_types;
+
 /// Deserializes `value` as the generated type for schema `schema`, returns its
-/// `Debug` text, and checks the JSON round trip.
+/// `Debug` text, and checks the JSON round trip. The table from schema to
+/// type is generated from the spec (`generated_example_types.rs`).
 fn typed(schema: &str, value: &Value) -> String {
-    fn check<T>(value: &Value) -> String
-    where
-        T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
-    {
-        let typed: T = serde_json::from_value(value.clone())
-            .unwrap_or_else(|err| panic!("{value} does not deserialize: {err}"));
-        let back = serde_json::to_value(&typed).unwrap();
-        assert!(
-            same_json(&back, value),
-            "serializing back changes the JSON:\n{back}\n{value}"
-        );
-        format!("{typed:#?}")
+    use generated_example_types::Check;
+    struct RoundTrip;
+    impl Check for RoundTrip {
+        fn check<T>(&self, value: &Value) -> String
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+        {
+            let typed: T = serde_json::from_value(value.clone())
+                .unwrap_or_else(|err| panic!("{value} does not deserialize: {err}"));
+            let back = serde_json::to_value(&typed).unwrap();
+            assert!(
+                same_json(&back, value),
+                "serializing back changes the JSON:\n{back}\n{value}"
+            );
+            format!("{typed:#?}")
+        }
     }
-    match schema {
-        "CreateBackupRequest" => check::<types::CreateBackupRequest>(value),
-        "CreateBackupResponse" => check::<types::CreateBackupResponse>(value),
-        "ErrorResponse" => check::<types::ErrorResponse>(value),
-        "Backup" => check::<types::Backup>(value),
-        "ProjectId" => check::<types::ProjectId>(value),
-        "InstanceId" => check::<types::InstanceId>(value),
-        "BackupName" => check::<types::BackupName>(value),
-        "BackupDescription" => check::<types::BackupDescription>(value),
-        "ShowJobResponse" => check::<types::ShowJobResponse>(value),
-        "Job" => check::<types::Job>(value),
-        "ListBackupsResponse" => check::<types::ListBackupsResponse>(value),
-        "BackupSummary" => check::<types::BackupSummary>(value),
-        "DeleteBackupResponse" => check::<types::DeleteBackupResponse>(value),
-        "Language" => check::<gaussdb_backup::Language>(value),
-        "Timestamp" | "JobTime" => check::<gaussdb_backup::Timestamp>(value),
-        "QueryTime" => check::<types::QueryTime>(value),
-        "BackupLevel" => check::<gaussdb_backup::BackupLevel>(value),
-        "BackupStatus" => check::<gaussdb_backup::BackupStatus>(value),
-        "BackupType" => check::<gaussdb_backup::BackupType>(value),
-        "JobStatus" => check::<gaussdb_backup::JobStatus>(value),
+    if schema == "inline string" {
         // Parameters with an inline schema.
-        "inline string" => check::<String>(value),
-        other => panic!(
-            "the spec has an example for schema {other}, which this test does not map to a type"
-        ),
+        return RoundTrip.check::<String>(value);
     }
+    generated_example_types::by_schema(schema, value, &RoundTrip).unwrap_or_else(|| {
+        panic!("the spec has an example for {schema}, which is not a component schema")
+    })
 }
 
 /// JSON equality where numbers compare by value: `size` is a double, so the
@@ -89,16 +76,12 @@ fn schema_name(schema: &Value) -> &str {
         .unwrap_or_else(|| panic!("examples are checked against named schemas only: {schema}"))
 }
 
-/// A response or parameter, following a `$ref` into `components`.
+/// A response or parameter, following a `$ref` into `components` with
+/// openapi-check's resolution (the one in the workspace).
 fn resolve<'a>(spec: &'a Value, item: &'a Value) -> &'a Value {
     match item["$ref"].as_str() {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .unwrap_or_else(|| panic!("only local references: {reference}"));
-            spec.pointer(pointer)
-                .unwrap_or_else(|| panic!("dangling reference {reference}"))
-        }
+        Some(reference) => openapi_check::pointer::resolve(spec, reference)
+            .unwrap_or_else(|| panic!("dangling reference {reference}")),
         None => item,
     }
 }

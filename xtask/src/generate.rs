@@ -6,6 +6,8 @@ mod cli;
 mod client;
 mod docs;
 mod emulator;
+mod emulator_routes;
+mod example_types;
 mod format;
 mod httpmock;
 mod man;
@@ -71,6 +73,8 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(httpmock::outputs(spec)?);
     all.extend(docs::outputs(spec)?);
     all.extend(emulator::outputs(spec)?);
+    all.extend(emulator_routes::outputs(spec)?);
+    all.extend(example_types::outputs(spec)?);
     Ok(all)
 }
 

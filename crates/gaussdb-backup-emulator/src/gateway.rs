@@ -30,18 +30,9 @@ use crate::error::ApiError;
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// The operations the gateway publishes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
-    /// `POST /v3/{project_id}/backups/create`.
-    CreateBackup,
-    /// `GET /v3/{project_id}/backups`.
-    ListBackups,
-    /// `DELETE /v3/{project_id}/backups/{backup_id}`.
-    DeleteBackup,
-    /// `GET /v3/{project_id}/jobs`.
-    ShowJob,
-}
+/// The operations the gateway publishes: the spec's, generated
+/// (`generated_routes.rs`, written by `cargo xtask generate`).
+pub use crate::generated_routes::Operation;
 
 /// What a path is.
 #[derive(Debug, PartialEq, Eq)]
@@ -64,18 +55,13 @@ pub fn route(method: &Method, path: &str) -> Route {
     {
         return Route::Emulator;
     }
-    let segments: Vec<&str> = path.split('/').collect();
-    if segments.iter().skip(1).any(|s| s.is_empty()) {
+    if path.split('/').skip(1).any(str::is_empty) {
         return Route::Unknown;
     }
-    let op = match (method, segments.as_slice()) {
-        (&Method::POST, ["", "v3", _, "backups", "create"]) => Operation::CreateBackup,
-        (&Method::GET, ["", "v3", _, "backups"]) => Operation::ListBackups,
-        (&Method::DELETE, ["", "v3", _, "backups", _]) => Operation::DeleteBackup,
-        (&Method::GET, ["", "v3", _, "jobs"]) => Operation::ShowJob,
-        _ => return Route::Unknown,
-    };
-    Route::Api(op)
+    match crate::generated_routes::match_operation(method.as_str(), path) {
+        Some(op) => Route::Api(op),
+        None => Route::Unknown,
+    }
 }
 
 /// The gateway middleware, around the whole router.
@@ -181,27 +167,27 @@ mod tests {
             (
                 Method::POST,
                 format!("{p}/backups/create"),
-                Route::Api(Operation::CreateBackup),
+                Route::Api(Operation::CreateGaussMySqlBackup),
             ),
             (
                 Method::GET,
                 format!("{p}/backups"),
-                Route::Api(Operation::ListBackups),
+                Route::Api(Operation::ShowGaussMySqlBackupList),
             ),
             (
                 Method::DELETE,
                 format!("{p}/backups/x"),
-                Route::Api(Operation::DeleteBackup),
+                Route::Api(Operation::DeleteGaussMySqlBackup),
             ),
             (
                 Method::DELETE,
                 format!("{p}/backups/create"),
-                Route::Api(Operation::DeleteBackup),
+                Route::Api(Operation::DeleteGaussMySqlBackup),
             ),
             (
                 Method::GET,
                 format!("{p}/jobs"),
-                Route::Api(Operation::ShowJob),
+                Route::Api(Operation::ShowGaussMySqlJobInfo),
             ),
             (Method::GET, format!("{p}/backups/create"), Route::Unknown),
             (Method::PUT, format!("{p}/backups/x"), Route::Unknown),

@@ -76,6 +76,7 @@ pub mod create;
 pub mod error;
 pub mod faults;
 pub mod gateway;
+mod generated_routes;
 pub mod jobs;
 pub mod journal;
 pub mod openapi;

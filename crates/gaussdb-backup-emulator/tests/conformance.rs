@@ -70,6 +70,16 @@ fn strings(name: &'static str) -> impl Strategy<Value = String> {
     ]
 }
 
+/// An item of the spec, its `$ref` followed (openapi-check's resolution,
+/// the one in the workspace); a dangling reference is a broken spec.
+fn resolved(item: &'static Value) -> &'static Value {
+    match item.get("$ref").and_then(Value::as_str) {
+        Some(r) => openapi_check::pointer::resolve(spec(), r)
+            .unwrap_or_else(|| panic!("the spec's {r} names nothing")),
+        None => item,
+    }
+}
+
 /// An operation's parameter (`in`, `name`), resolved.
 fn parameter(path: &str, method: &str, name: &str) -> &'static Value {
     let op = &spec()["paths"][path][method];
@@ -77,10 +87,7 @@ fn parameter(path: &str, method: &str, name: &str) -> &'static Value {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => spec().pointer(r.trim_start_matches('#')).unwrap(),
-            None => p,
-        })
+        .map(resolved)
         .find(|p| p["name"] == name)
         .unwrap_or_else(|| panic!("{method} {path} has no parameter {name}"))
 }
@@ -89,15 +96,12 @@ fn parameter(path: &str, method: &str, name: &str) -> &'static Value {
 /// parameter a canonical integer literal is read as a number, anything else
 /// (and every other parameter's value) as a string.
 fn query_value_valid(path: &str, method: &str, name: &str, raw: &str) -> bool {
-    let mut schema = parameter(path, method, name)["schema"].clone();
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        schema = spec().pointer(r.trim_start_matches('#')).unwrap().clone();
-    }
+    let schema = resolved(&parameter(path, method, name)["schema"]);
     let value = match raw.parse::<i64>() {
         Ok(n) if schema["type"] == "integer" && n.to_string() == raw => json!(n),
         _ => json!(raw),
     };
-    satisfies(&schema, &value)
+    satisfies(schema, &value)
 }
 
 /// One call of any operation.
@@ -109,10 +113,56 @@ enum Call {
     Delete(String),
 }
 
+impl Call {
+    /// The spec's `operationId` of the call.
+    fn operation_id(&self) -> &'static str {
+        match self {
+            Call::Create(_) => "CreateGaussMySqlBackup",
+            Call::Job(_) => "ShowGaussMySqlJobInfo",
+            Call::List(_) => "ShowGaussMySqlBackupList",
+            Call::Delete(_) => "DeleteGaussMySqlBackup",
+        }
+    }
+
+    /// One call of each kind [`calls`] draws from.
+    fn kinds() -> [Call; 4] {
+        [
+            Call::Create(Value::Null),
+            Call::Job(String::new()),
+            Call::List(Vec::new()),
+            Call::Delete(String::new()),
+        ]
+    }
+}
+
+/// The spec's `(path, method)` of an operation.
+fn spec_operation(operation_id: &str) -> (&'static str, &'static str) {
+    spec_operations()
+        .into_iter()
+        .find(|(id, _, _)| *id == operation_id)
+        .map(|(_, path, method)| (path, method))
+        .unwrap_or_else(|| panic!("the spec has no operation {operation_id}"))
+}
+
+/// Every operation of the spec: `(operationId, path, method)`.
+fn spec_operations() -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut all = Vec::new();
+    for (path, item) in spec()["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                all.push((id, path.as_str(), method.as_str()));
+            }
+        }
+    }
+    all
+}
+
 fn bodies() -> impl Strategy<Value = Value> {
     let instance = prop_oneof![
         4 => Just(INSTANCE.to_owned()),
         1 => Just("ffffffffffffffffffffffffffffffffin07".to_owned()),
+        // The SDKs' "UUID rule": the spec's shape, not the newest rule's.
+        1 => Just("07033b12-5fd9-4a8a-9689-6f8bcfee6dda".to_owned()),
         1 => strings("InstanceId"),
     ];
     (
@@ -219,39 +269,114 @@ fn languages() -> impl Strategy<Value = Option<String>> {
     ])
 }
 
-/// Where the emulator is knowingly stricter than the spec: a carriage
-/// return in the description or a name over 64 bytes (the newest official
-/// rules); a name with a character outside ASCII that is not a CJK
-/// ideograph (the spec lets any through, as no source says which characters
-/// count as Chinese); an instance ID that does not end in `in07`; list
-/// times that are not in the service's time form, or an end not after the
-/// begin.
+/// A rule the emulator enforces beyond the spec: a fact of
+/// `openapi/SOURCES.md`, stated here as data (a JSON Schema checked by
+/// openapi-check's validator, or a byte limit JSON Schema cannot state),
+/// never through the emulator's own code, so that a wrong rule in the
+/// emulator disagrees with this test instead of moving its expectation.
+struct Fact {
+    /// The body field it is about.
+    field: &'static str,
+    /// What the value must satisfy.
+    rule: Rule,
+    /// Where `openapi/SOURCES.md` gives it.
+    #[allow(dead_code)] // read by a person: the fact's source
+    source: &'static str,
+}
+
+enum Rule {
+    Schema(Value),
+    MaxBytes(usize),
+}
+
+/// The create body's facts, beyond the spec's schemas.
+fn create_facts() -> Vec<Fact> {
+    vec![
+        Fact {
+            field: "description",
+            rule: Rule::Schema(json!({"type": "string", "pattern": "^[^\\r]*$"})),
+            source: "SOURCES.md, Description: the OTC user manual forbids carriage returns; \
+                     the emulator enforces the newest rule",
+        },
+        Fact {
+            field: "name",
+            rule: Rule::MaxBytes(64),
+            source: "SOURCES.md, Backup name: the SDKs limit the name to 64 bytes",
+        },
+        Fact {
+            field: "name",
+            // Any ASCII (the spec's pattern rules it), else a CJK ideograph.
+            rule: Rule::Schema(json!({
+                "type": "string",
+                "pattern": "^[\u{1}-\u{7f}\u{4e00}-\u{9fff}]*$",
+            })),
+            source: "SOURCES.md, Backup name: the emulator takes the CJK ideographs \
+                     U+4E00–U+9FFF as the Chinese characters",
+        },
+        Fact {
+            field: "instance_id",
+            rule: Rule::Schema(json!({"type": "string", "pattern": "^[A-Za-z0-9]{32}in07$"})),
+            source: "SOURCES.md, Instance ID shape: the newest list page (2026-02), \
+                     letters and digits, suffix in07, 36 characters",
+        },
+    ]
+}
+
+/// Whether a body's field breaks a fact (an absent or non-string field
+/// breaks none: the spec's schema judges it).
+fn breaks(fact: &Fact, body: &Value) -> bool {
+    let Some(value) = body.get(fact.field).filter(|v| v.is_string()) else {
+        return false;
+    };
+    match &fact.rule {
+        Rule::Schema(schema) => !satisfies(schema, value),
+        Rule::MaxBytes(max) => value.as_str().is_some_and(|s| s.len() > *max),
+    }
+}
+
+/// A list query time as the service reads it (SOURCES.md, List
+/// `begin_time`/`end_time`: `yyyy-mm-ddThh:mm:ssZ`, `Z` the offset `+0100`;
+/// the spec's `QueryTime` also takes `+hh:mm` and `Z`): seconds since the
+/// epoch, or `None` when it is no real time in that form.
+fn service_seconds(text: &str) -> Option<i64> {
+    if !satisfies(schema("QueryTime"), &json!(text)) {
+        return None;
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(&text[..19], "%Y-%m-%dT%H:%M:%S").ok()?;
+    let offset = match &text[19..] {
+        "Z" => 0,
+        zone => {
+            let digits = zone[1..].replace(':', "");
+            let (hours, minutes): (i64, i64) =
+                (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    Some(local.and_utc().timestamp() - offset)
+}
+
+/// Where the emulator is knowingly stricter than the spec: a body that
+/// breaks one of [`create_facts`]; list times that are no real time in the
+/// service's form, or an end not after the begin (SOURCES.md: "the end
+/// later than the begin").
 fn stricter_than_spec(call: &Call) -> bool {
     match call {
-        Call::Create(body) => {
-            body["description"]
-                .as_str()
-                .is_some_and(|d| d.contains('\r'))
-                || body["name"].as_str().is_some_and(|n| n.len() > 64)
-                || body["name"].as_str().is_some_and(|n| {
-                    n.chars()
-                        .any(|c| !c.is_ascii() && !('\u{4e00}'..='\u{9fff}').contains(&c))
-                })
-                || body["instance_id"]
-                    .as_str()
-                    .is_some_and(|i| gaussdb_backup_emulator::rules::instance_id(i).is_err())
-        }
+        Call::Create(body) => create_facts().iter().any(|fact| breaks(fact, body)),
         Call::List(query) => {
             let time = |k: &str| {
                 query
                     .iter()
                     .find(|(key, _)| key == k)
-                    .map(|(_, v)| gaussdb_backup_emulator::state::parse_service_time(v))
+                    .map(|(_, v)| service_seconds(v))
             };
             let (begin, end) = (time("begin_time"), time("end_time"));
             matches!(begin, Some(None))
                 || matches!(end, Some(None))
-                || matches!((begin, end), (Some(Some(b)), Some(Some(e))) if e / 1000 <= b / 1000)
+                || matches!((begin, end), (Some(Some(b)), Some(Some(e))) if e <= b)
         }
         _ => false,
     }
@@ -326,7 +451,8 @@ fn send(call: &Call, language: Option<&str>) -> (&'static str, &'static str, u16
     let h = harness();
     let http = reqwest::Client::new();
     let encode = |pairs: &[(String, String)]| gaussdb_backup::signing::encode_query(pairs);
-    let (path, method, expected, request) = match call {
+    let (path, method) = spec_operation(call.operation_id());
+    let (expected, request) = match call {
         Call::Create(body) => {
             let valid = valid("CreateBackupRequest", body) && !stricter_than_spec(call);
             let known = body["instance_id"] == INSTANCE;
@@ -338,7 +464,7 @@ fn send(call: &Call, language: Option<&str>) -> (&'static str, &'static str, u16
             let request = http
                 .post(format!("{}/v3/{PROJECT}/backups/create", h.url))
                 .json(body);
-            ("/v3/{project_id}/backups/create", "post", expected, request)
+            (expected, request)
         }
         Call::Job(id) => {
             let known = h.jobs.contains(id);
@@ -348,7 +474,7 @@ fn send(call: &Call, language: Option<&str>) -> (&'static str, &'static str, u16
                 h.url,
                 encode(&[("id".to_owned(), id.clone())])
             ));
-            ("/v3/{project_id}/jobs", "get", expected, request)
+            (expected, request)
         }
         Call::List(query) => {
             let valid = query
@@ -357,7 +483,7 @@ fn send(call: &Call, language: Option<&str>) -> (&'static str, &'static str, u16
                 && !stricter_than_spec(call);
             let expected = if valid { 200 } else { 400 };
             let request = http.get(format!("{}/v3/{PROJECT}/backups?{}", h.url, encode(query)));
-            ("/v3/{project_id}/backups", "get", expected, request)
+            (expected, request)
         }
         Call::Delete(id) => {
             let mut deleted = deleted().lock().unwrap();
@@ -372,12 +498,7 @@ fn send(call: &Call, language: Option<&str>) -> (&'static str, &'static str, u16
                 h.url,
                 gaussdb_backup::signing::escape(id)
             ));
-            (
-                "/v3/{project_id}/backups/{backup_id}",
-                "delete",
-                expected,
-                request,
-            )
+            (expected, request)
         }
     };
     let mut request = request.header("x-auth-token", "conformance-token");
@@ -408,11 +529,7 @@ proptest! {
             prop_assert_eq!(&response["error_code"], "APIGW.0101");
             return Ok(());
         }
-        let documented = &spec()["paths"][path][method]["responses"][status.to_string()];
-        let documented = match documented.get("$ref").and_then(Value::as_str) {
-            Some(r) => spec().pointer(r.trim_start_matches('#')).unwrap(),
-            None => documented,
-        };
+        let documented = resolved(&spec()["paths"][path][method]["responses"][status.to_string()]);
         prop_assert!(documented.is_object(), "{} {}: status {} is not documented", method, path, status);
         let response_schema = &documented["content"]["application/json"]["schema"];
         let violations = Validator::new(spec()).validate(response_schema, &response, Direction::Response);
@@ -428,6 +545,27 @@ proptest! {
             prop_assert!(allowed.contains(&code), "{:?}: {}", call, response);
         }
     }
+}
+
+/// Every operation the spec has is drawn by [`calls`]: an operation added
+/// to the spec fails here, by name, until it has a case.
+#[test]
+fn every_spec_operation_has_a_conformance_case() {
+    let covered: Vec<&str> = Call::kinds().iter().map(Call::operation_id).collect();
+    let missing: Vec<String> = spec_operations()
+        .into_iter()
+        .filter(|(id, _, _)| !covered.contains(id))
+        .map(|(id, path, method)| {
+            format!(
+                "the spec's operation {id} ({} {path}) has no conformance case: add a `Call` \
+                 variant, its strategy in `calls` and its request in `send`, in \
+                 crates/gaussdb-backup-emulator/tests/conformance.rs",
+                method.to_uppercase()
+            )
+        })
+        .collect();
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    assert!(covered.len() >= 4);
 }
 
 /// The description generator once stripped every `^` and `$`, turning

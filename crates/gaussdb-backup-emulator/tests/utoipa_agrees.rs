@@ -13,8 +13,7 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     for _ in 0..16 {
         match current.get("$ref").and_then(Value::as_str) {
             Some(r) => {
-                current = doc
-                    .pointer(r.trim_start_matches('#'))
+                current = openapi_check::pointer::resolve(doc, r)
                     .unwrap_or_else(|| panic!("{r} does not resolve"))
             }
             None => break,

@@ -29,7 +29,7 @@ use crate::spec::Spec;
 const OUTPUT_PATH: &str = "crates/gaussdb-backup/src/generated.rs";
 
 /// Schemas replaced by hand-written types, and the traits those types provide.
-const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
+pub(super) const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
     (
         "BackupStatus",
         "crate::BackupStatus",

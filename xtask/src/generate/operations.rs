@@ -13,6 +13,10 @@ const METHODS: [&str; 8] = [
 pub struct Operation {
     /// As in the spec: `CreateGaussMySqlBackup`.
     pub operation_id: String,
+    /// Lower case, as a key of the path item: `post`.
+    pub method: String,
+    /// The path template: `/v3/{project_id}/backups/create`.
+    pub path: String,
     pub summary: Option<String>,
     pub description: Option<String>,
     /// Parameters, then body properties, in the spec's order.
@@ -49,11 +53,13 @@ impl Input {
     }
 }
 
+/// Follows `$ref`s (local ones, at most 16 deep, with openapi-check's
+/// pointer resolution) to the item they name; a dangling one stays as is.
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     let mut current = value;
     for _ in 0..16 {
         match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => match doc.pointer(r.trim_start_matches('#')) {
+            Some(r) => match openapi_check::pointer::resolve(doc, r) {
                 Some(target) => current = target,
                 None => break,
             },
@@ -74,88 +80,19 @@ fn text(value: Option<&Value>) -> Option<String> {
 /// Every operation, in the spec's order of paths and methods.
 pub fn operations(doc: &Value) -> Vec<Operation> {
     let mut all = Vec::new();
-    for item in doc["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         let item = resolve(doc, item);
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let Some(operation_id) = op["operationId"].as_str() else {
                 continue;
             };
-            let mut inputs = Vec::new();
-            let params = item
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .chain(
-                    op.get("parameters")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten(),
-                );
-            for param in params {
-                let param = resolve(doc, param);
-                let schema = resolve(doc, param.get("schema").unwrap_or(&Value::Null));
-                let Some(name) = param["name"].as_str() else {
-                    continue;
-                };
-                inputs.push(Input {
-                    name: name.to_owned(),
-                    in_body: false,
-                    in_header: param["in"] == "header",
-                    required: param["required"] == Value::Bool(true) || param["in"] == "path",
-                    description: text(param.get("description"))
-                        .or_else(|| text(schema.get("description"))),
-                    example: param
-                        .get("example")
-                        .or_else(|| schema.get("example"))
-                        .cloned(),
-                });
-            }
-            if let Some(media) = op
-                .get("requestBody")
-                .map(|b| resolve(doc, b))
-                .and_then(|b| b.pointer("/content/application~1json"))
-            {
-                let body_example = media.get("example").cloned().or_else(|| {
-                    media
-                        .get("examples")
-                        .and_then(Value::as_object)
-                        .and_then(|e| e.values().next())
-                        .map(|e| resolve(doc, e))
-                        .and_then(|e| e.get("value").cloned())
-                });
-                let schema = resolve(doc, media.get("schema").unwrap_or(&Value::Null));
-                let required: Vec<&str> = schema["required"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
-                    let target = resolve(doc, prop);
-                    inputs.push(Input {
-                        name: name.clone(),
-                        in_body: true,
-                        in_header: false,
-                        required: required.contains(&name.as_str()),
-                        description: text(prop.get("description"))
-                            .or_else(|| text(target.get("description"))),
-                        example: body_example
-                            .as_ref()
-                            .and_then(|e| e.get(name))
-                            .or_else(|| prop.get("example"))
-                            .or_else(|| target.get("example"))
-                            .cloned(),
-                    });
-                }
-            }
+            let mut inputs = parameter_inputs(doc, item, op);
+            inputs.extend(body_inputs(doc, op));
             all.push(Operation {
                 operation_id: operation_id.to_owned(),
+                method: method.to_owned(),
+                path: path.clone(),
                 summary: text(op.get("summary")),
                 description: text(op.get("description")),
                 inputs,
@@ -163,4 +100,84 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
         }
     }
     all
+}
+
+/// The path item's parameters, then the operation's.
+fn parameter_inputs(doc: &Value, item: &Value, op: &Value) -> Vec<Input> {
+    let list = |v: &Value| v.get("parameters").and_then(Value::as_array).cloned();
+    let params = list(item)
+        .into_iter()
+        .flatten()
+        .chain(list(op).into_iter().flatten());
+    params
+        .filter_map(|param| {
+            let param = resolve(doc, &param).clone();
+            let schema = resolve(doc, param.get("schema").unwrap_or(&Value::Null));
+            let name = param["name"].as_str()?;
+            Some(Input {
+                name: name.to_owned(),
+                in_body: false,
+                in_header: param["in"] == "header",
+                required: param["required"] == Value::Bool(true) || param["in"] == "path",
+                description: text(param.get("description"))
+                    .or_else(|| text(schema.get("description"))),
+                example: param
+                    .get("example")
+                    .or_else(|| schema.get("example"))
+                    .cloned(),
+            })
+        })
+        .collect()
+}
+
+/// The properties of the JSON request body, each with the body example's
+/// value for it when there is one.
+fn body_inputs(doc: &Value, op: &Value) -> Vec<Input> {
+    let Some(media) = op
+        .get("requestBody")
+        .map(|b| resolve(doc, b))
+        .and_then(|b| b.pointer("/content/application~1json"))
+    else {
+        return Vec::new();
+    };
+    let body_example = body_example(doc, media);
+    let schema = resolve(doc, media.get("schema").unwrap_or(&Value::Null));
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let properties = schema["properties"].as_object().into_iter().flatten();
+    properties
+        .map(|(name, prop)| {
+            let target = resolve(doc, prop);
+            Input {
+                name: name.clone(),
+                in_body: true,
+                in_header: false,
+                required: required.contains(&name.as_str()),
+                description: text(prop.get("description"))
+                    .or_else(|| text(target.get("description"))),
+                example: body_example
+                    .as_ref()
+                    .and_then(|e| e.get(name))
+                    .or_else(|| prop.get("example"))
+                    .or_else(|| target.get("example"))
+                    .cloned(),
+            }
+        })
+        .collect()
+}
+
+/// The media type's `example`, else its first named example's value.
+fn body_example(doc: &Value, media: &Value) -> Option<Value> {
+    media.get("example").cloned().or_else(|| {
+        media
+            .get("examples")
+            .and_then(Value::as_object)
+            .and_then(|e| e.values().next())
+            .map(|e| resolve(doc, e))
+            .and_then(|e| e.get("value").cloned())
+    })
 }

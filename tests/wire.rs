@@ -732,3 +732,30 @@ async fn a_delete_with_an_unreadable_2xx_body_is_a_success() {
         assert_eq!(answer.backup_name, None);
     }
 }
+
+#[tokio::test]
+async fn a_given_http_client_sends_the_requests() {
+    // Proxies and custom TLS roots come in through `http_client`: the
+    // requests must go out through that client, with what it adds.
+    let server = TestServer::start(Reply::json(201, CREATED)).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-corporate-proxy", "yes".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .endpoint_url(&server.url)
+        .project_id(PROJECT)
+        .credentials(Credentials::token("t"))
+        .http_client(http)
+        .build()
+        .unwrap();
+    client
+        .create_backup(INSTANCE, "backup-1")
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].headers["x-corporate-proxy"], "yes");
+}

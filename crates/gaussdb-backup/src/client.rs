@@ -426,6 +426,42 @@ mod tests {
             .unwrap()
     }
 
+    /// Where a client built from `builder` sends its requests.
+    fn base_url(builder: ClientBuilder) -> Result<String, Error> {
+        let client = builder
+            .project_id("619d3e78f61b4be68bc5aa0b59edcf7b")
+            .credentials(Credentials::token("t"))
+            .build()?;
+        Ok(client.raw().baseurl().to_owned())
+    }
+
+    #[test]
+    fn a_region_or_an_endpoint_decides_where_requests_go() {
+        assert_eq!(
+            base_url(Client::builder().region("ap-southeast-1")).unwrap(),
+            "https://gaussdbformysql.ap-southeast-1.myhuaweicloud.com"
+        );
+        let endpoint = Endpoint::url("https://proxy.example.com/gaussdb/").unwrap();
+        assert_eq!(
+            base_url(Client::builder().endpoint(endpoint)).unwrap(),
+            "https://proxy.example.com/gaussdb"
+        );
+        // The last one set wins.
+        assert_eq!(
+            base_url(
+                Client::builder()
+                    .endpoint_url("http://127.0.0.1:9")
+                    .region("cn-north-4")
+            )
+            .unwrap(),
+            "https://gaussdb.cn-north-4.myhuaweicloud.com"
+        );
+        let unknown = base_url(Client::builder().region("cn-nort-4")).unwrap_err();
+        assert!(unknown.to_string().contains("cn-nort-4"), "{unknown}");
+        let none = base_url(Client::builder()).unwrap_err();
+        assert!(none.to_string().contains("endpoint"), "{none}");
+    }
+
     #[test]
     fn raw_clients_capture_nothing_and_one_call_contexts_capture_their_own() {
         // A raw client may run many calls at once: a capture slot there

@@ -207,10 +207,7 @@ fn place(
     let wanted: Vec<&str> = kept.iter().map(|(r, _)| r.pointer.as_str()).collect();
     // YAML was placed by its one parse; JSON is scanned for the wanted
     // pointers only.
-    let spans = match positions {
-        Some((positions, value)) => crate::locate::locate_in(positions, value, &wanted),
-        None => locate(&source.text, source.format, &wanted),
-    };
+    let spans = locate(&source.text, positions, &wanted);
     let mut findings: Vec<Finding> = kept
         .into_iter()
         .map(|(r, severity)| {

@@ -66,10 +66,12 @@ pub use source::{Format, Pos, Source, Span};
 #[non_exhaustive]
 pub enum Error {
     /// The config file is invalid.
-    #[error("invalid config {file}: {message}")]
+    #[error("invalid config {file}{}: {message}", .pos.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default())]
     Config {
         /// The config file.
         file: String,
+        /// Where in it, when known.
+        pos: Option<Pos>,
         /// What is wrong.
         message: String,
     },

@@ -112,9 +112,10 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
     check_source_keeping(source, options).0
 }
 
-/// [`check_source`], handing back the parsed document as well (see
-/// [`check_path_keeping`]).
-fn check_source_keeping(source: Source, options: &Options) -> (FileReport, Option<Parsed>) {
+/// [`check_source`], handing back the parsed document as well (`None` when
+/// it does not parse; see [`check_path_keeping`]): a caller that goes on to
+/// use the document need not parse it a second time.
+pub fn check_source_keeping(source: Source, options: &Options) -> (FileReport, Option<Parsed>) {
     let parsed = match parse(&source.text, source.format) {
         Ok(p) => p,
         Err(err) => {

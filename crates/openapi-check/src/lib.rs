@@ -52,6 +52,7 @@ mod yaml;
 
 pub use check::{
     DEFAULT_MAX_FILE_BYTES, FileReport, Options, check_path, check_path_keeping, check_source,
+    check_source_keeping,
 };
 pub use config::Config;
 pub use finding::{Finding, Severity};

@@ -66,7 +66,10 @@ const MAX_BATCH: usize = 4096;
 /// batch and acknowledges the batch only when it returns `Ok`; a test
 /// replaces it ([`crate::Config::journal_sync`]) to make it fail or wait.
 #[derive(Clone)]
-pub struct SyncData(Arc<dyn Fn(&File) -> std::io::Result<()> + Send + Sync>);
+pub struct SyncData(Arc<SyncFn>);
+
+/// The function a [`SyncData`] calls on the journal's file.
+type SyncFn = dyn Fn(&File) -> std::io::Result<()> + Send + Sync;
 
 impl SyncData {
     /// A sync that calls `sync` on the journal's file.

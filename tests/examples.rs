@@ -79,11 +79,8 @@ fn schema_name(schema: &Value) -> &str {
 /// A response or parameter, following a `$ref` into `components` with
 /// openapi-check's resolution (the one in the workspace).
 fn resolve<'a>(spec: &'a Value, item: &'a Value) -> &'a Value {
-    match item["$ref"].as_str() {
-        Some(reference) => openapi_check::pointer::resolve(spec, reference)
-            .unwrap_or_else(|| panic!("dangling reference {reference}")),
-        None => item,
-    }
+    openapi_check::pointer::deref(spec, item)
+        .unwrap_or_else(|| panic!("dangling reference {}", item["$ref"]))
 }
 
 /// (snapshot name, schema name, example value) for every example in the spec.

@@ -175,7 +175,10 @@ mod tests {
     use super::*;
 
     /// The rust-analyzer-style guard: `cargo test` fails when a generated file
-    /// is stale, with the same diff `cargo xtask generate --check` prints.
+    /// is stale, with the same diff `cargo xtask generate --check` prints, for
+    /// every output of `outputs()`. The man pages, which `--check` renders by
+    /// running the CLI (a nested `cargo run`), are compared in-process by the
+    /// CLI's own `tests::the_checked_in_man_pages_are_fresh`.
     #[test]
     fn generated_files_are_fresh() {
         let root = crate::project_root();

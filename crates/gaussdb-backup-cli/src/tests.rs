@@ -23,13 +23,8 @@ fn spec() -> Value {
         .value
 }
 
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    while let Some(r) = value.get("$ref").and_then(Value::as_str) {
-        value = doc
-            .pointer(r.trim_start_matches('#'))
-            .expect("a $ref resolves");
-    }
-    value
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    openapi_check::pointer::deref(doc, value).expect("a $ref resolves")
 }
 
 /// `CreateGaussMySqlBackup` → `create-gauss-my-sql-backup`; `project_id`,

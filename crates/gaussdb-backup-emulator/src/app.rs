@@ -219,7 +219,13 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
         tracing::info!("fault: dropping the connection");
         // A body that fails at once makes the server abort the connection
         // before the response is complete: the client sees a reset.
-        let body = Body::from_stream(futures_once_error());
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset");
+        let body = Body::from_stream(futures_util::stream::once(std::future::ready(Err::<
+            bytes::Bytes,
+            _,
+        >(
+            reset
+        ))));
         return Response::new(body);
     }
     match fault.status {
@@ -244,25 +250,4 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
         }
         None => next.run(request).await,
     }
-}
-
-fn futures_once_error() -> impl futures_core::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
-    struct Fail(bool);
-    impl futures_core::Stream for Fail {
-        type Item = Result<bytes::Bytes, std::io::Error>;
-        fn poll_next(
-            mut self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Option<Self::Item>> {
-            if self.0 {
-                return std::task::Poll::Ready(None);
-            }
-            self.0 = true;
-            std::task::Poll::Ready(Some(Err(std::io::Error::new(
-                std::io::ErrorKind::ConnectionReset,
-                "injected connection reset",
-            ))))
-        }
-    }
-    Fail(false)
 }

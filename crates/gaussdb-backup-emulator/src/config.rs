@@ -136,6 +136,10 @@ pub struct Config {
     /// The time: begin times, job schedules, signature dates, token expiry,
     /// injected delays. Tests pass a [`gaussdb_backup::ManualClock`].
     pub clock: Arc<dyn Clock>,
+    /// How the journal makes a batch durable before acknowledging it:
+    /// `fdatasync` unless a test makes it fail or wait (see
+    /// [`crate::journal::SyncData`]).
+    pub journal_sync: crate::journal::SyncData,
 }
 
 impl Default for Config {
@@ -150,6 +154,7 @@ impl Default for Config {
             state_file: None,
             max_body_bytes: 64 * 1024,
             clock: Arc::new(SystemClock),
+            journal_sync: crate::journal::SyncData::default(),
         }
     }
 }
@@ -219,6 +224,7 @@ impl std::fmt::Debug for Config {
             .field("state_file", &self.state_file)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("clock", &self.clock)
+            .field("journal_sync", &self.journal_sync)
             .finish()
     }
 }

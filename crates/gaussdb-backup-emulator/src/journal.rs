@@ -20,9 +20,15 @@
 //!   its record under the store's lock (so the journal's order is memory's
 //!   order), then waits, outside the lock, for the writer's ack. The writer
 //!   takes every record queued (group commit), writes them with one `write`
-//!   and one `fdatasync`, and only then acks them. A failed write truncates
-//!   the file back to its last good length and fails the whole batch; the
-//!   handlers then undo their changes and answer `DBS.108000`.
+//!   and one `fdatasync`, and only then acks them. A failed write or
+//!   `fdatasync` truncates the file back to its last good length and fails
+//!   the whole batch; the handlers then undo their changes and answer `500
+//!   DBS.108000`. The sync is a [`SyncData`], so that a test can make it
+//!   fail or wait: a SIGKILL keeps the page cache, and cannot show a missing
+//!   `fdatasync`. Reads do not wait for the journal: while a change waits
+//!   for its sync, a list already shows it, and a failed sync takes it back
+//!   (a reader may see a backup that a `500` then removes; no create is
+//!   ever *answered* before its sync succeeds).
 //! - **Crash-safe.** A crash can leave only the last line torn (a record not
 //!   yet acked): the beginning of a record, cut short (perhaps followed by
 //!   the NUL bytes some file systems show after a power loss). On load such
@@ -38,14 +44,14 @@
 //!
 //! Why not a database: redb or SQLite would bring a page cache, B-trees and
 //! their own journals for what is, here, an append-only log of a few hundred
-//! bytes per call, replayed whole at start. The journal is 200 lines of
-//! std, readable with `jq`, and its cost per write is one `fdatasync` shared
-//! by every request in flight.
+//! bytes per call, replayed whole at start. The journal is a few hundred
+//! lines of std (and `fs4` for the lock), readable with `jq`, and its cost
+//! per write is one `fdatasync` shared by every request in flight.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use crate::Error;
 use crate::state::Record;
@@ -54,6 +60,39 @@ use crate::state::Record;
 pub const COMPACT_SLACK: usize = 1024;
 /// Most records written with one `fdatasync`.
 const MAX_BATCH: usize = 4096;
+
+/// What makes a written batch durable before it is acknowledged: by default
+/// `fdatasync` ([`File::sync_data`]). The writer thread calls it once per
+/// batch and acknowledges the batch only when it returns `Ok`; a test
+/// replaces it ([`crate::Config::journal_sync`]) to make it fail or wait.
+#[derive(Clone)]
+pub struct SyncData(Arc<SyncFn>);
+
+/// The function a [`SyncData`] calls on the journal's file.
+type SyncFn = dyn Fn(&File) -> std::io::Result<()> + Send + Sync;
+
+impl SyncData {
+    /// A sync that calls `sync` on the journal's file.
+    pub fn new(sync: impl Fn(&File) -> std::io::Result<()> + Send + Sync + 'static) -> SyncData {
+        SyncData(Arc::new(sync))
+    }
+
+    fn sync(&self, file: &File) -> std::io::Result<()> {
+        (self.0)(file)
+    }
+}
+
+impl Default for SyncData {
+    fn default() -> SyncData {
+        SyncData::new(File::sync_data)
+    }
+}
+
+impl std::fmt::Debug for SyncData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SyncData(..)")
+    }
+}
 
 /// Resolves once the record is durable (`Ok`) or could not be written.
 pub type Ack = tokio::sync::oneshot::Receiver<Result<(), String>>;
@@ -121,14 +160,19 @@ pub fn lock(path: &Path) -> Result<StateLock, Error> {
 impl Journal {
     /// Opens `path` for appending (creating it) and starts the writer;
     /// `records` is how many records it holds. `lock` (from [`lock`]) is
-    /// held until the writer has stopped.
-    pub fn start(path: &Path, records: usize, lock: StateLock) -> std::io::Result<Journal> {
+    /// held until the writer has stopped; `sync` makes each batch durable.
+    pub fn start(
+        path: &Path,
+        records: usize,
+        lock: StateLock,
+        sync: SyncData,
+    ) -> std::io::Result<Journal> {
         let file = open_append(path)?;
         let (sender, receiver) = mpsc::channel();
         let path = path.to_owned();
         let writer = std::thread::Builder::new()
             .name("emulator-journal".into())
-            .spawn(move || writer(path, file, records, receiver))?;
+            .spawn(move || writer(path, file, records, receiver, &sync))?;
         Ok(Journal {
             sender: Some(sender),
             writer: Some(writer),
@@ -219,7 +263,13 @@ impl Compaction {
     }
 }
 
-fn writer(path: PathBuf, mut file: File, mut records: usize, receiver: mpsc::Receiver<Pending>) {
+fn writer(
+    path: PathBuf,
+    mut file: File,
+    mut records: usize,
+    receiver: mpsc::Receiver<Pending>,
+    sync: &SyncData,
+) {
     let mut good_len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut compaction = Compaction::default();
     let mut buffer = Vec::new();
@@ -235,7 +285,9 @@ fn writer(path: PathBuf, mut file: File, mut records: usize, receiver: mpsc::Rec
         for pending in &batch {
             buffer.extend_from_slice(&pending.line);
         }
-        let written = file.write_all(&buffer).and_then(|()| file.sync_data());
+        // Acknowledged only once the sync returns: never before it, and
+        // never when it fails.
+        let written = file.write_all(&buffer).and_then(|()| sync.sync(&file));
         let live = batch.last().map_or(0, |p| p.live);
         match written {
             Ok(()) => {
@@ -449,7 +501,7 @@ mod tests {
     #[tokio::test]
     async fn acknowledged_records_survive_and_a_torn_last_line_is_ignored() {
         let path = temp("torn");
-        let journal = Journal::start(&path, 0, lock(&path).unwrap()).unwrap();
+        let journal = Journal::start(&path, 0, lock(&path).unwrap(), SyncData::default()).unwrap();
         for n in 0..3 {
             journal
                 .append(&Record::Create(Box::new(entry(n))), n as usize + 1)

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use gaussdb_backup::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -25,21 +26,17 @@ pub fn service_time(ms: i64) -> String {
         .timestamp_millis_opt(ms)
         .single()
         .unwrap_or_else(|| offset.timestamp_millis_opt(0).unwrap());
-    time.format("%Y-%m-%dT%H:%M:%S%z").to_string()
+    Timestamp::from_datetime(time).to_string()
 }
 
-/// Parses the service's time form (`+hhmm`; `+hh:mm` and `Z` accepted too)
-/// into milliseconds since the epoch.
+/// Parses the service's time form into milliseconds since the epoch: the
+/// client's [`Timestamp`] reads it (`+hhmm`, `+hh:mm`, `Z`, RFC 3339), so
+/// the emulator accepts in a query exactly the times the client reads in an
+/// answer.
 pub fn parse_service_time(text: &str) -> Option<i64> {
-    for format in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%:z"] {
-        if let Ok(t) = DateTime::parse_from_str(text, format) {
-            return Some(t.timestamp_millis());
-        }
-    }
-    let naive = text.strip_suffix('Z')?;
-    chrono::NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S")
-        .ok()
-        .map(|t| t.and_utc().timestamp_millis())
+    Timestamp::from(text)
+        .datetime()
+        .map(|t| t.timestamp_millis())
 }
 
 /// Milliseconds since the epoch of a clock reading.
@@ -483,10 +480,12 @@ impl Store {
                     } else {
                         read.records
                     };
-                let journal = Journal::start(path, records, lock).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let sync = config.journal_sync.clone();
+                let journal =
+                    Journal::start(path, records, lock, sync).map_err(|source| Error::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
                 Store {
                     journal: Some(journal),
                     ..store
@@ -1167,5 +1166,29 @@ mod tests {
         assert_eq!(parse_service_time("2020-07-06T17:17:05Z"), Some(ms));
         assert_eq!(parse_service_time("2020-07-07 01:17:05"), None);
         assert_eq!(parse_service_time("yesterday"), None);
+    }
+
+    /// The forms the emulator accepts are the client's: what the client
+    /// reads in an answer (fractional seconds and a lower-case `z`, which
+    /// RFC 3339 allows, included), the emulator reads in a query; a time
+    /// without an offset, or a date alone, is refused by both.
+    #[test]
+    fn service_times_are_read_as_the_client_reads_them() {
+        let ms = 1_594_055_825_000; // 2020-07-06T17:17:05Z
+        for (text, expected) in [
+            ("2020-07-07T01:17:05+0800", Some(ms)),
+            ("2020-07-06T17:17:05.250Z", Some(ms + 250)),
+            ("2020-07-06T17:17:05z", Some(ms)),
+            ("2020-07-06T12:17:05-0500", Some(ms)),
+            ("2020-07-06T17:17:05", None),
+            ("2020-07-06", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_service_time(text), expected, "{text:?}");
+            let client = Timestamp::from(text)
+                .datetime()
+                .map(|t| t.timestamp_millis());
+            assert_eq!(client, expected, "the client reads {text:?} otherwise");
+        }
     }
 }

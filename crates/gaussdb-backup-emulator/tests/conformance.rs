@@ -73,11 +73,8 @@ fn strings(name: &'static str) -> impl Strategy<Value = String> {
 /// An item of the spec, its `$ref` followed (openapi-check's resolution,
 /// the one in the workspace); a dangling reference is a broken spec.
 fn resolved(item: &'static Value) -> &'static Value {
-    match item.get("$ref").and_then(Value::as_str) {
-        Some(r) => openapi_check::pointer::resolve(spec(), r)
-            .unwrap_or_else(|| panic!("the spec's {r} names nothing")),
-        None => item,
-    }
+    openapi_check::pointer::deref(spec(), item)
+        .unwrap_or_else(|| panic!("the spec's {} names nothing", item["$ref"]))
 }
 
 /// An operation's parameter (`in`, `name`), resolved.

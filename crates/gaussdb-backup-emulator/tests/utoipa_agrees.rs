@@ -8,18 +8,10 @@
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
+/// What a `$ref` names, through openapi-check's one resolution.
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut current = schema;
-    for _ in 0..16 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                current = openapi_check::pointer::resolve(doc, r)
-                    .unwrap_or_else(|| panic!("{r} does not resolve"))
-            }
-            None => break,
-        }
-    }
-    current
+    openapi_check::pointer::deref(doc, schema)
+        .unwrap_or_else(|| panic!("{} does not resolve", schema["$ref"]))
 }
 
 /// A schema in a canonical form, with `nullable` as a plain flag.

@@ -112,9 +112,10 @@ pub fn check_source(source: Source, options: &Options) -> FileReport {
     check_source_keeping(source, options).0
 }
 
-/// [`check_source`], handing back the parsed document as well (see
-/// [`check_path_keeping`]).
-fn check_source_keeping(source: Source, options: &Options) -> (FileReport, Option<Parsed>) {
+/// [`check_source`], handing back the parsed document as well (`None` when
+/// it does not parse; see [`check_path_keeping`]): a caller that goes on to
+/// use the document need not parse it a second time.
+pub fn check_source_keeping(source: Source, options: &Options) -> (FileReport, Option<Parsed>) {
     let parsed = match parse(&source.text, source.format) {
         Ok(p) => p,
         Err(err) => {
@@ -207,10 +208,7 @@ fn place(
     let wanted: Vec<&str> = kept.iter().map(|(r, _)| r.pointer.as_str()).collect();
     // YAML was placed by its one parse; JSON is scanned for the wanted
     // pointers only.
-    let spans = match positions {
-        Some((positions, value)) => crate::locate::locate_in(positions, value, &wanted),
-        None => locate(&source.text, source.format, &wanted),
-    };
+    let spans = locate(&source.text, positions, &wanted);
     let mut findings: Vec<Finding> = kept
         .into_iter()
         .map(|(r, severity)| {

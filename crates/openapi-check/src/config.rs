@@ -20,6 +20,7 @@ use crate::Error;
 use crate::diff::{DiffOptions, Stability};
 use crate::finding::Severity;
 use crate::rules;
+use crate::source::{Format, Pos};
 
 /// Rule settings; the default applies every rule at its default severity.
 #[derive(Clone, Debug, Default)]
@@ -28,7 +29,7 @@ pub struct Config {
     diff: DiffOptions,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
@@ -53,20 +54,78 @@ struct DeprecationDays {
     stable: Option<u32>,
 }
 
+/// The file's text → [`File`]: parsed by [`crate::parse::parse`] (YAML, of
+/// which JSON is a subset), then deserialized with serde. A key or value of
+/// the wrong shape is placed through the parse's positions, found by the
+/// path serde reports.
+fn read_file(text: &str) -> Result<File, (Option<Pos>, String)> {
+    let blank = |line: &str| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    };
+    if text.lines().all(blank) {
+        // An empty file, or one of comments only, sets nothing.
+        return Ok(File::default());
+    }
+    let parsed = crate::parse::parse(text, Format::Yaml).map_err(|e| (e.pos, e.message))?;
+    if let Some(repeated) = parsed.duplicate_keys.first() {
+        let at = locate(&parsed, repeated);
+        return Err((at, format!("the key at {repeated} appears more than once")));
+    }
+    if parsed.value.is_null() {
+        return Ok(File::default());
+    }
+    serde_path_to_error::deserialize(&parsed.value).map_err(|e| {
+        let pointer = path_pointer(e.path());
+        let at = locate(&parsed, &pointer);
+        let message = if pointer.is_empty() {
+            e.inner().to_string()
+        } else {
+            format!("{}: {}", e.path(), e.inner())
+        };
+        (at, message)
+    })
+}
+
+/// serde's path (`diff.deprecation-days.alpha`) as a JSON pointer.
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out = crate::pointer::push(&out, &index.to_string()),
+            Segment::Map { key } => out = crate::pointer::push(&out, key),
+            Segment::Enum { variant } => out = crate::pointer::push(&out, variant),
+            Segment::Unknown => break,
+        }
+    }
+    out
+}
+
+/// Where a pointer's node starts (its key, for a mapping member), or its
+/// deepest existing ancestor.
+fn locate(parsed: &crate::parse::Parsed, pointer: &str) -> Option<Pos> {
+    let positions = parsed.positions.as_ref()?;
+    crate::yaml::Locator::new(positions, &parsed.value)
+        .locate(pointer)
+        .map(|l| l.key.unwrap_or(l.value).start)
+}
+
 impl Config {
-    /// Parses a config file's text (YAML or JSON).
+    /// Parses a config file's text (YAML or JSON) with the crate's own YAML
+    /// parser, the one documents go through; an error names the file and,
+    /// when the parser or the place of a wrong key or value is known, its
+    /// line and column.
     pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
-        let file: File = serde_yaml_ng::from_str(text).map_err(|e| Error::Config {
+        let invalid = |pos: Option<Pos>, message: String| Error::Config {
             file: name.to_owned(),
-            message: e.to_string(),
-        })?;
-        let invalid = |message| Error::Config {
-            file: name.to_owned(),
+            pos,
             message,
         };
+        let file = read_file(text).map_err(|(pos, message)| invalid(pos, message))?;
         let mut config = Config::default();
         for (id, level) in file.rules {
-            config.set(&id, &level).map_err(invalid)?;
+            config.set(&id, &level).map_err(|m| invalid(None, m))?;
         }
         let defaults = DiffOptions::default();
         let days = file.diff.deprecation_days;
@@ -76,7 +135,7 @@ impl Config {
         if let Some(level) = file.diff.stability_level {
             config.diff.stability_level = level
                 .parse::<Stability>()
-                .map_err(|e| invalid(format!("diff.stability-level: {e}")))?;
+                .map_err(|e| invalid(None, format!("diff.stability-level: {e}")))?;
         }
         Ok(config)
     }
@@ -153,5 +212,28 @@ mod tests {
         assert!(Config::parse("c", "rules: {nope: off}").is_err());
         assert!(Config::parse("c", "rules: {path-params: loud}").is_err());
         assert!(Config::parse("c", "rulez: {}").is_err());
+    }
+
+    /// A bad config names the file, the line and the column, whether the
+    /// YAML does not parse or a key or value is wrong; an empty one sets
+    /// nothing.
+    #[test]
+    fn a_bad_config_says_where() {
+        let message = |text: &str| Config::parse("c.yaml", text).unwrap_err().to_string();
+        let syntax = message("rules:\n  a: [1\n");
+        assert!(syntax.starts_with("invalid config c.yaml:"), "{syntax}");
+        assert!(syntax.contains("invalid YAML"), "{syntax}");
+        let days = message("diff:\n  deprecation-days:\n    beta: soon\n");
+        assert!(days.starts_with("invalid config c.yaml:3:"), "{days}");
+        assert!(days.contains("diff.deprecation-days.beta"), "{days}");
+        let unknown = message("rules: {}\ndiff:\n  sunset: 3\n");
+        assert!(unknown.starts_with("invalid config c.yaml:"), "{unknown}");
+        assert!(unknown.contains("sunset"), "{unknown}");
+        let twice = message("rules: {}\nrules: {}\n");
+        assert!(twice.starts_with("invalid config c.yaml:2:1:"), "{twice}");
+        assert_eq!(
+            Config::parse("c", "# nothing\n").unwrap().diff_options(),
+            &DiffOptions::default()
+        );
     }
 }

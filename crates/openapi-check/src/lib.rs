@@ -52,6 +52,7 @@ mod yaml;
 
 pub use check::{
     DEFAULT_MAX_FILE_BYTES, FileReport, Options, check_path, check_path_keeping, check_source,
+    check_source_keeping,
 };
 pub use config::Config;
 pub use finding::{Finding, Severity};
@@ -66,10 +67,12 @@ pub use source::{Format, Pos, Source, Span};
 #[non_exhaustive]
 pub enum Error {
     /// The config file is invalid.
-    #[error("invalid config {file}: {message}")]
+    #[error("invalid config {file}{}: {message}", .pos.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default())]
     Config {
         /// The config file.
         file: String,
+        /// Where in it, when known.
+        pos: Option<Pos>,
         /// What is wrong.
         message: String,
     },

@@ -4,15 +4,16 @@
 //!
 //! For JSON, a scanner over the bytes that serde_json already accepted: it
 //! descends only into members on the way to a wanted pointer and skips the
-//! rest without building anything. For YAML, saphyr-parser's event stream,
-//! whose events carry their spans.
+//! rest without building anything. For YAML, the positions its one parse
+//! recorded (`yaml::Locator`): there is no second YAML pass.
 
 use std::collections::{HashMap, HashSet};
 
-use saphyr_parser::{Event, Parser};
+use serde_json::Value;
 
 use crate::pointer;
-use crate::source::{Format, LineIndex, Pos, Span};
+use crate::source::{LineIndex, Pos, Span};
+use crate::yaml::{Locator, Positions};
 
 /// Where a node is: its value, and its key when it is a mapping member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,10 +26,66 @@ pub struct Located {
     pub container: bool,
 }
 
-/// Finds each wanted pointer. A pointer that does not exist in the source is
-/// mapped to its deepest existing ancestor, so a finding about a missing
+/// Finds each wanted pointer: through the positions of a YAML parse when
+/// given (`yaml`: the positions and the value they were built with), by
+/// scanning JSON text otherwise. A pointer that does not exist in the source
+/// is mapped to its deepest existing ancestor, so a finding about a missing
 /// member points at the object that lacks it.
-pub fn locate(text: &str, format: Format, wanted: &[&str]) -> HashMap<String, Located> {
+pub fn locate(
+    text: &str,
+    yaml: Option<(&Positions, &Value)>,
+    wanted: &[&str],
+) -> HashMap<String, Located> {
+    match yaml {
+        Some((positions, value)) => locate_yaml(positions, value, wanted),
+        None => locate_json(text, wanted),
+    }
+}
+
+/// Where nothing is found: the start of the file.
+const NOWHERE: Located = Located {
+    key: None,
+    value: Span {
+        start: Pos { line: 1, column: 1 },
+        end: Pos { line: 1, column: 1 },
+    },
+    container: false,
+};
+
+/// [`locate`] with the positions a YAML parse recorded.
+fn locate_yaml(positions: &Positions, value: &Value, wanted: &[&str]) -> HashMap<String, Located> {
+    // One locator for all: its index of each large mapping is built once.
+    let mut locator = Locator::new(positions, value);
+    wanted
+        .iter()
+        .map(|w| ((*w).to_owned(), locator.locate(w).unwrap_or(NOWHERE)))
+        .collect()
+}
+
+/// [`locate`] over JSON text: one scan, descending only towards the wanted
+/// pointers, then each pointer mapped to its deepest existing ancestor.
+fn locate_json(text: &str, wanted: &[&str]) -> HashMap<String, Located> {
+    let prefixes = prefixes(wanted);
+    let found = scan_json(text, &prefixes);
+    let mut out = HashMap::with_capacity(wanted.len());
+    for w in wanted {
+        let mut p: &str = w;
+        let hit = loop {
+            if let Some(hit) = found.get(p) {
+                break Some(*hit);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => break None,
+            }
+        };
+        out.insert((*w).to_owned(), hit.unwrap_or(NOWHERE));
+    }
+    out
+}
+
+/// Every pointer on the way to a wanted one, the wanted ones included.
+fn prefixes<'w>(wanted: &[&'w str]) -> HashSet<&'w str> {
     let mut prefixes: HashSet<&str> = HashSet::new();
     for w in wanted {
         let mut p: &str = w;
@@ -42,95 +99,45 @@ pub fn locate(text: &str, format: Format, wanted: &[&str]) -> HashMap<String, Lo
             }
         }
     }
-    let found = match format {
-        Format::Json => {
-            let index = LineIndex::new(text);
-            let mut scanner = JsonScanner {
-                bytes: text.as_bytes(),
-                text,
-                i: 0,
-                prefixes: &prefixes,
-                found: HashMap::new(),
-            };
-            scanner.skip_ws();
-            let start = scanner.i;
-            let mut path = String::new();
-            scanner.value(&mut path, 0);
-            scanner.found.insert(
-                String::new(),
-                RawLocated {
-                    key: None,
-                    value: (start, scanner.i),
-                },
-            );
-            let bytes = text.as_bytes();
-            scanner
-                .found
-                .into_iter()
-                .map(|(p, raw)| {
-                    let container = raw.is_container(bytes);
-                    let span = |(s, e): (usize, usize)| Span {
-                        start: index.pos(s),
-                        end: index.pos(e),
-                    };
-                    (
-                        p,
-                        Located {
-                            key: raw.key.map(span),
-                            value: span(raw.value),
-                            container,
-                        },
-                    )
-                })
-                .collect()
-        }
-        Format::Yaml => locate_yaml(text, &prefixes),
-    };
-    let mut out = HashMap::with_capacity(wanted.len());
-    for w in wanted {
-        let mut p: &str = w;
-        let hit = loop {
-            if let Some(hit) = found.get(p) {
-                break Some(*hit);
-            }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => break None,
-            }
-        };
-        let hit = hit.unwrap_or(Located {
-            key: None,
-            value: Span {
-                start: Pos { line: 1, column: 1 },
-                end: Pos { line: 1, column: 1 },
-            },
-            container: false,
-        });
-        out.insert((*w).to_owned(), hit);
-    }
-    out
+    prefixes
 }
 
-/// Like [`locate`], with the positions a YAML parse recorded.
-pub fn locate_in(
-    positions: &crate::yaml::Positions,
-    value: &serde_json::Value,
-    wanted: &[&str],
-) -> HashMap<String, Located> {
-    // One locator for all: its index of each large mapping is built once.
-    let mut locator = crate::yaml::Locator::new(positions, value);
-    wanted
-        .iter()
-        .map(|w| {
-            let hit = locator.locate(w).unwrap_or(Located {
-                key: None,
-                value: Span {
-                    start: Pos { line: 1, column: 1 },
-                    end: Pos { line: 1, column: 1 },
-                },
-                container: false,
-            });
-            ((*w).to_owned(), hit)
+/// The nodes named by `prefixes`, with their spans.
+fn scan_json(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located> {
+    let index = LineIndex::new(text);
+    let mut scanner = JsonScanner {
+        bytes: text.as_bytes(),
+        text,
+        i: 0,
+        prefixes,
+        found: HashMap::new(),
+    };
+    scanner.skip_ws();
+    let start = scanner.i;
+    let mut path = String::new();
+    scanner.value(&mut path, 0);
+    scanner.found.insert(
+        String::new(),
+        RawLocated {
+            key: None,
+            value: (start, scanner.i),
+        },
+    );
+    let bytes = text.as_bytes();
+    let span = |(s, e): (usize, usize)| Span {
+        start: index.pos(s),
+        end: index.pos(e),
+    };
+    scanner
+        .found
+        .into_iter()
+        .map(|(p, raw)| {
+            let located = Located {
+                key: raw.key.map(span),
+                value: span(raw.value),
+                container: raw.is_container(bytes),
+            };
+            (p, located)
         })
         .collect()
 }
@@ -319,124 +326,6 @@ impl JsonScanner<'_> {
     }
 }
 
-enum Frame {
-    Map {
-        pointer: String,
-        /// The key of the member whose value comes next, with its span.
-        key: Option<(String, Span)>,
-    },
-    Seq {
-        pointer: String,
-        index: usize,
-    },
-}
-
-fn pos(marker: saphyr_parser::Marker) -> Pos {
-    Pos {
-        line: marker.line() as u32,
-        column: marker.col() as u32 + 1,
-    }
-}
-
-fn locate_yaml(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located> {
-    let mut found = HashMap::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    // Containers being recorded: (pointer, key span, start) until their end event.
-    let mut open: Vec<Option<(String, Option<Span>, Pos)>> = Vec::new();
-    for event in Parser::new_from_str(text) {
-        let Ok((event, span)) = event else { break };
-        let span = Span {
-            start: pos(span.start),
-            end: pos(span.end),
-        };
-        // The pointer and key span of the node this event starts, if any.
-        let node =
-            |stack: &mut Vec<Frame>, key_text: Option<&str>| -> Option<(String, Option<Span>)> {
-                match stack.last_mut() {
-                    None => Some((String::new(), None)),
-                    Some(Frame::Seq { pointer, index }) => {
-                        let p = pointer::push(pointer, &index.to_string());
-                        *index += 1;
-                        Some((p, None))
-                    }
-                    Some(Frame::Map { pointer, key }) => match key.take() {
-                        Some((k, key_span)) => Some((pointer::push(pointer, &k), Some(key_span))),
-                        None => {
-                            // This node is a key.
-                            *key = Some((key_text.unwrap_or("").to_owned(), span));
-                            None
-                        }
-                    },
-                }
-            };
-        match event {
-            Event::Scalar(value, ..) => {
-                if let Some((p, key)) = node(&mut stack, Some(&value))
-                    && prefixes.contains(p.as_str())
-                {
-                    found.insert(
-                        p,
-                        Located {
-                            key,
-                            value: span,
-                            container: false,
-                        },
-                    );
-                }
-            }
-            Event::Alias(_) => {
-                if let Some((p, key)) = node(&mut stack, Some(""))
-                    && prefixes.contains(p.as_str())
-                {
-                    found.insert(
-                        p,
-                        Located {
-                            key,
-                            value: span,
-                            container: false,
-                        },
-                    );
-                }
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let is_map = matches!(event, Event::MappingStart(..));
-                let (p, key) = node(&mut stack, None).unwrap_or_default();
-                let wanted = prefixes.contains(p.as_str());
-                open.push(wanted.then(|| (p.clone(), key, span.start)));
-                stack.push(if is_map {
-                    Frame::Map {
-                        pointer: p,
-                        key: None,
-                    }
-                } else {
-                    Frame::Seq {
-                        pointer: p,
-                        index: 0,
-                    }
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
-                if let Some(Some((p, key, start))) = open.pop() {
-                    found.insert(
-                        p,
-                        Located {
-                            key,
-                            value: Span {
-                                start,
-                                end: span.end,
-                            },
-                            container: true,
-                        },
-                    );
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,10 +334,16 @@ mod tests {
         Pos { line: l, column: c }
     }
 
+    /// [`locate`] through one YAML parse's positions.
+    fn locate_yaml_text(text: &str, wanted: &[&str]) -> HashMap<String, Located> {
+        let doc = crate::yaml::parse(text).unwrap();
+        locate(text, Some((&doc.positions, &doc.value)), wanted)
+    }
+
     #[test]
     fn json_pointers_map_to_spans() {
         let text = "{\n  \"a\": {\"b/c\": [1, {\"d\": true}]},\n  \"e\": 2\n}";
-        let got = locate(text, Format::Json, &["/a/b~1c/1/d", "/e", "/a/missing"]);
+        let got = locate(text, None, &["/a/b~1c/1/d", "/e", "/a/missing"]);
         let d = got["/a/b~1c/1/d"];
         assert_eq!(d.value.start, at(2, 26));
         assert_eq!(d.key.unwrap().start, at(2, 21));
@@ -460,24 +355,20 @@ mod tests {
     #[test]
     fn yaml_pointers_map_to_spans() {
         let text = "a:\n  b/c:\n    - 1\n    - d: true\ne: 2\n";
-        let got = locate(text, Format::Yaml, &["/a/b~1c/1/d", "/e", "/a/b~1c"]);
+        let got = locate_yaml_text(text, &["/a/b~1c/1/d", "/e", "/a/b~1c", "/a/missing"]);
         assert_eq!(got["/a/b~1c/1/d"].value.start, at(4, 10));
         assert_eq!(got["/a/b~1c/1/d"].key.unwrap().start, at(4, 7));
         assert_eq!(got["/e"].value.start, at(5, 4));
         assert_eq!(got["/a/b~1c"].key.unwrap().start, at(2, 3));
+        // A missing member points at its parent, by its key.
+        assert_eq!(got["/a/missing"].key.unwrap().start, at(1, 1));
     }
 
     #[test]
     fn duplicate_keys_resolve_to_the_last_occurrence() {
         let text = "a: 1\nb: 2\na: 3\n";
-        assert_eq!(
-            locate(text, Format::Yaml, &["/a"])["/a"].value.start,
-            at(3, 4)
-        );
+        assert_eq!(locate_yaml_text(text, &["/a"])["/a"].value.start, at(3, 4));
         let text = "{\"a\": 1, \"a\": 3}";
-        assert_eq!(
-            locate(text, Format::Json, &["/a"])["/a"].value.start,
-            at(1, 15)
-        );
+        assert_eq!(locate(text, None, &["/a"])["/a"].value.start, at(1, 15));
     }
 }

@@ -4,15 +4,46 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use openapi_check::{Config, Options, OutputFormat, RULES, Severity, check_path_keeping, render};
 
-/// Lint OpenAPI 3.0 documents (YAML or JSON).
+/// Lint OpenAPI 3.0 documents (YAML or JSON), or compare two versions of
+/// one (`openapi-check diff OLD NEW`).
 ///
 /// Exit status: 0 clean, 1 findings at error level (or warnings with
 /// --deny-warnings), 2 unreadable input or bad usage.
 #[derive(Parser)]
-#[command(name = "openapi-check", version)]
+#[command(
+    name = "openapi-check",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Without a command, `openapi-check FILES` lints.
+    #[command(flatten)]
+    lint: Args,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint OpenAPI 3.0 documents (the default command).
+    Lint(Args),
+    /// Compare two versions of an OpenAPI 3.0 document: every change
+    /// classified breaking, potentially breaking or non-breaking for
+    /// existing clients.
+    ///
+    /// Exit status: 0 no change at or above --fail-on, 1 some, 2 unreadable
+    /// input, a document that cannot be compared (not OpenAPI 3.0, a $ref
+    /// that cannot be followed, a change where the differ does not look), or
+    /// bad usage.
+    Diff(DiffArgs),
+}
+
+/// `openapi-check [lint]`'s arguments.
+#[derive(clap::Args)]
 struct Args {
     /// Output format: human, json, sarif or github.
     #[arg(long, default_value = "human")]
@@ -46,15 +77,8 @@ enum Color {
     Never,
 }
 
-/// Compare two versions of an OpenAPI 3.0 document: every change classified
-/// breaking, potentially breaking or non-breaking for existing clients.
-///
-/// Exit status: 0 no change at or above --fail-on, 1 some, 2 unreadable
-/// input, a document that cannot be compared (not OpenAPI 3.0, a $ref that
-/// cannot be followed, a change where the differ does not look), or bad
-/// usage.
-#[derive(Parser)]
-#[command(name = "openapi-check diff", version)]
+/// `openapi-check diff`'s arguments.
+#[derive(clap::Args)]
 struct DiffArgs {
     /// Output format: text, markdown, json or github.
     #[arg(long, default_value = "text")]
@@ -88,11 +112,7 @@ fn parse_args<T: Parser>(
     })
 }
 
-fn diff_main() -> ExitCode {
-    let args = match parse_args::<DiffArgs>(std::env::args_os().skip(1)) {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
+fn diff_main(args: DiffArgs) -> ExitCode {
     let read = |path: &PathBuf| -> Result<openapi_check::Source, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -132,12 +152,14 @@ fn diff_main() -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    if std::env::args_os().nth(1).is_some_and(|a| a == "diff") {
-        return diff_main();
-    }
-    let args = match parse_args::<Args>(std::env::args_os()) {
-        Ok(args) => args,
+    let cli = match parse_args::<Cli>(std::env::args_os()) {
+        Ok(cli) => cli,
         Err(code) => return code,
+    };
+    let args = match cli.command {
+        Some(Command::Diff(args)) => return diff_main(args),
+        Some(Command::Lint(args)) => args,
+        None => cli.lint,
     };
     match run(args) {
         Ok(code) => code,

@@ -50,6 +50,29 @@ pub fn resolve<'a>(root: &'a serde_json::Value, pointer: &str) -> Option<&'a ser
     root.pointer(pointer)
 }
 
+/// How many `$ref`s [`deref`] follows before it gives up (a cycle).
+const MAX_HOPS: usize = 32;
+
+/// Follows local `$ref`s (`#/...`) from `value`, inside `doc`, to the value
+/// they name: the one `$ref` resolution of the workspace (the linter's rules,
+/// the generator's reference page and the tests use it). `None` for a
+/// dangling, external or cyclic reference (more than 32 hops).
+pub fn deref<'a>(
+    doc: &'a serde_json::Value,
+    value: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    let mut current = value;
+    for _ in 0..MAX_HOPS {
+        match current.get("$ref").and_then(serde_json::Value::as_str) {
+            Some(reference) => {
+                current = reference.strip_prefix('#').and_then(|p| resolve(doc, p))?;
+            }
+            None => return Some(current),
+        }
+    }
+    None
+}
+
 /// The JSON pointer a `$ref` fragment names (`#/a%20b` → `/a b`); `None`
 /// when a `%` escape is malformed.
 pub fn from_fragment(fragment: &str) -> Option<String> {
@@ -98,5 +121,19 @@ mod tests {
         let v = serde_json::json!({"a b": {"c": 1}});
         assert_eq!(resolve(&v, "#/a%20b/c"), Some(&serde_json::json!(1)));
         assert_eq!(resolve(&v, "#/a%2"), None);
+    }
+
+    #[test]
+    fn deref_follows_chains_and_refuses_cycles_dangling_and_external() {
+        let doc = serde_json::json!({
+            "a": {"$ref": "#/b"}, "b": {"$ref": "#/c"}, "c": {"type": "string"},
+            "loop": {"$ref": "#/loop"}, "gone": {"$ref": "#/nothing"},
+            "far": {"$ref": "other.yaml#/c"},
+        });
+        assert_eq!(deref(&doc, &doc["a"]), Some(&doc["c"]));
+        assert_eq!(deref(&doc, &doc["c"]), Some(&doc["c"]));
+        assert_eq!(deref(&doc, &doc["loop"]), None);
+        assert_eq!(deref(&doc, &doc["gone"]), None);
+        assert_eq!(deref(&doc, &doc["far"]), None);
     }
 }

@@ -446,6 +446,24 @@ impl Walk<'_, '_> {
         out: &mut Sink,
         depth: usize,
     ) {
+        let failed = self.object_counts(schema, members, depth);
+        let names_failed = self.each_member(schema, members, path, out, depth);
+        for message in failed {
+            out.push(path, message);
+        }
+        for (p, message) in names_failed {
+            out.push(&p, message);
+        }
+    }
+
+    /// `required` (a property hidden in this direction may be absent),
+    /// `minProperties` and `maxProperties`: what is wrong with the object.
+    fn object_counts(
+        &self,
+        schema: &Map<String, Value>,
+        members: &Map<String, Value>,
+        depth: usize,
+    ) -> Vec<String> {
         let mut failed = Vec::new();
         let properties = schema.get("properties").and_then(Value::as_object);
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
@@ -478,8 +496,23 @@ impl Walk<'_, '_> {
                 members.len()
             ));
         }
-        let mut names_failed = Vec::new();
+        failed
+    }
+
+    /// Each member against its property's schema or `additionalProperties`
+    /// (descending into it); what is wrong with a member's name, at its
+    /// pointer: not allowed, or hidden in this direction.
+    fn each_member(
+        &mut self,
+        schema: &Map<String, Value>,
+        members: &Map<String, Value>,
+        path: &mut String,
+        out: &mut Sink,
+        depth: usize,
+    ) -> Vec<(String, String)> {
+        let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
+        let mut names_failed = Vec::new();
         for (name, value) in members {
             if self.exhausted {
                 break;
@@ -489,17 +522,8 @@ impl Walk<'_, '_> {
             path.push_str(&pointer::escape(name));
             match properties.and_then(|p| p.get(name)) {
                 Some(property) => {
-                    let (read_only, write_only) = self.validator.access_flags(property, depth);
-                    if self.direction == Direction::Request && read_only {
-                        names_failed.push((
-                            path.clone(),
-                            format!("`{name}` is readOnly and must not be sent in a request"),
-                        ));
-                    } else if self.direction == Direction::Response && write_only {
-                        names_failed.push((
-                            path.clone(),
-                            format!("`{name}` is writeOnly and must not appear in a response"),
-                        ));
+                    if let Some(message) = self.wrong_direction(name, property, depth) {
+                        names_failed.push((path.clone(), message));
                     }
                     self.any(property, value, path, out, depth + 1);
                 }
@@ -516,11 +540,23 @@ impl Walk<'_, '_> {
             }
             path.truncate(len);
         }
-        for message in failed {
-            out.push(path, message);
-        }
-        for (p, message) in names_failed {
-            out.push(&p, message);
+        names_failed
+    }
+
+    /// A `readOnly` property sent in a request, or a `writeOnly` one in a
+    /// response.
+    fn wrong_direction(&self, name: &str, property: &Value, depth: usize) -> Option<String> {
+        let (read_only, write_only) = self.validator.access_flags(property, depth);
+        if self.direction == Direction::Request && read_only {
+            Some(format!(
+                "`{name}` is readOnly and must not be sent in a request"
+            ))
+        } else if self.direction == Direction::Response && write_only {
+            Some(format!(
+                "`{name}` is writeOnly and must not appear in a response"
+            ))
+        } else {
+            None
         }
     }
 

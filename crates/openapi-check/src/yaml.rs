@@ -179,192 +179,266 @@ fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
 }
 
 /// Parses one YAML document.
-#[allow(clippy::too_many_lines)]
 pub fn parse(text: &str) -> Result<Document, SyntaxError> {
-    let mut stack: Vec<Open> = Vec::new();
-    // The members of every open container, innermost last.
-    let mut members: Vec<Member> = Vec::new();
-    // About one node per 16 bytes of YAML: reserved once, not regrown.
-    let mut nodes: Vec<NodePos> = Vec::with_capacity(text.len() / 16);
-    let mut anchors: HashMap<usize, (Value, u64)> = HashMap::new();
-    let mut duplicates = Vec::new();
-    let mut root: Option<(Value, NodePos)> = None;
-    let mut documents = 0;
-    let mut events: u64 = 0;
-    let mut expanded: u64 = 0;
+    let mut builder = Builder::new(text.len());
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| error(e.info(), *e.marker()))?;
-        events += 1;
+        builder.event(event, span.start, span.end)?;
+    }
+    builder.finish()
+}
+
+/// A completed node: its value, position and anchor (0 for none).
+type Done = (Value, NodePos, usize);
+
+/// The state of one parse, fed one event at a time.
+struct Builder {
+    stack: Vec<Open>,
+    /// The members of every open container, innermost last.
+    members: Vec<Member>,
+    nodes: Vec<NodePos>,
+    anchors: HashMap<usize, (Value, u64)>,
+    duplicates: Vec<String>,
+    root: Option<(Value, NodePos)>,
+    documents: u32,
+    events: u64,
+    /// Nodes created by alias expansion so far.
+    expanded: u64,
+}
+
+impl Builder {
+    fn new(text_len: usize) -> Builder {
+        Builder {
+            stack: Vec::new(),
+            members: Vec::new(),
+            // About one node per 16 bytes of YAML: reserved once, not regrown.
+            nodes: Vec::with_capacity(text_len / 16),
+            anchors: HashMap::new(),
+            duplicates: Vec::new(),
+            root: None,
+            documents: 0,
+            events: 0,
+            expanded: 0,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), SyntaxError> {
+        self.events += 1;
         let here = Span {
-            start: pos(span.start),
-            end: pos(span.end),
+            start: pos(start),
+            end: pos(end),
         };
         let is_map = matches!(event, Event::MappingStart(..));
-        // A completed node: a scalar, an alias, or a closed container.
-        let done: Option<(Value, NodePos, usize)> = match event {
+        let done = match event {
             Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(error(
-                        "the file holds more than one YAML document; a spec is one document",
-                        span.start,
-                    ));
-                }
+                self.document_start(start)?;
                 None
             }
             Event::Scalar(text, style, anchor, tag) => {
-                // A mapping waiting for a key takes the scalar as the key.
-                if let Some(Open {
-                    is_map: true,
-                    pending: pending @ None,
-                    ..
-                }) = stack.last_mut()
-                {
-                    let name =
-                        key_text(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
-                    *pending = Some((name, here));
-                    continue;
-                }
-                let value =
-                    scalar(text, style, tag.as_deref()).map_err(|m| error(m, span.start))?;
-                Some((value, leaf(here), anchor))
+                self.scalar(text, style, anchor, tag.as_deref(), here, start)?
             }
-            Event::Alias(id) => {
-                let Some((value, size)) = anchors.get(&id) else {
-                    return Err(error("an alias names an unknown anchor", span.start));
-                };
-                expanded += size;
-                if expanded > ALIAS_NODES_BASE + events.saturating_mul(10) {
-                    return Err(error(
-                        "aliases expand past the repetition limit (an alias bomb?)",
-                        span.start,
-                    ));
-                }
-                if let Some(Open {
-                    is_map: true,
-                    pending: None,
-                    ..
-                }) = stack.last()
-                {
-                    return Err(error(
-                        "an alias as a mapping key is not supported (keys are strings)",
-                        span.start,
-                    ));
-                }
-                Some((value.clone(), leaf(here), 0))
-            }
+            Event::Alias(id) => Some(self.alias(id, here, start)?),
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                check_container_tag(tag.as_deref(), is_map).map_err(|m| error(m, span.start))?;
-                if stack.len() >= MAX_DEPTH {
-                    return Err(error(
-                        format!("recursion limit exceeded: nesting deeper than {MAX_DEPTH} levels"),
-                        span.start,
-                    ));
-                }
-                let key = match stack.last() {
-                    Some(Open {
-                        is_map: true,
-                        pending,
-                        ..
-                    }) => match pending {
-                        Some((_, key_span)) => Some(*key_span),
-                        None => {
-                            return Err(error(
-                                "a mapping or sequence as a mapping key is not supported (keys are strings)",
-                                span.start,
-                            ));
-                        }
-                    },
-                    _ => None,
-                };
-                stack.push(Open {
-                    is_map,
-                    start: here.start,
-                    anchor,
-                    key,
-                    base: members.len(),
-                    pending: None,
-                });
+                check_container_tag(tag.as_deref(), is_map).map_err(|m| error(m, start))?;
+                self.open(is_map, anchor, here, start)?;
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(open) = stack.last() else {
-                    return Err(error("unbalanced YAML events", span.start));
-                };
-                let first = nodes.len();
-                let count = members.len() - open.base;
-                let value = if open.is_map {
-                    close_map(&stack, &mut members, &mut nodes, &mut duplicates)
-                } else {
-                    let mut items = Vec::with_capacity(count);
-                    for member in members.drain(open.base..) {
-                        items.push(member.value);
-                        nodes.push(member.node);
-                    }
-                    Value::Array(items)
-                };
-                let Some(open) = stack.pop() else {
-                    return Err(error("unbalanced YAML events", span.start));
-                };
-                let node = NodePos {
-                    key: open.key,
-                    value: Span {
-                        start: open.start,
-                        end: here.end,
-                    },
-                    first: u32::try_from(first).unwrap_or(u32::MAX),
-                    len: u32::try_from(nodes.len() - first).unwrap_or(0),
-                    container: true,
-                };
-                Some((value, node, open.anchor))
-            }
+            Event::SequenceEnd | Event::MappingEnd => Some(self.close(here, start)?),
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
         };
-        let Some((value, mut node, anchor)) = done else {
-            continue;
-        };
-        if anchor != 0 {
-            anchors.insert(anchor, (value.clone(), count_nodes(&value)));
+        if let Some(done) = done {
+            self.complete(done);
         }
-        match stack.last_mut() {
-            None => root = Some((value, node)),
-            Some(open) => {
-                let key = if open.is_map {
-                    // A value always follows a key in saphyr's events; a
-                    // mapping without one has nothing to attach the value to.
-                    let Some((name, key_span)) = open.pending.take() else {
-                        continue;
-                    };
-                    node.key = Some(key_span);
-                    name
-                } else {
-                    String::new()
-                };
-                members.push(Member {
-                    key,
-                    value,
-                    node,
-                    duplicates_before: duplicates.len(),
-                });
-            }
-        }
+        Ok(())
     }
-    match root {
-        Some((value, node)) => {
-            nodes.push(node);
-            Ok(Document {
-                value,
-                duplicate_keys: duplicates,
-                positions: Positions {
-                    root: Some(nodes.len() - 1),
-                    nodes,
-                },
-            })
+
+    fn document_start(&mut self, at: Marker) -> Result<(), SyntaxError> {
+        self.documents += 1;
+        if self.documents > 1 {
+            return Err(error(
+                "the file holds more than one YAML document; a spec is one document",
+                at,
+            ));
         }
-        None => Err(SyntaxError {
-            message: "the document is empty".into(),
-            pos: Some(Pos { line: 1, column: 1 }),
-        }),
+        Ok(())
+    }
+
+    /// A scalar: the key a mapping waits for (`None`: nothing completed),
+    /// or a value.
+    fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        here: Span,
+        at: Marker,
+    ) -> Result<Option<Done>, SyntaxError> {
+        if let Some(Open {
+            is_map: true,
+            pending: pending @ None,
+            ..
+        }) = self.stack.last_mut()
+        {
+            let name = key_text(text, style, tag).map_err(|m| error(m, at))?;
+            *pending = Some((name, here));
+            return Ok(None);
+        }
+        let value = scalar(text, style, tag).map_err(|m| error(m, at))?;
+        Ok(Some((value, leaf(here), anchor)))
+    }
+
+    /// An alias: a copy of its anchor's value, within the expansion limit.
+    fn alias(&mut self, id: usize, here: Span, at: Marker) -> Result<Done, SyntaxError> {
+        let Some((value, size)) = self.anchors.get(&id) else {
+            return Err(error("an alias names an unknown anchor", at));
+        };
+        self.expanded += size;
+        if self.expanded > ALIAS_NODES_BASE + self.events.saturating_mul(10) {
+            return Err(error(
+                "aliases expand past the repetition limit (an alias bomb?)",
+                at,
+            ));
+        }
+        if let Some(Open {
+            is_map: true,
+            pending: None,
+            ..
+        }) = self.stack.last()
+        {
+            return Err(error(
+                "an alias as a mapping key is not supported (keys are strings)",
+                at,
+            ));
+        }
+        Ok((value.clone(), leaf(here), 0))
+    }
+
+    /// A mapping or sequence starts: opened on the stack until its end.
+    fn open(
+        &mut self,
+        is_map: bool,
+        anchor: usize,
+        here: Span,
+        at: Marker,
+    ) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(error(
+                format!("recursion limit exceeded: nesting deeper than {MAX_DEPTH} levels"),
+                at,
+            ));
+        }
+        let key = match self.stack.last() {
+            Some(Open {
+                is_map: true,
+                pending,
+                ..
+            }) => match pending {
+                Some((_, key_span)) => Some(*key_span),
+                None => {
+                    return Err(error(
+                        "a mapping or sequence as a mapping key is not supported (keys are strings)",
+                        at,
+                    ));
+                }
+            },
+            _ => None,
+        };
+        self.stack.push(Open {
+            is_map,
+            start: here.start,
+            anchor,
+            key,
+            base: self.members.len(),
+            pending: None,
+        });
+        Ok(())
+    }
+
+    /// The innermost container ends: its value is built at its final size
+    /// and its members' positions appended to the node table.
+    fn close(&mut self, here: Span, at: Marker) -> Result<Done, SyntaxError> {
+        let Some(open) = self.stack.last() else {
+            return Err(error("unbalanced YAML events", at));
+        };
+        let first = self.nodes.len();
+        let value = if open.is_map {
+            close_map(
+                &self.stack,
+                &mut self.members,
+                &mut self.nodes,
+                &mut self.duplicates,
+            )
+        } else {
+            let mut items = Vec::with_capacity(self.members.len() - open.base);
+            for member in self.members.drain(open.base..) {
+                items.push(member.value);
+                self.nodes.push(member.node);
+            }
+            Value::Array(items)
+        };
+        let Some(open) = self.stack.pop() else {
+            return Err(error("unbalanced YAML events", at));
+        };
+        let node = NodePos {
+            key: open.key,
+            value: Span {
+                start: open.start,
+                end: here.end,
+            },
+            first: u32::try_from(first).unwrap_or(u32::MAX),
+            len: u32::try_from(self.nodes.len() - first).unwrap_or(0),
+            container: true,
+        };
+        Ok((value, node, open.anchor))
+    }
+
+    /// A completed node: remembered under its anchor, then the root or a
+    /// member of the innermost open container.
+    fn complete(&mut self, (value, mut node, anchor): Done) {
+        if anchor != 0 {
+            self.anchors
+                .insert(anchor, (value.clone(), count_nodes(&value)));
+        }
+        let Some(open) = self.stack.last_mut() else {
+            self.root = Some((value, node));
+            return;
+        };
+        let key = if open.is_map {
+            // A value always follows a key in saphyr's events; a mapping
+            // without one has nothing to attach the value to.
+            let Some((name, key_span)) = open.pending.take() else {
+                return;
+            };
+            node.key = Some(key_span);
+            name
+        } else {
+            String::new()
+        };
+        self.members.push(Member {
+            key,
+            value,
+            node,
+            duplicates_before: self.duplicates.len(),
+        });
+    }
+
+    fn finish(mut self) -> Result<Document, SyntaxError> {
+        let Some((value, node)) = self.root else {
+            return Err(SyntaxError {
+                message: "the document is empty".into(),
+                pos: Some(Pos { line: 1, column: 1 }),
+            });
+        };
+        self.nodes.push(node);
+        Ok(Document {
+            value,
+            duplicate_keys: self.duplicates,
+            positions: Positions {
+                root: Some(self.nodes.len() - 1),
+                nodes: self.nodes,
+            },
+        })
     }
 }
 

@@ -115,3 +115,47 @@ fn list_rules() {
     assert_eq!(code(&out), 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains("oas3-valid-media-example"));
 }
+
+/// `lint` is the default command, and may be named; `diff` is a command of
+/// its own with its own help, and a lint flag is not one of its flags.
+#[test]
+fn lint_is_the_default_command_and_diff_a_subcommand() {
+    let spec = "tests/corpus/invalid/path-params--undeclared.yaml";
+    assert_eq!(code(&run(&[spec])), 1);
+    assert_eq!(code(&run(&["lint", spec])), 1);
+    assert_eq!(code(&run(&["lint", "--list-rules"])), 0);
+    let valid = "tests/corpus/valid/petstore.yaml";
+    let out = run(&["diff", valid, valid]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let help = run(&["diff", "--help"]);
+    assert_eq!(code(&help), 0);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--fail-on"));
+    assert_eq!(code(&run(&["diff", "--deny-warnings", valid, valid])), 2);
+    assert_eq!(code(&run(&["diff", valid])), 2);
+}
+
+/// A config the YAML parser refuses, or with a misplaced value, is bad
+/// input (exit 2) with the file, line and column.
+#[test]
+fn a_bad_config_is_refused_with_its_place() {
+    let dir = std::env::temp_dir().join(format!("openapi-check-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "rules:\n  path-params: [off\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    let spec = "tests/corpus/valid/petstore.yaml";
+    let out = run(&["--config", bad, spec]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{bad}:3:")), "{stderr}");
+    let days = dir.join("days.yaml");
+    std::fs::write(&days, "diff:\n  deprecation-days: {beta: soon}\n").unwrap();
+    let out = run(&["diff", "--config", days.to_str().unwrap(), spec, spec]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:2:", days.display())),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -53,20 +53,10 @@ impl Input {
     }
 }
 
-/// Follows `$ref`s (local ones, at most 16 deep, with openapi-check's
-/// pointer resolution) to the item they name; a dangling one stays as is.
+/// Follows `$ref`s to the item they name (openapi-check's one resolution);
+/// a dangling one stays as is (openapi-check has refused it already).
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..16 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => match openapi_check::pointer::resolve(doc, r) {
-                Some(target) => current = target,
-                None => break,
-            },
-            None => break,
-        }
-    }
-    current
+    openapi_check::pointer::deref(doc, value).unwrap_or(value)
 }
 
 fn text(value: Option<&Value>) -> Option<String> {

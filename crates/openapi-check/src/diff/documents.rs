@@ -14,12 +14,13 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::Error;
-use crate::locate::locate;
+use crate::locate::{Located, locate};
 use crate::parse::parse;
 use crate::pointer;
 use crate::rules::refs::{is_remote, missing_part, normalize, read_parsed};
 use crate::rules::version_problem;
-use crate::source::{Format, Source};
+use crate::source::Source;
+use crate::yaml::Positions;
 
 /// How many files one side may reach through `$ref`s.
 pub(super) const MAX_FILES: usize = 256;
@@ -64,8 +65,10 @@ struct File {
     /// that was not read from a file).
     relative: Option<PathBuf>,
     text: String,
-    format: Format,
     value: Value,
+    /// For YAML, where each node is, from the one parse; JSON is scanned
+    /// when a place is wanted.
+    positions: Option<Positions>,
 }
 
 /// One side of a diff, loaded.
@@ -82,12 +85,10 @@ impl Documents {
     /// Parses the document, refuses versions the linter refuses, and loads
     /// the files its references reach.
     pub fn load(source: &Source) -> Result<Documents, Error> {
-        let value = parse(&source.text, source.format)
-            .map(|p| p.value)
-            .map_err(|error| Error::Diff {
-                file: source.name.clone(),
-                error,
-            })?;
+        let parsed = parse(&source.text, source.format).map_err(|error| Error::Diff {
+            file: source.name.clone(),
+            error,
+        })?;
         let root = source.path.as_deref().and_then(|p| {
             let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
             dir.unwrap_or(Path::new(".")).canonicalize().ok()
@@ -102,8 +103,8 @@ impl Documents {
                 name: source.name.clone(),
                 relative,
                 text: source.text.clone(),
-                format: source.format,
-                value,
+                value: parsed.value,
+                positions: parsed.positions,
             }],
             root,
             by_path: HashMap::new(),
@@ -169,7 +170,7 @@ impl Documents {
                 "the documents refer to more than {MAX_FILES} files"
             ));
         }
-        let (text, format, value) = read_parsed(&canonical)?;
+        let (text, parsed) = read_parsed(&canonical)?;
         let total: usize = self.files.iter().map(|f| f.text.len()).sum::<usize>() + text.len();
         if total > MAX_TOTAL_BYTES {
             return Err(format!(
@@ -185,8 +186,8 @@ impl Documents {
             name: shown.display().to_string(),
             relative: Some(relative),
             text,
-            format,
-            value,
+            value: parsed.value,
+            positions: parsed.positions,
         });
         self.by_path.insert(canonical, id);
         Ok(Some(id))
@@ -206,8 +207,11 @@ impl Documents {
         &self.files[file].name
     }
 
-    pub fn text(&self, file: FileId) -> (&str, Format) {
-        (&self.files[file].text, self.files[file].format)
+    /// Where the wanted pointers of a file are (see [`locate`]).
+    pub fn locate(&self, file: FileId, wanted: &[&str]) -> HashMap<String, Located> {
+        let file = &self.files[file];
+        let yaml = file.positions.as_ref().map(|p| (p, &file.value));
+        locate(&file.text, yaml, wanted)
     }
 
     pub fn file_count(&self) -> usize {
@@ -297,7 +301,8 @@ impl Documents {
     /// An error at a place, with its line and column.
     pub fn error(&self, at: &Loc, message: String) -> Error {
         let file = &self.files[at.file];
-        let pos = locate(&file.text, file.format, &[at.ptr.as_str()])
+        let pos = self
+            .locate(at.file, &[at.ptr.as_str()])
             .get(&at.ptr)
             .map(|l| l.key.unwrap_or(l.value).start);
         Error::DiffInput {

@@ -46,7 +46,7 @@ pub use render::{DiffFormat, render};
 pub use rules::DiffRule;
 
 use crate::Error;
-use crate::locate::{Located, locate};
+use crate::locate::Located;
 use crate::source::{Source, Span};
 use differ::Differ;
 use documents::{Documents, Loc};
@@ -205,8 +205,7 @@ impl Placer {
                 if ptrs.is_empty() {
                     return HashMap::new();
                 }
-                let (text, format) = docs.text(file);
-                locate(text, format, ptrs)
+                docs.locate(file, ptrs)
             })
             .collect();
         Placer { spans }

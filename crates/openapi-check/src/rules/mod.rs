@@ -157,18 +157,7 @@ impl<'a> Ctx<'a> {
     where
         'a: 'v,
     {
-        let mut current = value;
-        for _ in 0..32 {
-            match current.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    current = reference
-                        .strip_prefix('#')
-                        .and_then(|p| crate::pointer::resolve(self.doc, p))?;
-                }
-                None => return Some(current),
-            }
-        }
-        None
+        crate::pointer::deref(self.doc, value)
     }
 }
 

@@ -6,8 +6,12 @@ use serde_json::Value;
 
 use super::{Ctx, RuleId};
 use crate::pointer::push;
+use crate::walk::Operation;
 
 const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+/// A parameter's `(name, in)`, mapped to its pointer and resolved object.
+type Effective<'a> = HashMap<(String, String), (String, &'a Value)>;
 
 pub fn check(ctx: &mut Ctx<'_>) {
     let mut ids: HashMap<&str, String> = HashMap::new();
@@ -19,105 +23,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
     if let Some(security) = ctx.doc.get("security") {
         security_defined(ctx, "/security", security, schemes.as_ref());
     }
-
     for op in &ctx.model.operations {
-        // operationId
-        match op.op.get("operationId").and_then(Value::as_str) {
-            None => ctx.report(
-                RuleId::OperationOperationId,
-                op.pointer.clone(),
-                format!(
-                    "{} {} has no operationId; generators name the method after it",
-                    op.method.to_uppercase(),
-                    op.path
-                ),
-            ),
-            Some(id) => {
-                if let Some(first) = ids.get(id) {
-                    let message = format!("operationId {id:?} is already used at {first}");
-                    ctx.report(
-                        RuleId::OperationOperationIdUnique,
-                        push(&op.pointer, "operationId"),
-                        message,
-                    );
-                } else {
-                    ids.insert(id, op.pointer.clone());
-                }
-            }
-        }
-
-        // Parameters: path-item level first, overridden by operation level.
-        let mut effective: HashMap<(String, String), (String, &Value)> = HashMap::new();
-        for (owner_pointer, owner) in [(&op.path_item_pointer, op.path_item), (&op.pointer, op.op)]
-        {
-            let Some(list) = owner.get("parameters").and_then(Value::as_array) else {
-                continue;
-            };
-            let mut seen: HashMap<(String, String), usize> = HashMap::new();
-            for (i, param) in list.iter().enumerate() {
-                let param_pointer = format!("{owner_pointer}/parameters/{i}");
-                let Some(resolved) = ctx.deref(param) else {
-                    continue;
-                };
-                let (Some(name), Some(location)) = (
-                    resolved.get("name").and_then(Value::as_str),
-                    resolved.get("in").and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
-                let key = (name.to_owned(), location.to_owned());
-                if let Some(first) = seen.insert(key.clone(), i) {
-                    ctx.report(
-                        RuleId::OperationParameters,
-                        param_pointer.clone(),
-                        format!("parameter {name:?} in {location} is declared twice (also at index {first})"),
-                    );
-                }
-                if location == "header"
-                    && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
-                {
-                    // Report once, where it is written.
-                    if owner_pointer == &op.pointer || op.method == first_method(op.path_item) {
-                        ctx.report(
-                            RuleId::IgnoredHeaderParameter,
-                            param_pointer.clone(),
-                            format!(
-                                "header parameter {name:?} is ignored by OpenAPI 3.0; describe it with {}",
-                                match name.to_ascii_lowercase().as_str() {
-                                    "accept" => "the responses' content types",
-                                    "content-type" => "the request body's content types",
-                                    _ => "a security scheme",
-                                }
-                            ),
-                        );
-                    }
-                }
-                effective.insert(key, (param_pointer, resolved));
-            }
-        }
+        operation_id(ctx, op, &mut ids);
+        let effective = parameters(ctx, op);
         // A callback's key is a runtime expression whose `{...}` are
         // expressions, not path variables.
         if !op.in_callback {
             path_params(ctx, op.path, &op.pointer, &effective);
         }
-
-        // Responses
-        if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
-            let success = responses
-                .keys()
-                .any(|code| code.starts_with('2') || code.starts_with('3'));
-            if !success {
-                ctx.report(
-                    RuleId::OperationSuccessResponse,
-                    push(&op.pointer, "responses"),
-                    format!(
-                        "{} {} has no 2xx or 3xx response",
-                        op.method.to_uppercase(),
-                        op.path
-                    ),
-                );
-            }
-        }
+        success_response(ctx, op);
         if let Some(security) = op.op.get("security") {
             security_defined(
                 ctx,
@@ -127,7 +41,123 @@ pub fn check(ctx: &mut Ctx<'_>) {
             );
         }
     }
+    empty_template_variables(ctx);
+}
 
+/// Every operation has an `operationId`, used once in the document.
+fn operation_id<'a>(ctx: &mut Ctx<'_>, op: &Operation<'a>, ids: &mut HashMap<&'a str, String>) {
+    match op.op.get("operationId").and_then(Value::as_str) {
+        None => ctx.report(
+            RuleId::OperationOperationId,
+            op.pointer.clone(),
+            format!(
+                "{} {} has no operationId; generators name the method after it",
+                op.method.to_uppercase(),
+                op.path
+            ),
+        ),
+        Some(id) => {
+            if let Some(first) = ids.get(id) {
+                let message = format!("operationId {id:?} is already used at {first}");
+                ctx.report(
+                    RuleId::OperationOperationIdUnique,
+                    push(&op.pointer, "operationId"),
+                    message,
+                );
+            } else {
+                ids.insert(id, op.pointer.clone());
+            }
+        }
+    }
+}
+
+/// The operation's parameters, path-item level first, overridden by
+/// operation level; a parameter declared twice at one level, or a header
+/// OpenAPI 3.0 ignores, is reported.
+fn parameters<'a>(ctx: &mut Ctx<'a>, op: &Operation<'a>) -> Effective<'a> {
+    let mut effective = Effective::new();
+    for (owner_pointer, owner) in [(&op.path_item_pointer, op.path_item), (&op.pointer, op.op)] {
+        let Some(list) = owner.get("parameters").and_then(Value::as_array) else {
+            continue;
+        };
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        for (i, param) in list.iter().enumerate() {
+            let param_pointer = format!("{owner_pointer}/parameters/{i}");
+            let Some(resolved) = ctx.deref(param) else {
+                continue;
+            };
+            let (Some(name), Some(location)) = (
+                resolved.get("name").and_then(Value::as_str),
+                resolved.get("in").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let key = (name.to_owned(), location.to_owned());
+            if let Some(first) = seen.insert(key.clone(), i) {
+                ctx.report(
+                    RuleId::OperationParameters,
+                    param_pointer.clone(),
+                    format!(
+                        "parameter {name:?} in {location} is declared twice (also at index {first})"
+                    ),
+                );
+            }
+            // Report once, where it is written.
+            if location == "header"
+                && (owner_pointer == &op.pointer || op.method == first_method(op.path_item))
+            {
+                ignored_header(ctx, name, &param_pointer);
+            }
+            effective.insert(key, (param_pointer, resolved));
+        }
+    }
+    effective
+}
+
+/// A header parameter OpenAPI 3.0 ignores (`Accept`, `Content-Type`,
+/// `Authorization`), with what describes it instead.
+fn ignored_header(ctx: &mut Ctx<'_>, name: &str, param_pointer: &str) {
+    let lower = name.to_ascii_lowercase();
+    if !IGNORED_HEADERS.contains(&lower.as_str()) {
+        return;
+    }
+    ctx.report(
+        RuleId::IgnoredHeaderParameter,
+        param_pointer.to_owned(),
+        format!(
+            "header parameter {name:?} is ignored by OpenAPI 3.0; describe it with {}",
+            match lower.as_str() {
+                "accept" => "the responses' content types",
+                "content-type" => "the request body's content types",
+                _ => "a security scheme",
+            }
+        ),
+    );
+}
+
+/// An operation answers with at least one 2xx or 3xx.
+fn success_response(ctx: &mut Ctx<'_>, op: &Operation<'_>) {
+    let Some(responses) = op.op.get("responses").and_then(Value::as_object) else {
+        return;
+    };
+    let success = responses
+        .keys()
+        .any(|code| code.starts_with('2') || code.starts_with('3'));
+    if !success {
+        ctx.report(
+            RuleId::OperationSuccessResponse,
+            push(&op.pointer, "responses"),
+            format!(
+                "{} {} has no 2xx or 3xx response",
+                op.method.to_uppercase(),
+                op.path
+            ),
+        );
+    }
+}
+
+/// A path with an empty template variable `{}`.
+fn empty_template_variables(ctx: &mut Ctx<'_>) {
     for (path, _) in ctx
         .doc
         .get("paths")
@@ -147,12 +177,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
 
 /// Path parameters are checked once per path item (on its first operation)
 /// for the path-level problems, and per operation for its own.
-fn path_params(
-    ctx: &mut Ctx<'_>,
-    path: &str,
-    op_pointer: &str,
-    effective: &HashMap<(String, String), (String, &Value)>,
-) {
+fn path_params(ctx: &mut Ctx<'_>, path: &str, op_pointer: &str, effective: &Effective<'_>) {
     let variables = template_variables(path);
     let path_key_pointer = op_pointer
         .rsplit_once('/')

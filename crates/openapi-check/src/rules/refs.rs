@@ -247,12 +247,12 @@ pub(crate) fn normalize(path: &Path) -> Option<PathBuf> {
 }
 
 pub(crate) fn read(path: &Path) -> Result<Value, String> {
-    read_parsed(path).map(|(_, _, value)| value)
+    read_parsed(path).map(|(_, parsed)| parsed.value)
 }
 
 /// A referenced file's text, syntax and value (the differ keeps the text to
 /// place changes inside the file); bounded by [`MAX_REFERENCED_FILE`].
-pub(crate) fn read_parsed(path: &Path) -> Result<(String, crate::source::Format, Value), String> {
+pub(crate) fn read_parsed(path: &Path) -> Result<(String, crate::parse::Parsed), String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if meta.len() > MAX_REFERENCED_FILE {
@@ -264,10 +264,9 @@ pub(crate) fn read_parsed(path: &Path) -> Result<(String, crate::source::Format,
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let format = crate::source::Format::detect(&path.to_string_lossy(), &text);
-    let value = crate::parse::parse(&text, format)
-        .map(|p| p.value)
+    let parsed = crate::parse::parse(&text, format)
         .map_err(|e| format!("{} does not parse: {e}", path.display()))?;
-    Ok((text, format, value))
+    Ok((text, parsed))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod emulator;
 mod format;
 mod httpmock;
 mod man;
+mod non_exhaustive;
 mod operations;
 mod patterns;
 

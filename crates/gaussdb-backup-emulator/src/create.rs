@@ -180,18 +180,20 @@ async fn handle(
     commit(app, change).await?;
     tracing::info!(backup = %backup_id, job = %job_id, instance = %request.instance_id, "backup started");
     let backup = entry.backup.expect("a created backup");
-    Ok(CreateBackupResponse {
-        backup: Backup {
-            id: backup.id,
-            name: Some(backup.name),
-            description: backup.description,
-            begin_time: Some(Timestamp::from(crate::state::service_time(begin_ms))),
-            status: Some(BackupStatus::Building),
-            type_: Some(BackupType::Manual),
-            instance_id: Some(backup.instance_id),
-        },
-        job_id,
-    })
+    Ok(CreateBackupResponse::try_from(
+        CreateBackupResponse::builder()
+            .backup(
+                Backup::builder()
+                    .id(backup.id)
+                    .name(backup.name)
+                    .description(backup.description)
+                    .begin_time(Timestamp::from(crate::state::service_time(begin_ms)))
+                    .status(BackupStatus::Building)
+                    .type_(BackupType::Manual)
+                    .instance_id(backup.instance_id),
+            )
+            .job_id(job_id),
+    )?)
 }
 
 /// The body, field by field, so that each broken rule gets its own code:

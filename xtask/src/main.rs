@@ -6,6 +6,7 @@
 //! writes derived files.
 
 mod api_changes;
+mod client_methods;
 mod diff;
 mod flags;
 mod generate;

@@ -161,21 +161,14 @@ fn members_of(lines: &[Line], owner: &str) -> Vec<String> {
 /// Fields (`name: T`) or variants added, removed or changed.
 fn member_changes(kind: &str, old: &[String], new: &[String]) -> Vec<String> {
     let word = if kind == "enum" { "variant" } else { "field" };
-    let name = |m: &str| {
-        m.split([':', '(', ' ', '{'])
-            .next()
-            .unwrap_or(m)
-            .to_owned()
-    };
+    let name = |m: &str| m.split([':', '(', ' ', '{']).next().unwrap_or(m).to_owned();
     let mut out = Vec::new();
     for m in old {
         match new.iter().find(|n| name(n) == name(m)) {
             None => out.push(format!("{word} `{}` removed", short(m))),
-            Some(n) if n != m => out.push(format!(
-                "{word} `{}` changed to `{}`",
-                short(m),
-                short(n)
-            )),
+            Some(n) if n != m => {
+                out.push(format!("{word} `{}` changed to `{}`", short(m), short(n)))
+            }
             Some(_) => {}
         }
     }
@@ -227,7 +220,11 @@ fn impls(removed: &[Line], added: &[Line], new_items: &BTreeSet<String>, note: &
                 .iter()
                 .any(|l| matches!(l, Line::Impl { trait_: t, ty: y } if t == trait_ && y == ty))
         {
-            note(ty, true, format!("no longer implements `{}`", short(trait_)));
+            note(
+                ty,
+                true,
+                format!("no longer implements `{}`", short(trait_)),
+            );
         }
     }
     for line in added {
@@ -256,9 +253,17 @@ fn items(removed: &[Line], added: &[Line], note: &mut Note<'_>) {
                 Some(new) => note(
                     path,
                     true,
-                    format!("changed from `{}` to `{}`", short(text), short(&new)),
+                    format!(
+                        "changed from `{}` to `{}`",
+                        unpathed(text, path),
+                        unpathed(&new, path)
+                    ),
                 ),
-                None => note(path, true, format!("removed (was `{}`)", short(text))),
+                None => note(
+                    path,
+                    true,
+                    format!("removed (was `{}`)", unpathed(text, path)),
+                ),
             }
         }
     }
@@ -266,9 +271,16 @@ fn items(removed: &[Line], added: &[Line], note: &mut Note<'_>) {
         if let Line::Item { path, text } = line
             && find(removed, path).is_none()
         {
-            note(path, false, format!("added: `{}`", short(text)));
+            note(path, false, format!("added: `{}`", unpathed(text, path)));
         }
     }
+}
+
+/// A signature with the item's path cut to its name (`pub fn size<T>(…)`),
+/// so that one item re-exported at two paths reads the same at both.
+fn unpathed(text: &str, path: &str) -> String {
+    let name = path.rsplit("::").next().unwrap_or(path);
+    short(&text.replacen(path, name, 1))
 }
 
 /// Items with the same last name and the same changes (one type seen
@@ -374,9 +386,10 @@ fn impl_parts(rest: &str) -> Option<(String, String)> {
 /// The path of a function, constant or other item line.
 fn item_path(line: &str) -> String {
     let rest = match line.find("fn ") {
-        Some(i) if line[..i].split_whitespace().all(|w| {
-            ["pub", "const", "async", "unsafe", "trait", "item"].contains(&w)
-        }) =>
+        Some(i)
+            if line[..i]
+                .split_whitespace()
+                .all(|w| ["pub", "const", "async", "unsafe", "trait", "item"].contains(&w)) =>
         {
             &line[i + 3..]
         }
@@ -484,7 +497,7 @@ mod tests {
             lines(&d),
             [
                 "`types::Backup` (also `raw::types::Backup`): field `size: Option<i64>` added",
-                "`types::builder::Backup::size`: added: `pub fn types::builder::Backup::size<T>(self, value: T) -> Self where T: TryInto<Option<i64>>`",
+                "`types::builder::Backup::size`: added: `pub fn size<T>(self, value: T) -> Self where T: TryInto<Option<i64>>`",
             ]
         );
         assert!(describe(&d)[0].breaking);
@@ -510,7 +523,10 @@ mod tests {
             &["pub field gaussdb_backup::types::Backup.size: core::option::Option<i64>"],
         );
         let got = describe(&d);
-        assert_eq!(got[0].markdown(), "`types::Backup`: field `size: Option<i64>` added");
+        assert_eq!(
+            got[0].markdown(),
+            "`types::Backup`: field `size: Option<i64>` added"
+        );
         assert!(!got[0].breaking);
     }
 
@@ -537,14 +553,34 @@ mod tests {
     }
 
     #[test]
+    fn a_response_field_made_required_is_a_breaking_change_of_its_type() {
+        let d = diff(
+            &[
+                "pub field gaussdb_backup::types::Backup.name: core::option::Option<alloc::string::String>",
+            ],
+            &["pub field gaussdb_backup::types::Backup.name: alloc::string::String"],
+        );
+        let got = describe(&d);
+        assert_eq!(
+            got[0].markdown(),
+            "`types::Backup`: field `name: Option<String>` changed to `name: String`"
+        );
+        assert!(got[0].breaking);
+    }
+
+    #[test]
     fn a_changed_signature_says_from_what_to_what() {
         let d = diff(
-            &["pub fn gaussdb_backup::Client::job(&self, id: alloc::string::String) -> gaussdb_backup::ShowJob<'_>"],
+            &[
+                "pub fn gaussdb_backup::Client::job(&self, id: alloc::string::String) -> gaussdb_backup::ShowJob<'_>",
+            ],
             &["pub fn gaussdb_backup::Client::job(&self, id: &str) -> gaussdb_backup::ShowJob<'_>"],
         );
         assert_eq!(
             lines(&d),
-            ["`Client::job`: changed from `pub fn Client::job(&self, id: String) -> ShowJob<'_>` to `pub fn Client::job(&self, id: &str) -> ShowJob<'_>`"]
+            [
+                "`Client::job`: changed from `pub fn job(&self, id: String) -> ShowJob<'_>` to `pub fn job(&self, id: &str) -> ShowJob<'_>`"
+            ]
         );
     }
 }

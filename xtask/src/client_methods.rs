@@ -129,7 +129,10 @@ mod tests {
             }
         };
         let got = methods(&file);
-        assert!(got.contains(&("CreateGaussMySqlBackup".into(), "Client::create_backup".into())));
+        assert!(got.contains(&(
+            "CreateGaussMySqlBackup".into(),
+            "Client::create_backup".into()
+        )));
         assert!(!got.iter().any(|(id, _)| id == "ShowGaussMySqlJobInfo"));
         assert!(!got.iter().any(|(id, _)| id == "DeleteGaussMySqlBackup"));
     }

@@ -72,7 +72,10 @@ fn print_rust_api(a: &release::Assessment, markdown: bool) {
         described.len() - breaking
     );
     if markdown {
-        println!("\n## Rust API of `{PACKAGE}` since {}\n\n{summary}.\n", a.released);
+        println!(
+            "\n## Rust API of `{PACKAGE}` since {}\n\n{summary}.\n",
+            a.released
+        );
     } else {
         println!("Rust API of {PACKAGE} since {}: {summary}", a.released);
     }

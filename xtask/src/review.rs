@@ -22,9 +22,9 @@ use serde_json::Value;
 
 use crate::diff::git_show;
 use crate::public_api::{ApiDiff, PACKAGE};
-use crate::{api_changes, client_methods};
 use crate::release::{self, Bump, Gate};
 use crate::spec::SPEC_PATH;
+use crate::{api_changes, client_methods};
 
 /// The marker the comment job finds its own comment by.
 pub const MARKER: &str = "<!-- gaussdb-backup spec review -->";

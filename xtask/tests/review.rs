@@ -4,12 +4,12 @@
 //! requires), then exactly the commands `.github/workflows/spec-review.yml`
 //! runs, with the Markdown review snapshotted.
 //!
-//! The first pull request adds an optional response property, the most
-//! common change there is: compatible on the wire and, since the generated
-//! types are `#[non_exhaustive]`, in Rust too, so the gate asks for a
-//! compatible bump only. The second makes a response property required:
-//! still compatible on the wire, but a field's type goes from `Option<T>`
-//! to `T`, so the Rust API check must ask for a breaking bump.
+//! The pull request adds an optional response property, the most common
+//! change there is: compatible on the wire and, since the generated types
+//! are `#[non_exhaustive]`, in Rust too, so the gate asks for a compatible
+//! bump only (a change that breaks Rust callers while the wire stays
+//! compatible is `public_api`'s and `api_changes`' unit tests' subject: a
+//! rustdoc build of this workspace per case is too slow for more here).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -134,7 +134,10 @@ fn release(repo: &Path) {
 fn edit_spec(repo: &Path, old: &str, new: &str) {
     let spec_path = repo.join("openapi/gaussdb-backup.yaml");
     let spec = std::fs::read_to_string(&spec_path).unwrap();
-    assert!(spec.contains(old), "the test's anchor in the spec moved: {old:?}");
+    assert!(
+        spec.contains(old),
+        "the test's anchor in the spec moved: {old:?}"
+    );
     std::fs::write(&spec_path, spec.replacen(old, new, 1)).unwrap();
 }
 
@@ -189,15 +192,6 @@ fn the_review_of_an_added_response_property_asks_for_a_compatible_release() {
     // The gate, as a maintainer runs it: compatible for the Rust API too.
     let (_, diff, _) = run(&repo, &["diff"]);
 
-    // Pull request 2, on top: `Backup.name` becomes required. Harmless on
-    // the wire (a response gains a guarantee), but the field's type goes
-    // from `Option<String>` to `String`.
-    edit_spec(
-        &repo,
-        "        are ignored.\n      required:\n        - id\n",
-        "        are ignored.\n      required:\n        - id\n        - name\n",
-    );
-    let (passed2, stderr2, markdown2, _) = review(&repo, &base, "Backup.name required");
     std::fs::remove_dir_all(&repo).ok();
 
     // Not yet released: the gate asks for a compatible bump (patch in 0.x),
@@ -210,7 +204,10 @@ fn the_review_of_an_added_response_property_asks_for_a_compatible_release() {
         "{stderr}"
     );
     assert!(json.contains("\"required_bump\": \"compatible\""), "{json}");
-    assert!(markdown.contains("| spec (wire) | compatible |"), "{markdown}");
+    assert!(
+        markdown.contains("| spec (wire) | compatible |"),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("| Rust API of `gaussdb-backup` | compatible |"),
         "{markdown}"
@@ -220,17 +217,6 @@ fn the_review_of_an_added_response_property_asks_for_a_compatible_release() {
         "{diff}"
     );
     assert!(!diff.contains("breaking: "), "{diff}");
-
-    assert!(!passed2, "{stderr2}");
-    assert!(
-        markdown2.contains("| Rust API of `gaussdb-backup` | breaking |"),
-        "{markdown2}"
-    );
-    assert!(
-        markdown2.contains("- `types::Backup` (also `raw::types::Backup`): field `name: Option<String>` changed to `name: String`"),
-        "{markdown2}"
-    );
-    assert!(markdown2.starts_with(&format!("{}\n## 🔴 ", "<!-- gaussdb-backup spec review -->")), "{markdown2}");
 
     let redacted = markdown
         .replace(&base, "BASE_SHA")

@@ -54,7 +54,12 @@ pub fn reach(doc: &Value) -> Result<Reach> {
             }
             if let Some(body) = op.get("requestBody") {
                 let body = resolve(doc, body)?;
-                content(doc, body, &format!("{at} request body"), &mut reach.requests)?;
+                content(
+                    doc,
+                    body,
+                    &format!("{at} request body"),
+                    &mut reach.requests,
+                )?;
             }
             for (status, response) in op
                 .get("responses")
@@ -170,7 +175,11 @@ fn rust_name(schema: &str) -> String {
 /// fails naming any it cannot find. Tuple structs whose fields are all
 /// private (typify's constrained strings) already cannot be built outside
 /// the crate and are left as they are. Returns the names it marked.
-pub fn mark(file: &mut syn::File, names: &BTreeSet<String>, replaced: &[&str]) -> Result<Vec<String>> {
+pub fn mark(
+    file: &mut syn::File,
+    names: &BTreeSet<String>,
+    replaced: &[&str],
+) -> Result<Vec<String>> {
     let Some(types) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -187,7 +196,9 @@ pub fn mark(file: &mut syn::File, names: &BTreeSet<String>, replaced: &[&str]) -
         let attrs = types.iter_mut().find_map(|item| match item {
             syn::Item::Struct(s) if s.ident == name => {
                 let open = matches!(&s.fields, syn::Fields::Named(_))
-                    || s.fields.iter().any(|f| matches!(f.vis, syn::Visibility::Public(_)));
+                    || s.fields
+                        .iter()
+                        .any(|f| matches!(f.vis, syn::Visibility::Public(_)));
                 Some(open.then_some(&mut s.attrs))
             }
             syn::Item::Enum(e) if e.ident == name => Some(Some(&mut e.attrs)),
@@ -262,7 +273,8 @@ mod tests {
     #[test]
     fn an_inline_object_in_a_response_is_an_error_not_a_guess() {
         let mut s = spec();
-        *s.pointer_mut("/components/schemas/Resp/properties/extra").unwrap() =
+        *s.pointer_mut("/components/schemas/Resp/properties/extra")
+            .unwrap() =
             serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}}});
         let err = reach(&s).unwrap_err().to_string();
         assert!(err.contains("schema Resp.extra: an inline object"), "{err}");
@@ -286,10 +298,22 @@ mod tests {
         let marked = mark(&mut file, &names, &["Replaced"]).unwrap();
         assert_eq!(marked, ["Status", "ItemSummary"]);
         let text = quote::quote!(#file).to_string();
-        assert!(text.contains("# [non_exhaustive] pub struct ItemSummary"), "{text}");
-        assert!(text.contains("# [non_exhaustive] pub enum Status"), "{text}");
-        assert!(!text.contains("# [non_exhaustive] pub struct Name"), "{text}");
-        assert!(!text.contains("# [non_exhaustive] pub struct Other"), "{text}");
+        assert!(
+            text.contains("# [non_exhaustive] pub struct ItemSummary"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [non_exhaustive] pub enum Status"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("# [non_exhaustive] pub struct Name"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("# [non_exhaustive] pub struct Other"),
+            "{text}"
+        );
 
         let names: BTreeSet<String> = ["Gone".to_string()].into();
         let err = mark(&mut file, &names, &[]).unwrap_err().to_string();

@@ -286,7 +286,8 @@ fn unpathed(text: &str, path: &str) -> String {
 /// Items with the same last name and the same changes (one type seen
 /// through two re-exports) are one entry, under the shortest path.
 fn group(by_item: BTreeMap<String, Vec<(bool, String)>>) -> Vec<ItemChange> {
-    let mut groups: Vec<(Vec<String>, Vec<(bool, String)>)> = Vec::new();
+    type Changes = Vec<(bool, String)>;
+    let mut groups: Vec<(Vec<String>, Changes)> = Vec::new();
     for (item, changes) in by_item {
         let last = |p: &str| p.rsplit("::").next().unwrap_or(p).to_owned();
         match groups
@@ -403,19 +404,8 @@ fn item_path(line: &str) -> String {
 
 /// A path up to its generics, arguments or body.
 fn head(rest: &str) -> String {
-    rest.split(['<', '(', ' ', ';', ':'])
-        .next()
-        .map(|first| {
-            // `a::b::c` was cut at its first `:`; take the whole path.
-            let end = rest
-                .find(|c: char| matches!(c, '<' | '(' | ' ' | ';'))
-                .unwrap_or(rest.len());
-            let p = &rest[..end];
-            if p.is_empty() { first } else { p }
-        })
-        .unwrap_or(rest)
-        .trim_end_matches(':')
-        .to_owned()
+    let end = rest.find(['<', '(', ' ', ';']).unwrap_or(rest.len());
+    rest[..end].trim_end_matches(':').to_owned()
 }
 
 /// Splits `a: T<X, Y>, b: U` at its top-level commas.

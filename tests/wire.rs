@@ -573,11 +573,11 @@ async fn raw_clients_share_no_capture_slot_between_concurrent_calls() {
         async move {
             raw.create_gauss_my_sql_backup()
                 .project_id(PROJECT)
-                .body(gaussdb_backup::types::CreateBackupRequest {
-                    instance_id: INSTANCE.parse().unwrap(),
-                    name: format!("backup-{i}").parse().unwrap(),
-                    description: None,
-                })
+                .body(
+                    gaussdb_backup::types::CreateBackupRequest::builder()
+                        .instance_id(INSTANCE)
+                        .name(format!("backup-{i}")),
+                )
                 .send()
                 .await
         }

@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use openapi_check::Source;
 use openapi_check::diff::{DiffFormat, diff, render};
 
+use crate::api_changes;
 use crate::public_api::PACKAGE;
 use crate::release::{self, Bump};
 use crate::spec::SPEC_PATH;
@@ -28,28 +29,17 @@ pub fn run(root: &Path, base: Option<&str>, format: DiffFormat, rust_api: bool) 
         print!("{}", render(&report, format));
     }
     let gate = release::gate(root, rust_api)?;
+    let markdown = matches!(format, DiffFormat::Markdown);
     if let Some(a) = &gate.assessment {
         if base.is_none() {
-            println!("Changes since the release {}:", a.released);
+            if markdown {
+                println!("## Spec changes since the release {}\n", a.released);
+            } else {
+                println!("Changes since the release {}:", a.released);
+            }
             print!("{}", render(&a.spec, format));
         }
-        match &a.api {
-            Some(api) => {
-                println!(
-                    "Rust API of {PACKAGE} since {}: {} item(s) removed or changed, {} added",
-                    a.released,
-                    api.removed.len(),
-                    api.added.len()
-                );
-                for line in &api.removed {
-                    println!("  - {line}");
-                }
-                for line in &api.added {
-                    println!("  + {line}");
-                }
-            }
-            None => println!("Rust API: not checked (--no-rust-api)"),
-        }
+        print_rust_api(a, markdown);
         eprintln!(
             "semver: the spec needs {}, the Rust API {}; {PACKAGE} {} → {}",
             short(a.spec_bump()),
@@ -66,6 +56,37 @@ pub fn run(root: &Path, base: Option<&str>, format: DiffFormat, rust_api: bool) 
         bail!("{why}");
     }
     Ok(())
+}
+
+/// The Rust API's changes in words (`api_changes`), a Markdown section
+/// with `--format markdown`; the whole listing is `cargo xtask public-api`.
+fn print_rust_api(a: &release::Assessment, markdown: bool) {
+    let Some(api) = &a.api else {
+        println!("Rust API: not checked (--no-rust-api)");
+        return;
+    };
+    let described = api_changes::describe(api);
+    let breaking = described.iter().filter(|c| c.breaking).count();
+    let summary = format!(
+        "{breaking} item(s) changed in a way that breaks callers, {} added or extended",
+        described.len() - breaking
+    );
+    if markdown {
+        println!(
+            "\n## Rust API of `{PACKAGE}` since {}\n\n{summary}.\n",
+            a.released
+        );
+    } else {
+        println!("Rust API of {PACKAGE} since {}: {summary}", a.released);
+    }
+    for c in &described {
+        let tag = if c.breaking { "breaking" } else { "compatible" };
+        if markdown {
+            println!("- {tag}: {}", c.markdown());
+        } else {
+            println!("  {tag}: {}", c.markdown());
+        }
+    }
 }
 
 fn short(b: Bump) -> &'static str {

@@ -11,6 +11,7 @@ mod example_types;
 mod format;
 mod httpmock;
 mod man;
+mod non_exhaustive;
 mod operations;
 mod patterns;
 

@@ -5,6 +5,8 @@
 //! Nothing in the workspace depends on this crate; it only reads the spec and
 //! writes derived files.
 
+mod api_changes;
+mod client_methods;
 mod diff;
 mod flags;
 mod generate;

@@ -181,64 +181,8 @@ impl<'a> Lister<'a> {
                 self.module(&item.id, path, depth + 1);
                 return;
             }
-            ItemEnum::Struct(s) => {
-                let generics = self.params(&s.generics);
-                self.impls(&s.impls, path);
-                match &s.kind {
-                    StructKind::Unit => format!("pub struct {path}{generics};"),
-                    StructKind::Tuple(fields) => {
-                        let fields: Vec<String> = fields
-                            .iter()
-                            .map(|f| self.field_type(f.as_ref()).unwrap_or_else(|| "_".into()))
-                            .collect();
-                        let ne = if non_exhaustive {
-                            " #[non_exhaustive]"
-                        } else {
-                            ""
-                        };
-                        format!("pub struct {path}{generics}({}){ne}", fields.join(", "))
-                    }
-                    StructKind::Plain {
-                        fields,
-                        has_stripped_fields,
-                    } => {
-                        let fields = self.fields(fields);
-                        if non_exhaustive || *has_stripped_fields {
-                            for (name, ty) in &fields {
-                                self.lines.insert(format!("pub field {path}.{name}: {ty}"));
-                            }
-                            let why = if non_exhaustive {
-                                "#[non_exhaustive]"
-                            } else {
-                                "private fields"
-                            };
-                            format!("pub struct {path}{generics} {{ .. }} ({why})")
-                        } else {
-                            let list: Vec<String> =
-                                fields.iter().map(|(n, t)| format!("{n}: {t}")).collect();
-                            format!("pub struct {path}{generics} {{ {} }}", list.join(", "))
-                        }
-                    }
-                }
-            }
-            ItemEnum::Enum(e) => {
-                let generics = self.params(&e.generics);
-                self.impls(&e.impls, path);
-                let variants: Vec<String> = e
-                    .variants
-                    .iter()
-                    .filter_map(|v| self.krate.index.get(v))
-                    .map(|v| self.variant(v))
-                    .collect();
-                if non_exhaustive || e.has_stripped_variants {
-                    for v in &variants {
-                        self.lines.insert(format!("pub variant {path}::{v}"));
-                    }
-                    format!("pub enum {path}{generics} {{ .. }} (#[non_exhaustive])")
-                } else {
-                    format!("pub enum {path}{generics} {{ {} }}", variants.join(", "))
-                }
-            }
+            ItemEnum::Struct(s) => self.struct_line(s, path, non_exhaustive),
+            ItemEnum::Enum(e) => self.enum_line(e, path, non_exhaustive),
             ItemEnum::Union(u) => {
                 self.impls(&u.impls, path);
                 let fields: Vec<String> = self
@@ -253,26 +197,7 @@ impl<'a> Lister<'a> {
                 )
             }
             ItemEnum::Function(f) => self.function(path, f),
-            ItemEnum::Trait(t) => {
-                for child in &t.items {
-                    if let Some(i) = self.krate.index.get(child) {
-                        let name = i.name.clone().unwrap_or_default();
-                        let l = self.assoc(&format!("{path}::{name}"), i);
-                        self.lines.insert(format!("trait item {l}"));
-                    }
-                }
-                let bounds = self.bounds(&t.bounds);
-                let unsafety = if t.is_unsafe { "unsafe " } else { "" };
-                let sealed = if bounds.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {bounds}")
-                };
-                format!(
-                    "pub {unsafety}trait {path}{}{sealed}",
-                    self.params(&t.generics)
-                )
-            }
+            ItemEnum::Trait(t) => self.trait_line(t, path),
             ItemEnum::TypeAlias(t) => format!(
                 "pub type {path}{} = {}",
                 self.params(&t.generics),
@@ -299,6 +224,97 @@ impl<'a> Lister<'a> {
             | ItemEnum::AssocType { .. } => return,
         };
         self.lines.insert(line);
+    }
+
+    /// A struct: one line naming every field when callers can build it with
+    /// a literal, else a header plus a line per public field.
+    fn struct_line(
+        &mut self,
+        s: &rustdoc_types::Struct,
+        path: &str,
+        non_exhaustive: bool,
+    ) -> String {
+        let generics = self.params(&s.generics);
+        self.impls(&s.impls, path);
+        match &s.kind {
+            StructKind::Unit => format!("pub struct {path}{generics};"),
+            StructKind::Tuple(fields) => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|f| self.field_type(f.as_ref()).unwrap_or_else(|| "_".into()))
+                    .collect();
+                let ne = if non_exhaustive {
+                    " #[non_exhaustive]"
+                } else {
+                    ""
+                };
+                format!("pub struct {path}{generics}({}){ne}", fields.join(", "))
+            }
+            StructKind::Plain {
+                fields,
+                has_stripped_fields,
+            } => {
+                let fields = self.fields(fields);
+                if non_exhaustive || *has_stripped_fields {
+                    for (name, ty) in &fields {
+                        self.lines.insert(format!("pub field {path}.{name}: {ty}"));
+                    }
+                    let why = if non_exhaustive {
+                        "#[non_exhaustive]"
+                    } else {
+                        "private fields"
+                    };
+                    format!("pub struct {path}{generics} {{ .. }} ({why})")
+                } else {
+                    let list: Vec<String> =
+                        fields.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                    format!("pub struct {path}{generics} {{ {} }}", list.join(", "))
+                }
+            }
+        }
+    }
+
+    /// An enum: one line naming every variant unless `#[non_exhaustive]`,
+    /// else a header plus a line per variant.
+    fn enum_line(&mut self, e: &rustdoc_types::Enum, path: &str, non_exhaustive: bool) -> String {
+        let generics = self.params(&e.generics);
+        self.impls(&e.impls, path);
+        let variants: Vec<String> = e
+            .variants
+            .iter()
+            .filter_map(|v| self.krate.index.get(v))
+            .map(|v| self.variant(v))
+            .collect();
+        if non_exhaustive || e.has_stripped_variants {
+            for v in &variants {
+                self.lines.insert(format!("pub variant {path}::{v}"));
+            }
+            format!("pub enum {path}{generics} {{ .. }} (#[non_exhaustive])")
+        } else {
+            format!("pub enum {path}{generics} {{ {} }}", variants.join(", "))
+        }
+    }
+
+    /// A trait, with a line per associated item.
+    fn trait_line(&mut self, t: &rustdoc_types::Trait, path: &str) -> String {
+        for child in &t.items {
+            if let Some(i) = self.krate.index.get(child) {
+                let name = i.name.clone().unwrap_or_default();
+                let l = self.assoc(&format!("{path}::{name}"), i);
+                self.lines.insert(format!("trait item {l}"));
+            }
+        }
+        let bounds = self.bounds(&t.bounds);
+        let unsafety = if t.is_unsafe { "unsafe " } else { "" };
+        let sealed = if bounds.is_empty() {
+            String::new()
+        } else {
+            format!(": {bounds}")
+        };
+        format!(
+            "pub {unsafety}trait {path}{}{sealed}",
+            self.params(&t.generics)
+        )
     }
 
     fn fields(&self, ids: &[Id]) -> Vec<(String, String)> {

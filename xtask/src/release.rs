@@ -27,6 +27,38 @@ pub const CLIENT_MANIFEST: &str = "crates/gaussdb-backup/Cargo.toml";
 const SUMS: &str = "SHA256SUMS";
 const CHANGELOG: &str = "CHANGELOG.md";
 
+/// The workspace's own manifest, whose `[workspace.dependencies]` require
+/// the client crate (`gaussdb-backup = { path = …, version = "…" }`).
+pub const WORKSPACE_MANIFEST: &str = "Cargo.toml";
+
+/// What to edit to give the client crate `version`: its manifest, and the
+/// workspace's requirement on it when that would no longer accept it (a
+/// breaking bump in 0.x: `0.4.0` does not accept `0.5.0`). cargo resolves
+/// the whole workspace, xtask included, only when the two agree, so
+/// `cargo xtask release` cannot make the second edit itself.
+pub fn set_version(root: &Path, version: &Version) -> String {
+    let mut what = format!("set `version = \"{version}\"` in {CLIENT_MANIFEST}");
+    if let Some(req) = workspace_requirement(root)
+        && !semver::VersionReq::parse(&req).is_ok_and(|r| r.matches(version))
+    {
+        what.push_str(&format!(
+            " and in the workspace's requirement `{PACKAGE} = {{ path = …, version = \"{version}\" }}` \
+             in {WORKSPACE_MANIFEST} (now \"{req}\", which cargo would not match with {version})"
+        ));
+    }
+    what
+}
+
+/// The `version` of the workspace's `gaussdb-backup = { … }` line, if any.
+fn workspace_requirement(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(WORKSPACE_MANIFEST)).ok()?;
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{PACKAGE} = {{")))?;
+    let rest = &line[line.find("version = \"")? + "version = \"".len()..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
 /// The smallest bump a set of changes needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -283,11 +315,11 @@ pub fn gate(root: &Path, rust_api: bool) -> Result<Gate> {
             assessment: None,
             failure: Some(format!(
                 "the newest snapshot {} is for {}, newer than {PACKAGE}'s version {current}: \
-                 set `version = \"{}\"` in {CLIENT_MANIFEST} (a snapshot is only written by \
-                 `cargo xtask release` for the crate's own version)",
+                 {} (a snapshot is only written by `cargo xtask release` for the crate's own \
+                 version)",
                 newest.spec.display(),
                 newest.version,
-                newest.version
+                set_version(root, &newest.version)
             )),
         });
     }
@@ -296,22 +328,21 @@ pub fn gate(root: &Path, rust_api: bool) -> Result<Gate> {
     let failure = if current == newest.version {
         (required != Bump::None).then(|| {
             format!(
-                "{} since the release {}, which needs {}: set `version = \"{}\"` in \
-                 {CLIENT_MANIFEST}, then run `cargo xtask release`",
+                "{} since the release {}, which needs {}: {}, then run `cargo xtask release`",
                 what_changed(&a),
                 newest.version,
                 required.as_str(),
-                required.apply(&newest.version)
+                set_version(root, &required.apply(&newest.version))
             )
         })
     } else if !required.carried_by(&newest.version, &current) {
         Some(format!(
-            "{} since the release {}, which needs {}, but {PACKAGE} is {current}: set \
-             `version = \"{}\"` in {CLIENT_MANIFEST}, then run `cargo xtask release`",
+            "{} since the release {}, which needs {}, but {PACKAGE} is {current}: {}, then \
+             run `cargo xtask release`",
             what_changed(&a),
             newest.version,
             required.as_str(),
-            required.apply(&newest.version)
+            set_version(root, &required.apply(&newest.version))
         ))
     } else {
         Some(format!(
@@ -370,10 +401,10 @@ pub fn run(root: &Path) -> Result<()> {
                 return Ok(());
             }
             bail!(
-                "{PACKAGE} {current} is already released and {}: it needs {}; set `version = \"{}\"` in {CLIENT_MANIFEST} and run `cargo xtask release` again",
+                "{PACKAGE} {current} is already released and {}: it needs {}; {} and run `cargo xtask release` again",
                 what_changed(&a),
                 a.required().as_str(),
-                a.required().apply(&current)
+                set_version(root, &a.required().apply(&current))
             );
         }
     }
@@ -383,11 +414,11 @@ pub fn run(root: &Path) -> Result<()> {
             let a = assess(root, newest, current.clone(), true)?;
             if !a.required().carried_by(&newest.version, &current) {
                 bail!(
-                    "{} since {}, which needs {}, but {PACKAGE} is {current}: set `version = \"{}\"` in {CLIENT_MANIFEST} first",
+                    "{} since {}, which needs {}, but {PACKAGE} is {current}: {} first",
                     what_changed(&a),
                     newest.version,
                     a.required().as_str(),
-                    a.required().apply(&newest.version)
+                    set_version(root, &a.required().apply(&newest.version))
                 );
             }
             let api = a.current_api.clone().unwrap_or_default();
@@ -628,10 +659,11 @@ mod tests {
         std::fs::create_dir_all(dir.join("openapi")).unwrap();
         std::fs::write(
             dir.join("Cargo.toml"),
-            "[workspace]\nmembers = [\"crates/*\"]\n",
+            "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.dependencies]\n\
+             gaussdb-backup = { path = \"crates/gaussdb-backup\", version = \"0.1.0\" }\n",
         )
         .unwrap();
-        set_version(&dir, version);
+        set_crate_version(&dir, version);
         std::fs::write(krate.join("src/lib.rs"), "").unwrap();
         let spec = std::fs::read(crate::project_root().join(SPEC_PATH)).unwrap();
         std::fs::write(dir.join(SPEC_PATH), &spec).unwrap();
@@ -639,7 +671,7 @@ mod tests {
         dir
     }
 
-    fn set_version(dir: &Path, version: &str) {
+    fn set_crate_version(dir: &Path, version: &str) {
         std::fs::write(
             dir.join(CLIENT_MANIFEST),
             format!("[package]\nname = \"gaussdb-backup\"\nversion = \"{version}\"\nedition = \"2021\"\n"),
@@ -673,17 +705,22 @@ mod tests {
         break_spec(&dir);
         let why = failure(&dir).expect("must fail");
         assert!(why.contains("1 breaking"), "{why}");
+        // 0.1.0 does not accept 0.2.0: the workspace's own requirement
+        // must change too, or cargo cannot even build xtask.
         assert!(
-            why.contains("set `version = \"0.2.0\"` in crates/gaussdb-backup/Cargo.toml, then run `cargo xtask release`"),
+            why.contains("set `version = \"0.2.0\"` in crates/gaussdb-backup/Cargo.toml and in the \
+                          workspace's requirement `gaussdb-backup = { path = …, version = \"0.2.0\" }` \
+                          in Cargo.toml (now \"0.1.0\", which cargo would not match with 0.2.0), then \
+                          run `cargo xtask release`"),
             "{why}"
         );
         // A compatible bump is not enough.
-        set_version(&dir, "0.1.1");
+        set_crate_version(&dir, "0.1.1");
         let why = failure(&dir).expect("must fail");
         assert!(why.contains("but gaussdb-backup is 0.1.1"), "{why}");
         assert!(why.contains("`version = \"0.2.0\"`"), "{why}");
         // The right bump, without its snapshot.
-        set_version(&dir, "0.2.0");
+        set_crate_version(&dir, "0.2.0");
         let why = failure(&dir).expect("must fail");
         assert!(why.contains("no snapshot for it"), "{why}");
         assert!(why.contains("run `cargo xtask release`"), "{why}");
@@ -692,6 +729,38 @@ mod tests {
         write_snapshot(&dir, &snapshot_for(&v("0.2.0")), &spec, "").unwrap();
         assert_eq!(failure(&dir), None);
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_compatible_bump_in_0x_leaves_the_workspace_requirement_alone() {
+        let dir = fixture("compatible", "0.1.0");
+        add_optional_request_property(&dir);
+        let why = failure(&dir).expect("must fail");
+        assert!(
+            why.contains(
+                "set `version = \"0.1.1\"` in crates/gaussdb-backup/Cargo.toml, then run `cargo xtask release`"
+            ),
+            "{why}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// An optional `tag` in the create request: a compatible change.
+    fn add_optional_request_property(dir: &Path) {
+        let path = dir.join(SPEC_PATH);
+        let spec = std::fs::read_to_string(&path).unwrap();
+        let anchor =
+            "        description:\n          $ref: \"#/components/schemas/BackupDescription\"\n";
+        assert!(spec.contains(anchor));
+        std::fs::write(
+            &path,
+            spec.replacen(
+                anchor,
+                &format!("{anchor}        tag:\n          type: string\n"),
+                1,
+            ),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -742,21 +811,8 @@ mod tests {
     fn the_changelog_entry_lists_each_change_in_its_section_and_goes_first() {
         let dir = fixture("changelog", "0.2.0");
         break_spec(&dir);
-        let path = dir.join(SPEC_PATH);
-        let spec = std::fs::read_to_string(&path).unwrap();
         // And a compatible addition: an optional request property.
-        let anchor =
-            "        description:\n          $ref: \"#/components/schemas/BackupDescription\"\n";
-        assert!(spec.contains(anchor));
-        std::fs::write(
-            &path,
-            spec.replacen(
-                anchor,
-                &format!("{anchor}        tag:\n          type: string\n"),
-                1,
-            ),
-        )
-        .unwrap();
+        add_optional_request_property(&dir);
         let gate = gate(&dir, false).unwrap();
         let a = gate.assessment.unwrap();
         let entry = changelog_entry(&a, "2026-01-02");

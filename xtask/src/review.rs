@@ -21,9 +21,10 @@ use openapi_check::{Source, parse};
 use serde_json::Value;
 
 use crate::diff::git_show;
-use crate::public_api::PACKAGE;
+use crate::public_api::{ApiDiff, PACKAGE};
 use crate::release::{self, Bump, Gate};
 use crate::spec::SPEC_PATH;
+use crate::{api_changes, client_methods};
 
 /// The marker the comment job finds its own comment by.
 pub const MARKER: &str = "<!-- gaussdb-backup spec review -->";
@@ -52,7 +53,15 @@ pub fn run(root: &Path, base: &str, out: &Path, repo_url: Option<&str>) -> Resul
         base: base_sha.clone(),
         head: head_sha.clone(),
     };
-    let markdown = render(&report.changes, &docs, &gate, &files, &links);
+    let methods = client_methods::by_operation(root)?;
+    let markdown = render(&Review {
+        changes: &report.changes,
+        docs: &docs,
+        gate: &gate,
+        files: &files,
+        links: &links,
+        methods: &methods,
+    });
     let out_dir = if out.is_absolute() {
         out.to_path_buf()
     } else {
@@ -190,92 +199,132 @@ fn bump_word(b: Bump) -> &'static str {
     }
 }
 
-/// The review's Markdown.
-fn render(
-    changes: &[Change],
-    docs: &Docs,
-    gate: &Gate,
-    files: &[FileChange],
-    links: &Links,
-) -> String {
+/// What the review is written from.
+struct Review<'a> {
+    changes: &'a [Change],
+    docs: &'a Docs,
+    gate: &'a Gate,
+    files: &'a [FileChange],
+    links: &'a Links,
+    /// The hand-written `Client` methods that call each operation.
+    methods: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// The review's Markdown: the heading, the semver decision, the changes
+/// per operation, the generated code, the Rust API.
+fn render(r: &Review<'_>) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "{MARKER}");
+    heading(&mut out, r.changes, r.gate);
+    semver_section(&mut out, r.gate);
+    changes_section(&mut out, r);
+    generated_section(&mut out, r.files);
+    rust_api_section(&mut out, r.gate);
+    out
+}
+
+/// The heading, its colour that of the semver verdict: red when the spec or
+/// the Rust API needs a breaking release, yellow for a potentially breaking
+/// spec change, green for a compatible one.
+fn heading(out: &mut String, changes: &[Change], gate: &Gate) {
     let count = |l: Level| changes.iter().filter(|c| c.level == l).count();
     let worst = changes.iter().map(|c| c.level).min();
-    let _ = writeln!(out, "{MARKER}");
+    let api = gate
+        .assessment
+        .as_ref()
+        .and_then(|a| a.api.as_ref())
+        .map(ApiDiff::bump);
+    let icon = match (worst, api) {
+        (Some(Level::Breaking), _) | (_, Some(Bump::Breaking)) => "🔴",
+        (Some(Level::PotentiallyBreaking), _) => "🟡",
+        (Some(Level::NonBreaking), _) | (_, Some(Bump::Compatible)) => "🟢",
+        _ => "⚪",
+    };
+    let rust = api.map_or(String::new(), |b| format!("; Rust API: {}", bump_word(b)));
     let _ = writeln!(
         out,
-        "## {} Spec review: {} breaking, {} potentially breaking, {} non-breaking change(s)\n",
-        worst.map_or("⚪", icon),
+        "## {icon} Spec review: {} breaking, {} potentially breaking, {} non-breaking change(s){rust}\n",
         count(Level::Breaking),
         count(Level::PotentiallyBreaking),
         count(Level::NonBreaking)
     );
-    semver_section(&mut out, gate);
+}
 
+fn changes_section(out: &mut String, r: &Review<'_>) {
     let _ = writeln!(
         out,
         "### Changes in this pull request\n\n`{SPEC_PATH}` at the base `{}` → the head `{}`.\n",
-        short(&links.base),
-        short(&links.head)
+        short(&r.links.base),
+        short(&r.links.head)
     );
-    if changes.is_empty() {
+    if r.changes.is_empty() {
         out.push_str("No change to the API.\n\n");
     }
     let mut by_op: BTreeMap<Option<&str>, Vec<&Change>> = BTreeMap::new();
-    for c in changes {
+    for c in r.changes {
         by_op.entry(c.operation.as_deref()).or_default().push(c);
     }
     for (op, list) in by_op {
-        let (title, rust) = match op {
-            Some(op) => {
-                let id = operation_id(docs, list[0]);
-                let title = match &id {
-                    Some(id) => format!("`{op}` (`{id}`)"),
-                    None => format!("`{op}`"),
-                };
-                (title, id.map(|id| operation_items(&id)).unwrap_or_default())
-            }
-            None => ("Outside operations".to_owned(), Vec::new()),
-        };
-        let _ = writeln!(out, "#### {title}\n");
-        let mut items = rust;
-        for c in &list {
-            for item in schema_items(c) {
-                if !items.contains(&item) {
-                    items.push(item);
-                }
-            }
-        }
-        if !items.is_empty() {
-            let shown: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
-            let _ = writeln!(out, "Generated Rust: {}\n", shown.join(", "));
-        }
-        out.push_str("| | rule | what changed | before | after |\n|---|---|---|---|---|\n");
-        for c in list {
-            let (before, after) = before_after(c, docs);
-            let cell = |value: Option<String>, place: Option<&Place>, old: bool| {
-                let value = value.map(|v| format!("`{}`", cell_escape(&v)));
-                let place = place.map(|p| links.place(p, old));
-                match (value, place) {
-                    (Some(v), Some(p)) => format!("{v}<br>{p}"),
-                    (Some(v), None) => v,
-                    (None, Some(p)) => p,
-                    (None, None) => "—".into(),
-                }
-            };
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} | {} | {} |",
-                icon(c.level),
-                c.rule,
-                cell_escape(&c.message),
-                cell(before, c.old.as_ref(), true),
-                cell(after, c.new.as_ref(), false),
-            );
-        }
-        out.push('\n');
+        operation_section(out, r, op, &list);
     }
+}
 
+/// One operation's changes: its title, the Rust items users call and the
+/// generated ones, and a table of the changes.
+fn operation_section(out: &mut String, r: &Review<'_>, op: Option<&str>, list: &[&Change]) {
+    let (title, mut items) = match op {
+        Some(op) => {
+            let id = operation_id(r.docs, list[0]);
+            let title = match &id {
+                Some(id) => format!("`{op}` (`{id}`)"),
+                None => format!("`{op}`"),
+            };
+            let items = id
+                .map(|id| operation_items(&id, r.methods))
+                .unwrap_or_default();
+            (title, items)
+        }
+        None => ("Outside operations".to_owned(), Vec::new()),
+    };
+    let _ = writeln!(out, "#### {title}\n");
+    for c in list {
+        for item in schema_items(c) {
+            if !items.contains(&item) {
+                items.push(item);
+            }
+        }
+    }
+    if !items.is_empty() {
+        let shown: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+        let _ = writeln!(out, "Generated Rust: {}\n", shown.join(", "));
+    }
+    out.push_str("| | rule | what changed | before | after |\n|---|---|---|---|---|\n");
+    for c in list {
+        let (before, after) = before_after(c, r.docs);
+        let cell = |value: Option<String>, place: Option<&Place>, old: bool| {
+            let value = value.map(|v| format!("`{}`", cell_escape(&v)));
+            let place = place.map(|p| r.links.place(p, old));
+            match (value, place) {
+                (Some(v), Some(p)) => format!("{v}<br>{p}"),
+                (Some(v), None) => v,
+                (None, Some(p)) => p,
+                (None, None) => "—".into(),
+            }
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} |",
+            icon(c.level),
+            c.rule,
+            cell_escape(&c.message),
+            cell(before, c.old.as_ref(), true),
+            cell(after, c.new.as_ref(), false),
+        );
+    }
+    out.push('\n');
+}
+
+fn generated_section(out: &mut String, files: &[FileChange]) {
     out.push_str("### Generated code\n\n");
     let (generated, other): (Vec<&FileChange>, Vec<&FileChange>) =
         files.iter().partition(|f| f.generated);
@@ -300,9 +349,6 @@ fn render(
             other.len()
         );
     }
-
-    rust_api_section(&mut out, gate);
-    out
 }
 
 fn short(sha: &str) -> &str {
@@ -358,25 +404,31 @@ fn rust_api_section(out: &mut String, gate: &Gate) {
         out.push_str("Not checked.\n");
         return;
     };
+    let described = api_changes::describe(api);
+    let breaking = described.iter().filter(|c| c.breaking).count();
     let _ = writeln!(
         out,
-        "Against the release {}: **{}** — {} item(s) removed or changed, {} added.\n",
+        "Against the release {}: **{}** — {breaking} item(s) changed in a way that breaks callers, \
+         {} added or extended.\n",
         a.released,
         bump_word(api.bump()),
-        api.removed.len(),
-        api.added.len()
+        described.len() - breaking
     );
-    if api.removed.is_empty() && api.added.is_empty() {
-        return;
+    for (title, want) in [("Breaking", true), ("Compatible", false)] {
+        let items: Vec<&api_changes::ItemChange> =
+            described.iter().filter(|c| c.breaking == want).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title}:\n");
+        for c in items.iter().take(100) {
+            let _ = writeln!(out, "- {}", c.markdown());
+        }
+        if items.len() > 100 {
+            let _ = writeln!(out, "- … and {} more", items.len() - 100);
+        }
+        out.push('\n');
     }
-    out.push_str("<details><summary>Items</summary>\n\n```diff\n");
-    for l in api.removed.iter().take(200) {
-        let _ = writeln!(out, "- {l}");
-    }
-    for l in api.added.iter().take(200) {
-        let _ = writeln!(out, "+ {l}");
-    }
-    out.push_str("```\n\n</details>\n");
 }
 
 /// The operationId of the change's operation (`POST /path`), from the new
@@ -394,12 +446,14 @@ fn operation_id(docs: &Docs, c: &Change) -> Option<String> {
     })
 }
 
-/// What progenitor generates for an operation.
-fn operation_items(operation_id: &str) -> Vec<String> {
-    vec![
-        format!("Client::{}", snake(operation_id)),
-        format!("builder::{operation_id}"),
-    ]
+/// The `Client` methods users call for an operation (the hand-written
+/// layer), then what progenitor generates for it (`Client::raw()`'s method
+/// and its builder).
+fn operation_items(operation_id: &str, methods: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut items = methods.get(operation_id).cloned().unwrap_or_default();
+    items.push(format!("raw::Client::{}", snake(operation_id)));
+    items.push(format!("builder::{operation_id}"));
+    items
 }
 
 fn snake(id: &str) -> String {

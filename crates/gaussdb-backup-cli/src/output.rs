@@ -7,6 +7,19 @@ use serde::Serialize;
 
 use crate::exit;
 
+/// Prints a value built with a generated builder (the generated types are
+/// `#[non_exhaustive]`, so they are built, not written as literals); a
+/// builder left without a required field is this program's bug, exit 4.
+pub fn print_built<T: Serialize, E: std::fmt::Display>(built: Result<T, E>) -> u8 {
+    match built {
+        Ok(value) => print(&value),
+        Err(e) => {
+            eprintln!("error: cannot build the result: {e}");
+            exit::UNEXPECTED
+        }
+    }
+}
+
 /// Prints a result as JSON on stdout.
 pub fn print<T: Serialize>(value: &T) -> u8 {
     match serde_json::to_string_pretty(value) {

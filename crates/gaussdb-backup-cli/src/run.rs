@@ -36,19 +36,25 @@ fn create_body(matches: &ArgMatches) -> Result<types::CreateBackupRequest, Strin
             .map_err(|e| format!("the body in {} is invalid: {e}", path.display()));
     }
     let required = |name: &str| format!("--{name} is required");
-    Ok(types::CreateBackupRequest {
-        instance_id: matches
-            .get_one::<types::InstanceId>("instance-id")
-            .cloned()
-            .ok_or_else(|| required("instance-id"))?,
-        name: matches
-            .get_one::<types::BackupName>("name")
-            .cloned()
-            .ok_or_else(|| required("name"))?,
-        description: matches
-            .get_one::<types::BackupDescription>("description")
-            .cloned(),
-    })
+    let instance_id = matches
+        .get_one::<types::InstanceId>("instance-id")
+        .cloned()
+        .ok_or_else(|| required("instance-id"))?;
+    let name = matches
+        .get_one::<types::BackupName>("name")
+        .cloned()
+        .ok_or_else(|| required("name"))?;
+    let description = matches
+        .get_one::<types::BackupDescription>("description")
+        .cloned();
+    // The generated builder: the type is `#[non_exhaustive]`.
+    types::CreateBackupRequest::try_from(
+        types::CreateBackupRequest::builder()
+            .instance_id(instance_id)
+            .name(name)
+            .description(description),
+    )
+    .map_err(|e| e.to_string())
 }
 
 async fn create(client: &Client, matches: &ArgMatches) -> u8 {
@@ -83,10 +89,11 @@ async fn create(client: &Client, matches: &ArgMatches) -> u8 {
             .unwrap_or(Duration::from_secs(3600));
         return lifecycle::wait(client, &created, timeout).await;
     }
-    output::print(&types::CreateBackupResponse {
-        backup: created.backup,
-        job_id: created.job_id,
-    })
+    output::print_built(types::CreateBackupResponse::try_from(
+        types::CreateBackupResponse::builder()
+            .backup(created.backup)
+            .job_id(created.job_id),
+    ))
 }
 
 async fn show_job(client: &Client, matches: &ArgMatches) -> u8 {
@@ -99,7 +106,9 @@ async fn show_job(client: &Client, matches: &ArgMatches) -> u8 {
         call = call.language(language);
     }
     match call.send().await {
-        Ok(job) => output::print(&types::ShowJobResponse { job }),
+        Ok(job) => output::print_built(types::ShowJobResponse::try_from(
+            types::ShowJobResponse::builder().job(job),
+        )),
         Err(err) => output::report(&err, None),
     }
 }

@@ -30,6 +30,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use gaussdb_backup::types::error::ConversionError;
 use gaussdb_backup::types::{BackupSummary, Datastore, DeleteBackupResponse, ListBackupsResponse};
 use gaussdb_backup::{BackupStatus, BackupType};
 
@@ -82,52 +83,62 @@ fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<ListBackupsRespon
     let query = parse_query(uri.query().unwrap_or(""))?;
     let now = millis(app.config.clock.now());
     let (page, total) = app.store().list(project_id, &query);
-    Ok(ListBackupsResponse {
-        // Always present, `[]` when empty, as the service's examples show.
-        backups: Some(page.iter().map(|b| list_item(b, now)).collect()),
-        total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
-    })
+    Ok(ListBackupsResponse::try_from(
+        ListBackupsResponse::builder()
+            // Always present, `[]` when empty, as the service's examples show.
+            .backups(page.iter().map(|b| list_item(b, now)).collect::<Vec<_>>())
+            .total_count(i64::try_from(total).unwrap_or(i64::MAX)),
+    )?)
 }
 
 /// One backup as the list answers it: `end_time` once it is over,
 /// `take_up_time` (minutes) and `size` (MB, 0 unless COMPLETED) always.
+/// Built with the generated builder (the type is `#[non_exhaustive]`);
+/// `id`, its only required field, is always set, so the conversion cannot
+/// fail.
 pub fn list_item(b: &StoredBackup, now_ms: i64) -> BackupSummary {
+    built_item(b, now_ms).expect("a listed backup sets its required id")
+}
+
+fn built_item(b: &StoredBackup, now_ms: i64) -> Result<BackupSummary, ConversionError> {
+    let datastore = Datastore::try_from(
+        Datastore::builder()
+            .type_("gaussdb-mysql".to_owned())
+            .version("8.0".to_owned()),
+    )?;
     let state = b.state(now_ms);
     let over = state != BackupState::Building;
     let (begin_time, end_time) = b.times();
-    BackupSummary {
-        id: b.id.clone(),
-        name: Some(b.name.clone()),
-        begin_time: Some(begin_time),
-        end_time: over.then_some(end_time),
-        status: Some(match state {
+    let body = BackupSummary::builder()
+        .id(b.id.clone())
+        .name(b.name.clone())
+        .begin_time(begin_time)
+        .end_time(over.then_some(end_time))
+        .status(match state {
             BackupState::Building => BackupStatus::Building,
             BackupState::Completed => BackupStatus::Completed,
             BackupState::Failed => BackupStatus::Failed,
-        }),
-        take_up_time: Some(if over {
+        })
+        .take_up_time(if over {
             i32::try_from(b.take_up_minutes()).unwrap_or(i32::MAX)
         } else {
             0
-        }),
-        type_: Some(match b.kind {
+        })
+        .type_(match b.kind {
             BackupKind::Manual => BackupType::Manual,
             BackupKind::Auto => BackupType::Auto,
-        }),
-        size: Some(if state == BackupState::Completed {
+        })
+        .size(if state == BackupState::Completed {
             b.size_mb
         } else {
             0.0
-        }),
-        datastore: Some(Datastore {
-            type_: Some("gaussdb-mysql".into()),
-            version: Some("8.0".into()),
-        }),
-        instance_id: Some(b.instance_id.clone()),
-        instance_name: Some(Config::instance_name(&b.instance_id)),
-        backup_level: Some("0".into()),
-        description: Some(b.description.clone().unwrap_or_default()),
-    }
+        })
+        .datastore(datastore)
+        .instance_id(b.instance_id.clone())
+        .instance_name(Config::instance_name(&b.instance_id))
+        .backup_level(gaussdb_backup::BackupLevel::from("0"))
+        .description(b.description.clone().unwrap_or_default());
+    BackupSummary::try_from(body)
 }
 
 /// The list's query string, validated.
@@ -269,10 +280,11 @@ async fn delete(
     };
     commit(app, change).await?;
     tracing::info!(backup = %backup.id, "backup deleted");
-    Ok(DeleteBackupResponse {
-        backup_id: Some(backup.id),
-        backup_name: Some(backup.name),
-    })
+    Ok(DeleteBackupResponse::try_from(
+        DeleteBackupResponse::builder()
+            .backup_id(backup.id)
+            .backup_name(backup.name),
+    )?)
 }
 
 #[cfg(test)]

@@ -111,6 +111,25 @@ async fn handle(
     body: Body,
 ) -> Result<CreateBackupResponse, ApiError> {
     check_project(project_id)?;
+    let request = read_request(app, headers, body).await?;
+    if !app.config.instances.contains(&request.instance_id) {
+        return Err(ApiError::InstanceNotFound);
+    }
+    let (change, begin_ms, entry) = start(app, project_id, &request)?;
+    commit(app, change).await?;
+    let backup = entry
+        .backup
+        .ok_or_else(|| ApiError::Internal("a created entry without its backup".into()))?;
+    tracing::info!(backup = %backup.id, job = %entry.job.id, instance = %request.instance_id, "backup started");
+    answer(backup, entry.job.id, begin_ms)
+}
+
+/// The request's body, once its content type is JSON.
+async fn read_request(
+    app: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<CreateRequest, ApiError> {
     // The gateway read the body within the limit already.
     let bytes = axum::body::to_bytes(body, app.config.max_body_bytes)
         .await
@@ -125,18 +144,23 @@ async fn handle(
             "Content-Type must be application/json, not {content_type:?}"
         )));
     }
-    let request = parse_body(&bytes)?;
-    if !app.config.instances.contains(&request.instance_id) {
-        return Err(ApiError::InstanceNotFound);
-    }
+    parse_body(&bytes)
+}
 
+/// Stores the backup and its job, unless the instance is busy: the
+/// change to commit, the start time and the stored entry.
+fn start(
+    app: &AppState,
+    project_id: &str,
+    request: &CreateRequest,
+) -> Result<(crate::state::Change, i64, Entry), ApiError> {
     let backup_id = format!("{}{}", uuid::Uuid::new_v4().simple(), rules::BACKUP_SUFFIX);
     let job_id = uuid::Uuid::new_v4().to_string();
     let schedule = app.config.jobs;
     // The time is read under the store's lock, so that backups are stored in
     // the order of their start times and the in-progress check never sees a
     // later backup before an earlier one.
-    let (change, begin_ms, entry) = {
+    let started = {
         let mut store = app.store();
         let now = millis(app.config.clock.now());
         if let Some(code) = app.faults.take_busy(now) {
@@ -177,21 +201,30 @@ async fn handle(
         };
         (store.create(entry.clone(), now)?, now, entry)
     };
-    commit(app, change).await?;
-    tracing::info!(backup = %backup_id, job = %job_id, instance = %request.instance_id, "backup started");
-    let backup = entry.backup.expect("a created backup");
-    Ok(CreateBackupResponse {
-        backup: Backup {
-            id: backup.id,
-            name: Some(backup.name),
-            description: backup.description,
-            begin_time: Some(Timestamp::from(crate::state::service_time(begin_ms))),
-            status: Some(BackupStatus::Building),
-            type_: Some(BackupType::Manual),
-            instance_id: Some(backup.instance_id),
-        },
-        job_id,
-    })
+    Ok(started)
+}
+
+/// The 201 body, through the generated builders (the types are
+/// `#[non_exhaustive]`).
+fn answer(
+    backup: StoredBackup,
+    job_id: String,
+    begin_ms: i64,
+) -> Result<CreateBackupResponse, ApiError> {
+    Ok(CreateBackupResponse::try_from(
+        CreateBackupResponse::builder()
+            .backup(
+                Backup::builder()
+                    .id(backup.id)
+                    .name(backup.name)
+                    .description(backup.description)
+                    .begin_time(Timestamp::from(crate::state::service_time(begin_ms)))
+                    .status(BackupStatus::Building)
+                    .type_(BackupType::Manual)
+                    .instance_id(backup.instance_id),
+            )
+            .job_id(job_id),
+    )?)
 }
 
 /// The body, field by field, so that each broken rule gets its own code:

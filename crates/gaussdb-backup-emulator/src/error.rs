@@ -209,12 +209,16 @@ impl ApiError {
         if !detail.is_empty() {
             tracing::info!(error_code = code, reason = detail, "refused");
         }
-        let body = ErrorResponse {
-            error_code: code.to_owned(),
-            error_msg: message,
-            request_id: self.is_gateway().then(|| request_id.to_owned()),
-        };
-        (status, Json(body)).into_response()
+        // The builder (the type is `#[non_exhaustive]`); both required
+        // fields are set, so it always converts.
+        let body = ErrorResponse::builder()
+            .error_code(code.to_owned())
+            .error_msg(message)
+            .request_id(self.is_gateway().then(|| request_id.to_owned()));
+        match ErrorResponse::try_from(body) {
+            Ok(body) => (status, Json(body)).into_response(),
+            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        }
     }
 }
 
@@ -246,6 +250,14 @@ where
             ))
             .respond("")),
         }
+    }
+}
+
+/// A response body the generated builder refused: a required field left
+/// unset in the emulator's own code, answered as its internal error.
+impl From<gaussdb_backup::types::error::ConversionError> for ApiError {
+    fn from(e: gaussdb_backup::types::error::ConversionError) -> Self {
+        ApiError::Internal(format!("response body: {e}"))
     }
 }
 

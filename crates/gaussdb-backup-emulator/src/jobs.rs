@@ -16,6 +16,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use gaussdb_backup::types::error::ConversionError;
 use gaussdb_backup::types::{Job, JobInstance, ShowJobResponse};
 use gaussdb_backup::{JobStatus, Timestamp};
 use serde_json::json;
@@ -74,42 +75,51 @@ fn show(app: &AppState, project_id: &str, uri: &Uri) -> Result<ShowJobResponse, 
     if phase == JobPhase::Invisible {
         return Err(ApiError::JobNotFound);
     }
-    Ok(ShowJobResponse {
-        job: job_body(job, phase),
-    })
+    Ok(ShowJobResponse::try_from(
+        ShowJobResponse::builder().job(job_body(job, phase)),
+    )?)
 }
 
-/// A job as the service answers it.
+/// A job as the service answers it. Built with the generated builder (the
+/// type is `#[non_exhaustive]`, so a field the spec adds is not an edit
+/// here); `id` and `status` are its only required fields and are always
+/// set, so the conversion cannot fail.
 pub fn job_body(job: &StoredJob, phase: JobPhase) -> Job {
+    built_job(job, phase).expect("a job body sets its required id and status")
+}
+
+fn built_job(job: &StoredJob, phase: JobPhase) -> Result<Job, ConversionError> {
+    let instance = JobInstance::try_from(
+        JobInstance::builder()
+            .id(job.instance_id.clone())
+            .name(Config::instance_name(&job.instance_id)),
+    )?;
     let finished = matches!(phase, JobPhase::Completed | JobPhase::Failed);
     let mut entities = serde_json::Map::new();
     entities.insert("backup_id".into(), json!(job.backup_id));
     entities.insert("backup_name".into(), json!(job.backup_name));
-    Job {
-        id: job.id.clone(),
+    let body = Job::builder()
+        .id(job.id.clone())
         // No source gives a backup job's name: none is made up.
-        name: None,
-        status: match phase {
+        .name(None::<String>)
+        .status(match phase {
             JobPhase::Invisible | JobPhase::Pending => JobStatus::Pending,
             JobPhase::Running(_) => JobStatus::Running,
             JobPhase::Completed => JobStatus::Completed,
             JobPhase::Failed => JobStatus::Failed,
-        },
-        created: Some(Timestamp::from(service_time(job.created_ms))),
-        ended: finished.then(|| Timestamp::from(service_time(job.end_ms()))),
-        process: Some(match phase {
+        })
+        .created(Timestamp::from(service_time(job.created_ms)))
+        .ended(finished.then(|| Timestamp::from(service_time(job.end_ms()))))
+        .process(match phase {
             JobPhase::Running(p) => format!("{p}%"),
             _ => String::new(),
-        }),
-        instance: Some(JobInstance {
-            id: Some(job.instance_id.clone()),
-            name: Some(Config::instance_name(&job.instance_id)),
-        }),
-        entities: Some(entities),
-        fail_reason: if phase == JobPhase::Failed {
+        })
+        .instance(instance)
+        .entities(entities)
+        .fail_reason(if phase == JobPhase::Failed {
             Some(job.fail_reason.clone().unwrap_or_default())
         } else {
             None
-        },
-    }
+        });
+    Job::try_from(body)
 }

@@ -17,18 +17,20 @@
 //! let server = MockServer::start_async().await;
 //! let mock = server.create_gauss_my_sql_backup(|when, then| {
 //!     when.project_id(&"619d3e78f61b4be68bc5aa0b59edcf7b".parse().unwrap());
-//!     then.created(&CreateBackupResponse {
-//!         backup: Backup {
-//!             id: "2f4ddb93-b901-4b08-93d8-1d2e472f30fe".into(),
-//!             name: Some("backup-1".into()),
-//!             description: None,
-//!             begin_time: Some("2020-07-07T01:17:05+0800".parse::<Timestamp>().unwrap()),
-//!             status: Some(BackupStatus::Building),
-//!             type_: Some(BackupType::Manual),
-//!             instance_id: Some("07033b125fd94a8a96896f8bcfee6ddain07".into()),
-//!         },
-//!         job_id: "e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7".into(),
-//!     });
+//!     // The generated types are `#[non_exhaustive]` (a field the service
+//!     // adds is then no breaking change): build them with their builders.
+//!     let body = CreateBackupResponse::builder()
+//!         .backup(
+//!             Backup::builder()
+//!                 .id("2f4ddb93-b901-4b08-93d8-1d2e472f30fe".to_owned())
+//!                 .name("backup-1".to_owned())
+//!                 .begin_time("2020-07-07T01:17:05+0800".parse::<Timestamp>().unwrap())
+//!                 .status(BackupStatus::Building)
+//!                 .type_(BackupType::Manual)
+//!                 .instance_id("07033b125fd94a8a96896f8bcfee6ddain07".to_owned()),
+//!         )
+//!         .job_id("e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7".to_owned());
+//!     then.created(&CreateBackupResponse::try_from(body).unwrap());
 //! });
 //!
 //! let client = Client::builder()

@@ -9,6 +9,16 @@ use httpmock::MockServer;
 const PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
 const INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
 
+/// An error body, through the generated builder (the type is
+/// `#[non_exhaustive]`).
+fn error(code: &str, message: &str) -> ErrorResponse {
+    ErrorResponse::builder()
+        .error_code(code.to_owned())
+        .error_msg(message.to_owned())
+        .try_into()
+        .unwrap()
+}
+
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .endpoint_url(&server.base_url())
@@ -29,11 +39,7 @@ async fn a_mocked_conflict_is_a_typed_service_error() {
         when.project_id(&PROJECT.parse().unwrap())
             .x_language(&Language::ZhCn)
             .body(&body);
-        then.conflict(&ErrorResponse {
-            error_code: "DBS.201205".into(),
-            error_msg: "该实例正在备份中。".into(),
-            request_id: None,
-        });
+        then.conflict(&error("DBS.201205", "该实例正在备份中。"));
     });
     let err = client(&server)
         .create_backup(INSTANCE, "backup-1")
@@ -54,11 +60,7 @@ async fn a_request_that_does_not_match_is_not_answered_by_the_mock() {
     let server = MockServer::start_async().await;
     let mock = server.create_gauss_my_sql_backup(|when, then| {
         when.x_language(&Language::ZhCn);
-        then.not_found(&ErrorResponse {
-            error_code: "DBS.200002".into(),
-            error_msg: "The instance does not exist.".into(),
-            request_id: None,
-        });
+        then.not_found(&error("DBS.200002", "The instance does not exist."));
     });
     // No X-Language header: the mock does not match, httpmock answers 404
     // without the documented body.

@@ -16,6 +16,7 @@ are ignored.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Backup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub begin_time: ::std::option::Option<crate::Timestamp>,
@@ -191,6 +192,7 @@ SDKs mark every field optional).
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct BackupSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub backup_level: ::std::option::Option<crate::BackupLevel>,
@@ -236,6 +238,7 @@ double. A number covers both.
     ///Body of a request to create a manual backup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateBackupRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<BackupDescription>,
@@ -252,6 +255,7 @@ required: they are what a caller needs to follow the backup.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateBackupResponse {
         pub backup: Backup,
         ///ID of the asynchronous job that creates the backup.
@@ -265,6 +269,7 @@ required: they are what a caller needs to follow the backup.
     ///The database engine of a backup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Datastore {
         ///Engine, `gaussdb-mysql`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -281,6 +286,7 @@ required: they are what a caller needs to follow the backup.
     ///The backup that was deleted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DeleteBackupResponse {
         ///Backup ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -355,6 +361,7 @@ gateway. Gateway bodies (`APIGW.*`) also carry `request_id`.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error code, for example `DBS.280277` or `APIGW.0301`.
         pub error_code: ::std::string::String,
@@ -446,6 +453,7 @@ still a usable answer.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Job {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created: ::std::option::Option<crate::Timestamp>,
@@ -481,6 +489,7 @@ still a usable answer.
     ///The instance a job works on.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct JobInstance {
         ///Instance ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -497,6 +506,7 @@ still a usable answer.
     ///One page of backups and the number of backups matching the filters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ListBackupsResponse {
         /**The backups of this page (absent or `null` means none; the
 official SDKs read `null` as absent).
@@ -701,6 +711,7 @@ accepted too).
     ///The job asked for.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ShowJobResponse {
         pub job: Job,
     }

@@ -17,6 +17,10 @@
 //! Another: the spec's patterns are compiled with regex-lite instead of
 //! regress, after a check that the two engines agree on each (see
 //! `patterns.rs`).
+//!
+//! A third: the types the service sends and callers send are
+//! `#[non_exhaustive]`, so that an added optional property is a compatible
+//! release (see `non_exhaustive.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -88,6 +92,11 @@ pub fn settings() -> GenerationSettings {
 
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let tokens = generate(&settings(), &spec.openapi);
+    let reach = super::non_exhaustive::reach(&spec.value)?;
+    // Requests too: see "Generated types are #[non_exhaustive]" in
+    // ARCHITECTURE.md for why a request type is closed to struct literals.
+    let names = reach.responses.union(&reach.requests).cloned().collect();
+    let replaced: Vec<&str> = REPLACEMENTS.iter().map(|(schema, ..)| *schema).collect();
     Ok(vec![rust_output(
         spec,
         OUTPUT_PATH,
@@ -95,6 +104,7 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         tokens,
         |file| {
             schemars_behind_feature(file)?;
+            super::non_exhaustive::mark(file, &names, &replaced)?;
             super::patterns::regex_lite_instead_of_regress(file)
         },
     )?])

@@ -661,3 +661,135 @@ fn locate(spec_text: &str, findings: &mut [Finding]) {
         finding.spec_line = lines.get(&finding.spec_pointer).copied();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec() -> (Value, String) {
+        let text =
+            std::fs::read_to_string(crate::project_root().join(crate::spec::SPEC_PATH)).unwrap();
+        let value = openapi_check::parse(&text, openapi_check::Format::Yaml)
+            .unwrap()
+            .value;
+        (value, text)
+    }
+
+    fn answer(method: &str, path: &str, status: u16, body: Value) -> Exchange {
+        Exchange {
+            method: method.into(),
+            path: path.into(),
+            status,
+            headers: BTreeMap::new(),
+            body: Some(body),
+            body_text: None,
+        }
+    }
+
+    fn kinds(report: &DriftReport) -> Vec<(Kind, &str, &str)> {
+        report
+            .findings
+            .iter()
+            .map(|f| (f.kind, f.pointer.as_str(), f.spec_pointer.as_str()))
+            .collect()
+    }
+
+    const JOBS: &str = "/v3/619d3e78f61b4be68bc5aa0b59edcf7b/jobs";
+
+    #[test]
+    fn every_conditional_property_is_in_the_spec() {
+        let (spec, _) = spec();
+        for (schema, property, _) in CONDITIONAL {
+            let at = format!("{schema}/properties/{property}");
+            assert!(
+                pointer::resolve(&spec, &at).is_some(),
+                "{at} is not in the spec"
+            );
+        }
+    }
+
+    #[test]
+    fn statuses_codes_and_contract_breaks_are_told_apart() {
+        let (spec, text) = spec();
+        let r = Redactor::default();
+        let answers = [
+            // Documented code, documented status: nothing to say.
+            answer(
+                "GET",
+                JOBS,
+                400,
+                json!({"error_code": "DBS.200543", "error_msg": "x"}),
+            ),
+            // A code the job's 400 does not document.
+            answer(
+                "GET",
+                JOBS,
+                400,
+                json!({"error_code": "DBS.999999", "error_msg": "x"}),
+            ),
+            // A status the operation does not document.
+            answer(
+                "GET",
+                JOBS,
+                418,
+                json!({"error_code": "DBS.1", "error_msg": "x"}),
+            ),
+            // A job without its required status: a contract break.
+            answer("GET", JOBS, 200, json!({"job": {"id": "j"}})),
+            // No such operation.
+            answer("PATCH", JOBS, 200, json!({})),
+        ];
+        let report = check(&spec, &text, &answers, &r);
+        let found = kinds(&report);
+        let responses = "/paths/~1v3~1{project_id}~1jobs/get/responses";
+        let undocumented_code = (
+            Kind::UndocumentedErrorCode,
+            "/error_code",
+            &*format!("{responses}/400/description"),
+        );
+        assert!(found.contains(&undocumented_code), "{found:#?}");
+        assert!(
+            found.contains(&(Kind::UndocumentedStatus, "", responses)),
+            "{found:#?}"
+        );
+        assert!(
+            found.contains(&(Kind::SchemaViolation, "/job", "/components/schemas/Job")),
+            "{found:#?}"
+        );
+        assert!(
+            found.contains(&(Kind::UndocumentedOperation, "", "/paths")),
+            "{found:#?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|(_, p, s)| p.is_empty() && s.ends_with("400/description")),
+            "DBS.200543 is documented: {found:#?}"
+        );
+    }
+
+    #[test]
+    fn the_create_path_wins_over_the_backup_id_template() {
+        let (spec, _) = spec();
+        let create = answer("POST", "/v3/p/backups/create", 201, json!({}));
+        let (at, id) = find_operation(&spec, &create).unwrap();
+        assert_eq!(id, "CreateGaussMySqlBackup");
+        assert_eq!(at, "/paths/~1v3~1{project_id}~1backups~1create/post");
+        let delete = answer("DELETE", "/v3/p/backups/create", 200, json!({}));
+        assert_eq!(
+            find_operation(&spec, &delete).unwrap().1,
+            "DeleteGaussMySqlBackup"
+        );
+    }
+
+    #[test]
+    fn offset_forms() {
+        assert_eq!(offset_form("2020-07-07T01:17:05+0800"), Some("+hhmm"));
+        assert_eq!(offset_form("2020-07-07T01:17:05-08:00"), Some("+hh:mm"));
+        assert_eq!(offset_form("2020-07-07T01:17:05Z"), Some("Z"));
+        assert_eq!(offset_form("2020-07-07T01:17:05.123Z"), None);
+        assert_eq!(offset_form(""), None);
+        assert_eq!(offset_form("2020-07-07 01:17:05+0800"), None);
+    }
+}

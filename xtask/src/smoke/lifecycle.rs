@@ -145,7 +145,16 @@ async fn after_create(
         .send()
         .await;
     match waited {
-        Ok(backup) => log.ok("wait", format!("{:?} after polls", backup.status)),
+        Ok(backup) => log.ok(
+            "wait",
+            format!(
+                "backup {}",
+                backup
+                    .status
+                    .as_ref()
+                    .map_or("without a status", |s| s.as_str())
+            ),
+        ),
         Err(e) => return failed(log, "wait", &e),
     }
     let by_id = target

@@ -115,3 +115,65 @@ pub async fn run(
     }
     Ok(sweep)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INSTANCE: &str = "07033b125fd94a8a96896f8bcfee6ddain07";
+
+    fn backup(name: &str, kind: &str, instance: &str, begin: Option<&str>) -> BackupSummary {
+        serde_json::from_value(serde_json::json!({
+            "id": "b", "name": name, "type": kind, "instance_id": instance, "begin_time": begin,
+        }))
+        .unwrap()
+    }
+
+    /// Each rule alone keeps a backup the others would let go; the emulator
+    /// cannot make an automated backup with the prefix, so this is the test
+    /// of "manual only".
+    #[test]
+    fn every_rule_must_hold() {
+        let now = DateTime::parse_from_rfc3339("2026-12-05T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let old = Some("2026-12-05T18:59:59+0800"); // 1 h 0 min 1 s before now
+        let young = Some("2026-12-05T19:00:01+0800");
+        let name = "gdbsmoke-20261205T105959Z-abcdef";
+        assert!(sweepable(
+            &backup(name, "manual", INSTANCE, old),
+            INSTANCE,
+            now
+        ));
+        assert!(!sweepable(
+            &backup(name, "manual", INSTANCE, young),
+            INSTANCE,
+            now
+        ));
+        assert!(!sweepable(
+            &backup(name, "auto", INSTANCE, old),
+            INSTANCE,
+            now
+        ));
+        assert!(!sweepable(
+            &backup(name, "manual", "other", old),
+            INSTANCE,
+            now
+        ));
+        assert!(!sweepable(
+            &backup("nightly", "manual", INSTANCE, old),
+            INSTANCE,
+            now
+        ));
+        assert!(!sweepable(
+            &backup(name, "manual", INSTANCE, None),
+            INSTANCE,
+            now
+        ));
+        assert!(!sweepable(
+            &backup(name, "manual", INSTANCE, Some("yesterday")),
+            INSTANCE,
+            now
+        ));
+    }
+}

@@ -264,7 +264,7 @@ pub async fn execute(
     let exchanges = recorder.finish().await;
     let checked = drift::check(spec, spec_text, &exchanges, &redactor);
     if let Some(l) = lifecycle.as_mut() {
-        let _ = l;
+        redact_lifecycle(l, &redactor);
     }
     if let Some(s) = sweep.as_mut() {
         for swept in &mut s.matched {

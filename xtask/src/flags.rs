@@ -58,6 +58,11 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         repo_url: Option<String>,
     },
+    /// The spec against the live service: a backup's whole lifecycle through
+    /// the client, every answer checked against the spec (report.md and
+    /// report.json). Exit status 0 passed, 1 a step failed, 2 could not
+    /// start, 3 drift found.
+    Smoke(crate::smoke::SmokeArgs),
     /// Print the client crate's public Rust API listing (from rustdoc JSON).
     PublicApi {
         /// Read this rustdoc JSON file instead of building it.
@@ -98,6 +103,22 @@ mod tests {
         assert!(matches!(
             parse(&["bless"]).unwrap().command,
             Command::Release
+        ));
+        assert!(
+            parse(&["smoke", "--dry-run"]).is_err(),
+            "--dry-run needs --sweep"
+        );
+        assert!(parse(&["smoke", "--region", "r", "--endpoint", "http://x"]).is_err());
+        assert!(parse(&["smoke", "--replay", "d", "--sweep"]).is_err());
+        assert!(matches!(
+            parse(&["smoke", "--instance-id", "i", "--sweep", "--dry-run"])
+                .unwrap()
+                .command,
+            Command::Smoke(crate::smoke::SmokeArgs {
+                sweep: true,
+                dry_run: true,
+                ..
+            })
         ));
         let f = parse(&["--root", "/tmp/x", "release"]).unwrap();
         assert_eq!(f.root.as_deref(), Some(std::path::Path::new("/tmp/x")));

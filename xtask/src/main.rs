@@ -13,6 +13,7 @@ mod generate;
 mod public_api;
 mod release;
 mod review;
+mod smoke;
 mod spec;
 mod validate;
 
@@ -52,6 +53,16 @@ fn main() -> ExitCode {
             repo_url,
         } => review::run(&root, &base, &out, repo_url.as_deref()),
         flags::Command::PublicApi { json } => public_api::print(&root, json.as_deref()),
+        // Its own exit statuses: passed, failed, drift found (see flags.rs).
+        flags::Command::Smoke(args) => {
+            return match smoke::run(&root, args) {
+                Ok(code) => ExitCode::from(code),
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

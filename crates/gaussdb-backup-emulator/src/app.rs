@@ -39,6 +39,8 @@ pub struct AppState {
     pub store: Mutex<Store>,
     /// The armed faults and backup failures (the `/_emulator/` endpoints).
     pub faults: Faults,
+    /// The drift deviations turned on (`/_emulator/drift`, `--drift`).
+    pub drift: crate::drift::Drift,
 }
 
 impl AppState {
@@ -64,6 +66,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v3/{project_id}/jobs", get(show_job))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
+            crate::drift::middleware,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
             inject_faults,
         ));
     let inner = Router::new()
@@ -76,6 +82,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(arm_backup_failures).delete(clear_backup_failures),
         )
         .route("/_emulator/busy", post(arm_busy).delete(clear_busy))
+        .route("/_emulator/drift", post(set_drift).delete(clear_drift))
         .route("/_emulator/backups", get(admin_backups))
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
@@ -178,6 +185,21 @@ async fn arm_busy(State(app): State<Arc<AppState>>, body: axum::body::Bytes) -> 
 
 async fn clear_busy(State(app): State<Arc<AppState>>) -> StatusCode {
     app.faults.clear_busy();
+    StatusCode::NO_CONTENT
+}
+
+async fn set_drift(State(app): State<Arc<AppState>>, body: axum::body::Bytes) -> Response {
+    let spec: crate::drift::DriftSpec = match serde_json::from_slice(&body) {
+        Ok(spec) => spec,
+        Err(e) => return admin_error(format!("drift spec: {e}")),
+    };
+    tracing::info!(?spec, "drift mode");
+    app.drift.set(spec.deviations.clone());
+    (StatusCode::OK, Json(spec)).into_response()
+}
+
+async fn clear_drift(State(app): State<Arc<AppState>>) -> StatusCode {
+    app.drift.clear();
     StatusCode::NO_CONTENT
 }
 

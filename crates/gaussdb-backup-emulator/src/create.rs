@@ -313,6 +313,7 @@ mod tests {
             config: crate::config::Config::default(),
             store: std::sync::Mutex::new(Store::default()),
             faults: crate::faults::Faults::default(),
+            drift: crate::drift::Drift::default(),
         });
         let mut change = app
             .store()

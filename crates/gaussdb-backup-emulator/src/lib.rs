@@ -30,6 +30,10 @@
 //!   lock (`<state>.lock`) keeps a second emulator off the same file.
 //! - **Faults** ([`faults`]): `/_emulator/faults` (status, delay, reset for
 //!   the next calls) and `/_emulator/backup-failures` (the next backups fail).
+//! - **Drift mode** ([`drift`]): `/_emulator/drift` makes success answers
+//!   depart from the spec as the real service may (an extra property, a
+//!   status outside the enum, a missing optional field, another time
+//!   offset), for `cargo xtask smoke`'s drift report.
 //! - **Documents**: the hand-written spec (`/openapi/gaussdb-backup.yaml`),
 //!   the emulator's utoipa document (`/openapi.json`) and Swagger UI
 //!   (`/docs`, fully offline) showing both, the spec first.
@@ -73,6 +77,7 @@ pub mod app;
 pub mod backups;
 pub mod config;
 pub mod create;
+pub mod drift;
 pub mod error;
 pub mod faults;
 pub mod gateway;
@@ -185,6 +190,7 @@ impl Emulator {
             config,
             store: Mutex::new(store),
             faults: faults::Faults::default(),
+            drift: drift::Drift::default(),
         });
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -216,6 +222,12 @@ impl Emulator {
     /// The base URL, such as `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Drift mode: the deviations from the spec its answers carry
+    /// ([`drift`]; also `POST /_emulator/drift`).
+    pub fn drift(&self) -> &drift::Drift {
+        &self.state.drift
     }
 
     /// The address it listens on.

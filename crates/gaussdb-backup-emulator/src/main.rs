@@ -73,6 +73,11 @@ struct Args {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "GAUSSDB_EMULATOR_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
     max_body_bytes: usize,
+    /// Drift mode: answers depart from the spec in these ways, comma-separated
+    /// (extra-property, unknown-status, missing-field, time-offset); for
+    /// testing `cargo xtask smoke`'s drift report. Also `/_emulator/drift`.
+    #[arg(long, env = "GAUSSDB_EMULATOR_DRIFT", value_delimiter = ',')]
+    drift: Vec<gaussdb_backup_emulator::drift::Deviation>,
 }
 
 /// `250ms`, `2s`, `1m` or a bare number of milliseconds.
@@ -147,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
     let emulator = Emulator::bind(config, args.listen)
         .await
         .context("cannot start the emulator")?;
+    emulator.drift().set(args.drift.iter().copied().collect());
     println!("gaussdb-backup-emulator listening on {}", emulator.url());
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {

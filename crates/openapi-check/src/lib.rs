@@ -56,6 +56,7 @@ pub use check::{
 };
 pub use config::Config;
 pub use finding::{Finding, Severity};
+pub use locate::{Located, locate};
 pub use output::{OutputFormat, render};
 pub use parse::{Parsed, SyntaxError, parse};
 pub use rules::{RULES, Rule};

@@ -28,6 +28,19 @@ pub struct Parsed {
     pub(crate) positions: Option<crate::yaml::Positions>,
 }
 
+impl Parsed {
+    /// Where the wanted JSON pointers are in `text`, the document this was
+    /// parsed from: YAML through this parse's positions, JSON by a scan.
+    pub fn locate(
+        &self,
+        text: &str,
+        wanted: &[&str],
+    ) -> std::collections::HashMap<String, crate::Located> {
+        let yaml = self.positions.as_ref().map(|p| (p, &self.value));
+        crate::locate(text, yaml, wanted)
+    }
+}
+
 /// Why a document could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {

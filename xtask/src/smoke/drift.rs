@@ -652,7 +652,12 @@ fn merge(raw: Vec<Finding>) -> Vec<Finding> {
 /// Fills in each finding's line in the spec file.
 fn locate(spec_text: &str, findings: &mut [Finding]) {
     let wanted: Vec<&str> = findings.iter().map(|f| f.spec_pointer.as_str()).collect();
-    let found = openapi_check::locate(spec_text, openapi_check::Format::Yaml, &wanted);
+    // The spec has been parsed before the run; a failure here leaves the
+    // lines out rather than the findings.
+    let Ok(parsed) = openapi_check::parse(spec_text, openapi_check::Format::Yaml) else {
+        return;
+    };
+    let found = parsed.locate(spec_text, &wanted);
     let lines: BTreeMap<String, u32> = found
         .into_iter()
         .map(|(p, l)| (p, l.key.unwrap_or(l.value).start.line))

@@ -91,4 +91,23 @@ mod tests {
         }
         assert!(serde_json::from_str::<BackupLevel>("true").is_err());
     }
+
+    #[test]
+    fn it_prints_as_the_level_the_service_sent() {
+        let level: BackupLevel = serde_json::from_str("1").unwrap();
+        assert_eq!(level.to_string(), "1");
+        assert_eq!(format!("level {}", BackupLevel::from("2")), "level 2");
+    }
+
+    /// The schema `schemars` users get says what is written: a string, under
+    /// the spec's name.
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn its_json_schema_is_a_string_named_as_in_the_spec() {
+        use schemars::JsonSchema;
+        assert_eq!(BackupLevel::schema_name(), "BackupLevel");
+        let schema = schemars::schema_for!(BackupLevel);
+        let json = serde_json::to_value(&schema).unwrap();
+        assert_eq!(json["type"], "string", "{json}");
+    }
 }

@@ -304,6 +304,14 @@ pub(crate) fn canonicalize_query(url: &mut reqwest::Url) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_access_keys_sign() {
+        assert!(!Credentials::token("t").is_signing());
+        let signing = Credentials::aksk("AK", "SK");
+        assert!(signing.is_signing());
+    }
+
     use super::*;
 
     #[test]

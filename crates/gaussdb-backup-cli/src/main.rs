@@ -17,6 +17,7 @@ mod config;
     unused_macros
 )]
 mod generated_cli;
+mod generated_run;
 mod lifecycle;
 mod output;
 mod run;
@@ -414,7 +415,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    ExitCode::from(runtime.block_on(run::operation(&client, which, sub)))
+    ExitCode::from(runtime.block_on(generated_run::operation(&client, which, sub)))
 }
 
 #[cfg(test)]

@@ -134,7 +134,11 @@ pub fn calls(spec: &Spec) -> Result<Vec<Call>> {
     let file: syn::File = syn::parse2(tokens).context("the generated client does not parse")?;
     let builders = builder_module(&file)?;
     ops.iter()
-        .filter(|op| !HAND_WRITTEN.iter().any(|h| h.operation_id == op.operation_id))
+        .filter(|op| {
+            !HAND_WRITTEN
+                .iter()
+                .any(|h| h.operation_id == op.operation_id)
+        })
         .map(|op| call(op, builders).with_context(|| format!("operation {}", op.operation_id)))
         .collect()
 }
@@ -167,7 +171,9 @@ fn call(op: &Operation, builders: &[syn::Item]) -> Result<Call> {
             .find(|i| !i.in_body && snake(&i.name) == ident.to_string().trim_end_matches('_'))
             .ok_or_else(|| anyhow!("progenitor's `{ident}` is no parameter of the spec"))?;
         let kind = kind(&input.name, input.in_header, &ty, &input.schema);
-        if matches!(kind, Kind::Typed | Kind::Text(_)) && ["language", "send"].contains(&ident.to_string().as_str()) {
+        if matches!(kind, Kind::Typed | Kind::Text(_))
+            && ["language", "send"].contains(&ident.to_string().as_str())
+        {
             bail!("its parameter `{ident}` would hide the call builder's own method");
         }
         params.push(Param {
@@ -268,7 +274,9 @@ fn kind(name: &str, in_header: bool, ty: &syn::Type, schema: &Value) -> Kind {
     if in_header && name.eq_ignore_ascii_case("X-Language") {
         return Kind::Language;
     }
-    let text = quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "");
+    let text = quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .replace(' ', "");
     if text == "::std::string::String" {
         return Kind::Text(None);
     }

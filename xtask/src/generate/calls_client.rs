@@ -76,9 +76,8 @@ fn call_items(call: &Call) -> TokenStream {
         "{summary} (`{route}`, `{operation_id}`).\n\n{}",
         call.description.as_deref().unwrap_or("")
     ));
-    let struct_doc = format!(
-        " A `{operation_id}` call being prepared; send it with [`{builder}::send`]."
-    );
+    let struct_doc =
+        format!(" A `{operation_id}` call being prepared; send it with [`{builder}::send`].");
     let required: Vec<&Param> = given(call).filter(|p| p.required).collect();
     let req_idents: Vec<_> = required.iter().map(|p| &p.ident).collect();
     let req_args = required.iter().map(|p| {

@@ -88,7 +88,8 @@ fn the_hand_written_operations_get_no_generated_call() {
     let calls = calls(&spec).unwrap();
     let ids: Vec<&str> = calls.iter().map(|c| c.operation_id.as_str()).collect();
     assert!(
-        ids.iter().all(|id| HAND_WRITTEN.iter().all(|h| h.operation_id != *id)),
+        ids.iter()
+            .all(|id| HAND_WRITTEN.iter().all(|h| h.operation_id != *id)),
         "{ids:?}"
     );
 }

@@ -2,6 +2,9 @@
 //! derived file. Each derived output is one module under `generate/` that
 //! turns the [`Spec`] into [`Output`]s; this file only writes or compares them.
 
+mod calls;
+mod calls_cli;
+mod calls_client;
 mod cli;
 mod client;
 mod docs;
@@ -71,6 +74,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let mut all = Vec::new();
     all.extend(client::outputs(spec)?);
     all.extend(cli::outputs(spec)?);
+    all.extend(calls::outputs(spec)?);
     all.extend(httpmock::outputs(spec)?);
     all.extend(docs::outputs(spec)?);
     all.extend(emulator::outputs(spec)?);

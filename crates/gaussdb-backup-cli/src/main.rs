@@ -4,9 +4,10 @@
 //! credentials from the environment or a config file (never from the command
 //! line, where any user can read them in the process list), the endpoint,
 //! JSON output on stdout, errors on stderr, and distinct exit codes. Every
-//! command runs through the client library's hand-written layer (`run.rs`),
-//! not the generated `Cli::execute`: the generated code defines the
-//! commands and their arguments only.
+//! command runs through the client library (`generated_run.rs` dispatches:
+//! the hand-written operations to `run.rs`, the others to the generated
+//! `Client` methods), not the generated `Cli::execute`: progenitor's code
+//! defines the commands and their arguments only.
 
 mod config;
 #[allow(
@@ -17,6 +18,7 @@ mod config;
     unused_macros
 )]
 mod generated_cli;
+mod generated_run;
 mod lifecycle;
 mod output;
 mod run;
@@ -414,7 +416,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    ExitCode::from(runtime.block_on(run::operation(&client, which, sub)))
+    ExitCode::from(runtime.block_on(generated_run::operation(&client, which, sub)))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Every command runs through the client library's hand-written layer
-//! (`Client::create_backup`, `job`, `backups`, `delete_backup`): one path,
-//! so an answer means the same thing, with the same message and exit code,
+//! The commands of the hand-written operations (`HAND_WRITTEN` in
+//! `xtask/src/generate/calls.rs`), through the client library's
+//! hand-written layer (`Client::create_backup`, `job`, `backups`,
+//! `delete_backup`); `generated_run.rs` dispatches every command, to these
+//! or to its generated functions. One path through the library, so an
+//! answer means the same thing, with the same message and exit code,
 //! whichever command or flag asked for it. The arguments are the generated
 //! commands' (`generated_cli.rs`), read here by their argument IDs.
 
@@ -10,18 +13,7 @@ use clap::ArgMatches;
 use gaussdb_backup::raw::types;
 use gaussdb_backup::{BackupType, Client, Language, ListBackups};
 
-use crate::generated_cli::CliCommand;
 use crate::{exit, lifecycle, output};
-
-/// Runs one operation's command; returns the exit code.
-pub async fn operation(client: &Client, which: CliCommand, matches: &ArgMatches) -> u8 {
-    match which {
-        CliCommand::CreateGaussMySqlBackup => create(client, matches).await,
-        CliCommand::ShowGaussMySqlJobInfo => show_job(client, matches).await,
-        CliCommand::ShowGaussMySqlBackupList => list(client, matches).await,
-        CliCommand::DeleteGaussMySqlBackup => delete(client, matches).await,
-    }
-}
 
 fn language(matches: &ArgMatches) -> Option<Language> {
     matches.get_one::<Language>("x-language").cloned()
@@ -57,7 +49,7 @@ fn create_body(matches: &ArgMatches) -> Result<types::CreateBackupRequest, Strin
     .map_err(|e| e.to_string())
 }
 
-async fn create(client: &Client, matches: &ArgMatches) -> u8 {
+pub(crate) async fn create(client: &Client, matches: &ArgMatches) -> u8 {
     let body = match create_body(matches) {
         Ok(body) => body,
         Err(e) => {
@@ -96,7 +88,7 @@ async fn create(client: &Client, matches: &ArgMatches) -> u8 {
     ))
 }
 
-async fn show_job(client: &Client, matches: &ArgMatches) -> u8 {
+pub(crate) async fn show_job(client: &Client, matches: &ArgMatches) -> u8 {
     let Some(id) = matches.get_one::<types::ShowGaussMySqlJobInfoId>("id") else {
         eprintln!("error: --job-id is required");
         return exit::USAGE;
@@ -113,7 +105,7 @@ async fn show_job(client: &Client, matches: &ArgMatches) -> u8 {
     }
 }
 
-async fn delete(client: &Client, matches: &ArgMatches) -> u8 {
+pub(crate) async fn delete(client: &Client, matches: &ArgMatches) -> u8 {
     let Some(id) = matches.get_one::<types::DeleteGaussMySqlBackupBackupId>("backup-id") else {
         eprintln!("error: --backup-id is required");
         return exit::USAGE;
@@ -172,7 +164,7 @@ fn list_query<'a>(client: &'a Client, matches: &ArgMatches) -> Result<(ListBacku
     Ok((query.offset(offset), offset))
 }
 
-async fn list(client: &Client, matches: &ArgMatches) -> u8 {
+pub(crate) async fn list(client: &Client, matches: &ArgMatches) -> u8 {
     let (query, offset) = match list_query(client, matches) {
         Ok(q) => q,
         Err(code) => return code,

@@ -54,7 +54,7 @@ const NAMES: &[(&str, &str)] = &[
 const FLAG_NAMES: &[(&str, &str, &str)] = &[("ShowGaussMySqlJobInfo", "id", "job-id")];
 
 /// The flag users type for an input (its argument ID stays progenitor's).
-fn long_flag(op: &Operation, input: &Input) -> String {
+pub fn long_flag(op: &Operation, input: &Input) -> String {
     let id = input.flag();
     FLAG_NAMES
         .iter()
@@ -101,7 +101,7 @@ pub fn command_name(operation_id: &str) -> String {
     name
 }
 
-fn snake(operation_id: &str) -> String {
+pub fn snake(operation_id: &str) -> String {
     heck::ToSnakeCase::to_snake_case(operation_id)
 }
 

@@ -36,6 +36,8 @@ pub struct Input {
     /// An example value: the parameter's or the body example's, else the
     /// schema's.
     pub example: Option<Value>,
+    /// Its schema, `$ref`s followed (`Null` when it has none).
+    pub schema: Value,
 }
 
 impl Operation {
@@ -115,6 +117,7 @@ fn parameter_inputs(doc: &Value, item: &Value, op: &Value) -> Vec<Input> {
                     .get("example")
                     .or_else(|| schema.get("example"))
                     .cloned(),
+                schema: schema.clone(),
             })
         })
         .collect()
@@ -155,6 +158,7 @@ fn body_inputs(doc: &Value, op: &Value) -> Vec<Input> {
                     .or_else(|| prop.get("example"))
                     .or_else(|| target.get("example"))
                     .cloned(),
+                schema: target.clone(),
             }
         })
         .collect()

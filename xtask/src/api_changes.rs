@@ -26,7 +26,7 @@ pub struct ItemChange {
     pub item: String,
     /// The same item re-exported elsewhere with the same change.
     pub also: Vec<String>,
-    /// What changed, in Markdown (`field `size: Option<i64>` added`).
+    /// What changed, in Markdown (for example: field `size: Option<i64>` added).
     pub what: String,
 }
 

@@ -9,6 +9,11 @@
 //! per call (validation, the query rewrite, the hook's bounded body capture,
 //! decoding into the generated types and error conversion): that is what is
 //! measured. Both use the same timeouts.
+//!
+//! `-- --only client|bare [CALLS]` runs one side alone (after the same
+//! warm-up) and prints nothing else: for an instruction count under
+//! `valgrind --tool=callgrind`, which does not depend on the machine's load
+//! (`bench/client_instructions.sh` runs both sides and prints the ratio).
 
 use std::time::{Duration, Instant};
 
@@ -86,6 +91,16 @@ async fn main() {
         sdk_call().await;
         bare_call().await;
     }
+    if let Some((side, calls)) = only() {
+        for _ in 0..calls {
+            if side == "client" {
+                sdk_call().await;
+            } else {
+                bare_call().await;
+            }
+        }
+        return;
+    }
     let mut sdk = Vec::with_capacity(ROUNDS);
     let mut plain = Vec::with_capacity(ROUNDS);
     for round in 0..ROUNDS {
@@ -124,4 +139,20 @@ async fn main() {
         per_call(p),
         s.as_secs_f64() / p.as_secs_f64()
     );
+}
+
+/// `--only client|bare [CALLS]`: which side to run alone, and how often.
+fn only() -> Option<(String, usize)> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == "--only")?;
+    let side = args.get(at + 1).cloned().unwrap_or_default();
+    assert!(
+        side == "client" || side == "bare",
+        "--only takes `client` or `bare`, not {side:?}"
+    );
+    let calls = args.get(at + 2).map_or(1000, |n| {
+        n.parse()
+            .unwrap_or_else(|_| panic!("CALLS must be a count, not {n:?}"))
+    });
+    Some((side, calls))
 }

@@ -2,6 +2,7 @@
 //! derived file. Each derived output is one module under `generate/` that
 //! turns the [`Spec`] into [`Output`]s; this file only writes or compares them.
 
+mod anchored;
 mod calls;
 mod calls_cli;
 mod calls_client;

@@ -287,7 +287,7 @@ fn decode_success<T: serde::de::DeserializeOwned>(
     captured: CapturedResponse,
     max_response_bytes: usize,
 ) -> Result<Answer<T>, Error> {
-    let request_id = request_id(&captured.headers);
+    let request_id = captured.request_id;
     if captured.truncated {
         return Err(Error::ResponseTooLarge {
             status: captured.status,
@@ -360,7 +360,7 @@ fn convert_error(
         // those itself (`decode_success`).
         (P::InvalidResponsePayload(body, _), Some(response)) => Error::UnexpectedResponse {
             status: response.status,
-            request_id: request_id(&response.headers),
+            request_id: response.request_id,
             body,
         },
         (P::UnexpectedResponse(response), captured) => {

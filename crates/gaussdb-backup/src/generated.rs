@@ -70,8 +70,16 @@ clients send them and the service (and the emulator) answer
             if value.chars().count() > 256usize {
                 return Err("longer than 256 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-            { ::regex_lite::Regex::new("^[^>!<\"&'=]*$").unwrap() });
+            static PATTERN: crate::pattern::Anchored = crate::pattern::Anchored::new(
+                "^[^>!<\"&'=]*$",
+                &[
+                    crate::pattern::Item::new(
+                        &[('\0', ' '), ('#', '%'), ('(', ';'), ('?', '\u{10ffff}')],
+                        0,
+                        u32::MAX,
+                    ),
+                ],
+            );
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[^>!<\"&'=]*$\"".into());
             }
@@ -143,13 +151,28 @@ service (and the emulator) enforce it with `DBS.280277`.
             if value.chars().count() < 4usize {
                 return Err("shorter than 4 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regex_lite::Regex::new(
-                        "^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$",
-                    )
-                    .unwrap()
-            });
+            static PATTERN: crate::pattern::Anchored = crate::pattern::Anchored::new(
+                "^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$",
+                &[
+                    crate::pattern::Item::new(
+                        &[('A', 'Z'), ('a', 'z'), ('\u{80}', '\u{10ffff}')],
+                        1,
+                        1,
+                    ),
+                    crate::pattern::Item::new(
+                        &[
+                            ('-', '-'),
+                            ('0', '9'),
+                            ('A', 'Z'),
+                            ('_', '_'),
+                            ('a', 'z'),
+                            ('\u{80}', '\u{10ffff}'),
+                        ],
+                        0,
+                        u32::MAX,
+                    ),
+                ],
+            );
             if PATTERN.find(value).is_none() {
                 return Err(
                     "doesn't match pattern \"^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$\""
@@ -410,8 +433,16 @@ the emulator) answer `DBS.280404` to an ID of another shape.
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-            { ::regex_lite::Regex::new("^[0-9A-Za-z-]{36}$").unwrap() });
+            static PATTERN: crate::pattern::Anchored = crate::pattern::Anchored::new(
+                "^[0-9A-Za-z-]{36}$",
+                &[
+                    crate::pattern::Item::new(
+                        &[('-', '-'), ('0', '9'), ('A', 'Z'), ('a', 'z')],
+                        36,
+                        36,
+                    ),
+                ],
+            );
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[0-9A-Za-z-]{36}$\"".into());
             }
@@ -549,8 +580,16 @@ official SDKs read `null` as absent).
             if value.chars().count() < 32usize {
                 return Err("shorter than 32 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regex_lite::Regex> = ::std::sync::LazyLock::new(||
-            { ::regex_lite::Regex::new("^[0-9A-Za-z]{32}$").unwrap() });
+            static PATTERN: crate::pattern::Anchored = crate::pattern::Anchored::new(
+                "^[0-9A-Za-z]{32}$",
+                &[
+                    crate::pattern::Item::new(
+                        &[('0', '9'), ('A', 'Z'), ('a', 'z')],
+                        32,
+                        32,
+                    ),
+                ],
+            );
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[0-9A-Za-z]{32}$\"".into());
             }
@@ -2851,3 +2890,54 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every pattern compiled into a `crate::pattern::Anchored` above,
+/// for the test that proves each agrees with regex-lite.
+#[cfg(test)]
+pub(crate) static ANCHORED_PATTERNS: &[crate::pattern::Anchored] = &[
+    crate::pattern::Anchored::new(
+        "^[^>!<\"&'=]*$",
+        &[
+            crate::pattern::Item::new(
+                &[('\0', ' '), ('#', '%'), ('(', ';'), ('?', '\u{10ffff}')],
+                0,
+                u32::MAX,
+            ),
+        ],
+    ),
+    crate::pattern::Anchored::new(
+        "^(?:[A-Za-z]|[^\\u0000-\\u007F])(?:[A-Za-z0-9_-]|[^\\u0000-\\u007F])*$",
+        &[
+            crate::pattern::Item::new(
+                &[('A', 'Z'), ('a', 'z'), ('\u{80}', '\u{10ffff}')],
+                1,
+                1,
+            ),
+            crate::pattern::Item::new(
+                &[
+                    ('-', '-'),
+                    ('0', '9'),
+                    ('A', 'Z'),
+                    ('_', '_'),
+                    ('a', 'z'),
+                    ('\u{80}', '\u{10ffff}'),
+                ],
+                0,
+                u32::MAX,
+            ),
+        ],
+    ),
+    crate::pattern::Anchored::new(
+        "^[0-9A-Za-z-]{36}$",
+        &[
+            crate::pattern::Item::new(
+                &[('-', '-'), ('0', '9'), ('A', 'Z'), ('a', 'z')],
+                36,
+                36,
+            ),
+        ],
+    ),
+    crate::pattern::Anchored::new(
+        "^[0-9A-Za-z]{32}$",
+        &[crate::pattern::Item::new(&[('0', '9'), ('A', 'Z'), ('a', 'z')], 32, 32)],
+    ),
+];

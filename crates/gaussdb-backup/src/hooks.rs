@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::{ResponseBuilderExt, StatusCode};
 
 use crate::Credentials;
 
@@ -42,21 +42,23 @@ pub struct CallContext {
     pub(crate) response: Option<Arc<Mutex<Option<CapturedResponse>>>>,
 }
 
-/// A response as received, before the generated code decodes it.
+/// A response as received, before the generated code decodes it. Of the
+/// headers only the request ID is kept: it is all the hand-written layer
+/// reads, and copying the whole map cost every call.
 pub(crate) struct CapturedResponse {
     pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
+    pub(crate) request_id: Option<String>,
     pub(crate) body: Bytes,
     /// The body was longer than `max_response_bytes` and was cut there.
     pub(crate) truncated: bool,
 }
 
-// Headers and body are left out: the headers may echo credentials through a
-// proxy, and a body can be large.
+// The body is left out: it can be large.
 impl std::fmt::Debug for CapturedResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CapturedResponse")
             .field("status", &self.status)
+            .field("request_id", &self.request_id)
             .field("body_len", &self.body.len())
             .field("truncated", &self.truncated)
             .finish_non_exhaustive()
@@ -125,7 +127,9 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         let limit = self.inner().settings.max_response_bytes;
         let status = response.status();
         let version = response.version();
-        let headers = response.headers().clone();
+        let url = response.url().clone();
+        // Moved, not copied: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
 
         let mut body = BytesMut::new();
         let mut truncated = false;
@@ -141,14 +145,21 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         if let Some(slot) = &self.inner().response {
             *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(CapturedResponse {
                 status,
-                headers: headers.clone(),
+                request_id: crate::client::request_id(&headers),
                 body: body.clone(),
                 truncated,
             });
         }
 
-        // Hand the generated code an identical response over the bytes read.
-        let mut rebuilt = http::Response::new(body);
+        // Hand the generated code an identical response over the bytes read,
+        // with its URL: without one, reqwest parses a placeholder URL for
+        // every response (a tenth of what the client added to a call).
+        let mut rebuilt = match http::Response::builder().url(url).body(()) {
+            Ok(empty) => http::Response::from_parts(empty.into_parts().0, body),
+            // Cannot happen (only the URL was set, and a `Url` is valid);
+            // reqwest then supplies its placeholder.
+            Err(_) => http::Response::new(body),
+        };
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;

@@ -179,6 +179,7 @@ mod generated_calls;
 mod hooks;
 mod job;
 mod list;
+mod pattern;
 pub mod rules;
 pub mod signing;
 mod timestamp;

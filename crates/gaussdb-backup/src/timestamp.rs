@@ -8,7 +8,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
+use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -39,7 +41,7 @@ impl Timestamp {
     /// Builds the value the service would send for `time`, in its own format
     /// (`+hhmm` offset, no fractional seconds).
     pub fn from_datetime(time: DateTime<FixedOffset>) -> Self {
-        let raw = time.format("%Y-%m-%dT%H:%M:%S%z").to_string();
+        let raw = time.format(SERVICE_FORM).to_string();
         Timestamp {
             raw,
             parsed: Some(time),
@@ -49,10 +51,19 @@ impl Timestamp {
 
 /// Parses the forms the service family uses: `+hhmm`, `+hh:mm` and `Z`.
 fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%z")
+    // What `DateTime::parse_from_str(text, SERVICE_FORM)` does, with the
+    // format read once instead of on every call (half of its cost).
+    static ITEMS: LazyLock<Vec<Item<'static>>> =
+        LazyLock::new(|| StrftimeItems::new(SERVICE_FORM).collect());
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, text, ITEMS.iter())
+        .and_then(|()| parsed.to_datetime())
         .or_else(|_| DateTime::parse_from_rfc3339(text))
         .ok()
 }
+
+/// The service's own form: `+hhmm` offset, no fractional seconds.
+const SERVICE_FORM: &str = "%Y-%m-%dT%H:%M:%S%z";
 
 impl FromStr for Timestamp {
     type Err = std::convert::Infallible;

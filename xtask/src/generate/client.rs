@@ -105,7 +105,8 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         |file| {
             schemars_behind_feature(file)?;
             super::non_exhaustive::mark(file, &names, &replaced)?;
-            super::patterns::regex_lite_instead_of_regress(file)
+            super::patterns::regex_lite_instead_of_regress(file)?;
+            super::anchored::compile_simple_patterns(file)
         },
     )?])
 }

@@ -154,11 +154,7 @@ impl<'a> LineIndex<'a> {
 }
 
 fn memchr_all(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
+    memchr::memchr_iter(needle, haystack)
 }
 
 #[cfg(test)]

@@ -498,223 +498,364 @@ fn schema_items(c: &Change) -> Vec<String> {
     out
 }
 
-/// The compared values of a change: the keyword its rule is about, or the
-/// whole added or removed node.
+/// The compared values of a change, as its rule's entry in [`SHOWN`] says.
 fn before_after(c: &Change, docs: &Docs) -> (Option<String>, Option<String>) {
     let at = |doc: &Value, p: Option<&Place>| p.and_then(|p| doc.pointer(&p.pointer)).cloned();
-    let (o, n) = (at(&docs.old, c.old.as_ref()), at(&docs.new, c.new.as_ref()));
-    let keyword = |k: &str| {
-        (
-            o.as_ref().and_then(|v| v.get(k)).map(compact),
-            n.as_ref().and_then(|v| v.get(k)).map(compact),
-        )
-    };
-    use DiffRule as R;
-    match c.rule {
-        R::RequestParameterMaxLengthDecreased
-        | R::RequestParameterMaxLengthIncreased
-        | R::RequestParameterMaxLengthSet
-        | R::RequestPropertyMaxLengthDecreased
-        | R::RequestPropertyMaxLengthIncreased
-        | R::RequestPropertyMaxLengthSet
-        | R::ResponsePropertyMaxLengthIncreased
-        | R::ResponsePropertyMaxLengthDecreased => keyword("maxLength"),
-        R::RequestParameterMinLengthIncreased
-        | R::RequestParameterMinLengthDecreased
-        | R::RequestPropertyMinLengthIncreased
-        | R::RequestPropertyMinLengthDecreased
-        | R::ResponsePropertyMinLengthDecreased
-        | R::ResponsePropertyMinLengthIncreased => keyword("minLength"),
-        R::RequestParameterMaxDecreased
-        | R::RequestParameterMaxIncreased
-        | R::RequestParameterMaxSet
-        | R::RequestPropertyMaxDecreased
-        | R::RequestPropertyMaxIncreased
-        | R::RequestPropertyMaxSet
-        | R::ResponsePropertyMaxIncreased
-        | R::ResponsePropertyMaxDecreased => keyword("maximum"),
-        R::RequestParameterMinIncreased
-        | R::RequestParameterMinDecreased
-        | R::RequestParameterMinSet
-        | R::RequestPropertyMinIncreased
-        | R::RequestPropertyMinDecreased
-        | R::RequestPropertyMinSet
-        | R::ResponsePropertyMinDecreased
-        | R::ResponsePropertyMinIncreased => keyword("minimum"),
-        R::RequestParameterMaxItemsDecreased
-        | R::RequestParameterMaxItemsIncreased
-        | R::RequestPropertyMaxItemsDecreased
-        | R::RequestPropertyMaxItemsIncreased
-        | R::ResponsePropertyMaxItemsIncreased
-        | R::ResponsePropertyMaxItemsDecreased => keyword("maxItems"),
-        R::RequestParameterMinItemsIncreased
-        | R::RequestParameterMinItemsDecreased
-        | R::RequestParameterMinItemsSet
-        | R::RequestPropertyMinItemsIncreased
-        | R::RequestPropertyMinItemsDecreased
-        | R::RequestPropertyMinItemsSet
-        | R::ResponsePropertyMinItemsDecreased
-        | R::ResponsePropertyMinItemsIncreased => keyword("minItems"),
-        R::RequestParameterPatternAdded
-        | R::RequestParameterPatternChanged
-        | R::RequestParameterPatternRemoved
-        | R::RequestPropertyPatternAdded
-        | R::RequestPropertyPatternChanged
-        | R::RequestPropertyPatternRemoved
-        | R::ResponsePropertyPatternAdded
-        | R::ResponsePropertyPatternChanged
-        | R::ResponsePropertyPatternRemoved => keyword("pattern"),
-        R::RequestParameterTypeChanged
-        | R::RequestParameterTypeGeneralized
-        | R::RequestPropertyTypeChanged
-        | R::RequestPropertyTypeGeneralized
-        | R::ResponsePropertyTypeChanged
-        | R::ResponsePropertyTypeGeneralized
-        | R::ResponsePropertyTypeSpecialized
-        | R::ResponseHeaderTypeChanged => type_and_format(o.as_ref(), n.as_ref()),
-        R::RequestParameterEnumValueRemoved
-        | R::RequestParameterEnumValueAdded
-        | R::RequestParameterBecameEnum
-        | R::RequestPropertyEnumValueRemoved
-        | R::RequestPropertyEnumValueAdded
-        | R::RequestPropertyBecameEnum
-        | R::ResponsePropertyEnumValueAdded
-        | R::ResponsePropertyEnumValueRemoved => keyword("enum"),
-        R::RequestParameterXExtensibleEnumValueRemoved
-        | R::RequestPropertyXExtensibleEnumValueRemoved => keyword("x-extensible-enum"),
-        R::RequestParameterDefaultValueChanged
-        | R::RequestParameterDefaultValueAdded
-        | R::RequestParameterDefaultValueRemoved
-        | R::RequestPropertyDefaultValueChanged
-        | R::RequestPropertyDefaultValueAdded
-        | R::RequestPropertyDefaultValueRemoved
-        | R::ResponsePropertyDefaultValueChanged
-        | R::ResponsePropertyDefaultValueAdded
-        | R::ResponsePropertyDefaultValueRemoved => keyword("default"),
-        R::RequestParameterBecameNullable
-        | R::RequestParameterBecameNotNullable
-        | R::RequestPropertyBecameNullable
-        | R::RequestPropertyBecameNotNullable
-        | R::ResponsePropertyBecameNullable
-        | R::ResponsePropertyBecameNotNullable
-        | R::ResponseHeaderBecameNullable => keyword("nullable"),
-        R::RequestPropertyDiscriminatorAdded
-        | R::RequestPropertyDiscriminatorRemoved
-        | R::RequestPropertyDiscriminatorPropertyNameChanged
-        | R::RequestPropertyDiscriminatorMappingChanged
-        | R::ResponsePropertyDiscriminatorAdded
-        | R::ResponsePropertyDiscriminatorRemoved
-        | R::ResponsePropertyDiscriminatorPropertyNameChanged
-        | R::ResponsePropertyDiscriminatorMappingChanged => keyword("discriminator"),
-        R::EndpointDeprecated
-        | R::EndpointReactivated
-        | R::RequestParameterDeprecated
-        | R::RequestParameterReactivated
-        | R::RequestPropertyDeprecated
-        | R::RequestPropertyReactivated
-        | R::ResponsePropertyDeprecated
-        | R::ResponsePropertyReactivated
-        | R::ApiDeprecatedSunsetMissing
-        | R::RequestParameterDeprecatedSunsetMissing
-        | R::RequestPropertyDeprecatedSunsetMissing
-        | R::ResponsePropertyDeprecatedSunsetMissing => keyword("deprecated"),
-        R::ApiSunsetDateTooSmall
-        | R::SunsetDeleted
-        | R::ApiSunsetDateChangedTooSmall
-        | R::ApiSunsetChanged
-        | R::RequestParameterSunsetDateTooSmall
-        | R::RequestParameterSunsetDeleted
-        | R::RequestParameterSunsetDateChangedTooSmall
-        | R::RequestParameterSunsetChanged
-        | R::RequestPropertySunsetDateTooSmall
-        | R::ResponsePropertySunsetDateTooSmall => keyword("x-sunset"),
-        R::ApiStabilityDecreased
-        | R::ApiStabilityIncreased
-        | R::RequestPropertyStabilityDecreased
-        | R::RequestPropertyStabilityIncreased
-        | R::ResponsePropertyStabilityDecreased
-        | R::ResponsePropertyStabilityIncreased => keyword("x-stability-level"),
-        R::ResponsePropertyBecameOptional | R::ResponseHeaderBecameOptional => {
-            (Some("required".into()), Some("optional".into()))
-        }
-        R::RequestPropertyBecameRequired
-        | R::RequestParameterBecameRequired
-        | R::RequestBodyBecameRequired
-        | R::ResponsePropertyBecameRequired => (Some("optional".into()), Some("required".into())),
-        R::RequestParameterBecameOptional
-        | R::RequestPropertyBecameOptional
-        | R::RequestBodyBecameOptional => (Some("required".into()), Some("optional".into())),
-        R::ApiSecurityAdded
-        | R::ApiSecurityRemoved
-        | R::ApiSecurityScopeAdded
-        | R::ApiSecurityScopeRemoved
-        | R::ApiSecurityComponentChanged
-        | R::RequestParameterListOfTypesWidened
-        | R::RequestParameterListOfTypesNarrowed
-        | R::RequestPropertyListOfTypesWidened
-        | R::RequestPropertyListOfTypesNarrowed
-        | R::ResponsePropertyListOfTypesWidened
-        | R::ResponsePropertyListOfTypesNarrowed
-        | R::RequestParameterConstraintChanged
-        | R::RequestPropertyConstraintChanged
-        | R::ResponsePropertyConstraintChanged
-        | R::RequestBodyWrappedInOneOf
-        | R::ResponseBodyWrappedInOneOf
-        | R::ResponseMediaTypeNameGeneralized
-        | R::ResponseMediaTypeNameSpecialized => (o.as_ref().map(summary), n.as_ref().map(summary)),
-        R::EndpointAdded
-        | R::NewOptionalRequestParameter
-        | R::NewOptionalRequestProperty
-        | R::NewRequiredRequestParameter
-        | R::NewRequiredRequestProperty
-        | R::ResponsePropertyAdded
-        | R::ResponseSuccessStatusAdded
-        | R::ResponseNonSuccessStatusAdded
-        | R::ApiSecurityComponentAdded
-        | R::RequestBodyAddedRequired
-        | R::RequestBodyAddedOptional
-        | R::RequestBodyMediaTypeAdded
-        | R::RequestBodyMediaTypeSchemaAdded
-        | R::ResponseMediaTypeAdded
-        | R::ResponseBodyMediaTypeSchemaAdded
-        | R::ResponseHeaderAdded
-        | R::RequestPropertyOneOfAdded
-        | R::RequestPropertyAnyOfAdded
-        | R::RequestPropertyAllOfAdded
-        | R::RequestPropertyAllOfAddedAnnotationOnly
-        | R::ResponsePropertyOneOfAdded
-        | R::ResponsePropertyAnyOfAdded
-        | R::ResponsePropertyAllOfAdded
-        | R::ResponsePropertyAllOfAddedAnnotationOnly => (None, n.as_ref().map(summary)),
-        R::ApiRemovedWithDeprecation
-        | R::ApiRemovedWithoutDeprecation
-        | R::ApiRemovedBeforeSunset
-        | R::RequestParameterRemoved
-        | R::RequestParameterRemovedBeforeSunset
-        | R::RequestParameterRemovedWithDeprecation
-        | R::RequestPropertyRemoved
-        | R::ResponseOptionalPropertyRemoved
-        | R::ResponseRequiredPropertyRemoved
-        | R::ResponseSuccessStatusRemoved
-        | R::ResponseNonSuccessStatusRemoved
-        | R::ApiSecurityComponentRemoved
-        | R::RequestBodyRemoved
-        | R::RequestBodyMediaTypeRemoved
-        | R::RequestBodyMediaTypeSchemaRemoved
-        | R::ResponseMediaTypeRemoved
-        | R::ResponseBodyMediaTypeSchemaRemoved
-        | R::RequiredResponseHeaderRemoved
-        | R::OptionalResponseHeaderRemoved
-        | R::RequestPropertyOneOfRemoved
-        | R::RequestPropertyAnyOfRemoved
-        | R::RequestPropertyAllOfRemoved
-        | R::RequestPropertyAllOfRemovedAnnotationOnly
-        | R::ResponsePropertyOneOfRemoved
-        | R::ResponsePropertyAnyOfRemoved
-        | R::ResponsePropertyAllOfRemoved
-        | R::ResponsePropertyAllOfRemovedAnnotationOnly => (o.as_ref().map(summary), None),
+    let (old, new) = (at(&docs.old, c.old.as_ref()), at(&docs.new, c.new.as_ref()));
+    let (old, new) = (old.as_ref(), new.as_ref());
+    match shown(c.rule) {
+        Shown::Keyword(k) => (
+            old.and_then(|v| v.get(k)).map(compact),
+            new.and_then(|v| v.get(k)).map(compact),
+        ),
+        Shown::TypeAndFormat => type_and_format(old, new),
+        Shown::Words(before, after) => (Some(before.into()), Some(after.into())),
+        Shown::Nodes => (old.map(summary), new.map(summary)),
+        Shown::Added => (None, new.map(summary)),
+        Shown::Removed => (old.map(summary), None),
     }
 }
+
+/// What the before and after cells of a change show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shown {
+    /// The keyword the rule is about, on each side.
+    Keyword(&'static str),
+    /// The type with its format, on each side.
+    TypeAndFormat,
+    /// Fixed words (`optional` → `required`): the node itself says nothing.
+    Words(&'static str, &'static str),
+    /// The node on each side, in one line.
+    Nodes,
+    /// The added node only.
+    Added,
+    /// The removed node only.
+    Removed,
+}
+
+/// What a rule's cells show; a rule missing from [`SHOWN`] shows both nodes
+/// (`tests::every_rule_is_shown_once` fails first).
+fn shown(rule: DiffRule) -> Shown {
+    SHOWN
+        .iter()
+        .find(|(_, rules)| rules.contains(&rule))
+        .map_or(Shown::Nodes, |(shown, _)| *shown)
+}
+
+/// Every rule of the diff with what its cells show: a table rather than a
+/// match, so that each family reads as one entry. Every rule is in it exactly
+/// once (`tests::every_rule_is_shown_once`).
+const SHOWN: &[(Shown, &[DiffRule])] = {
+    use DiffRule as R;
+    &[
+        (
+            Shown::Keyword("maxLength"),
+            &[
+                R::RequestParameterMaxLengthDecreased,
+                R::RequestParameterMaxLengthIncreased,
+                R::RequestParameterMaxLengthSet,
+                R::RequestPropertyMaxLengthDecreased,
+                R::RequestPropertyMaxLengthIncreased,
+                R::RequestPropertyMaxLengthSet,
+                R::ResponsePropertyMaxLengthIncreased,
+                R::ResponsePropertyMaxLengthDecreased,
+            ],
+        ),
+        (
+            Shown::Keyword("minLength"),
+            &[
+                R::RequestParameterMinLengthIncreased,
+                R::RequestParameterMinLengthDecreased,
+                R::RequestPropertyMinLengthIncreased,
+                R::RequestPropertyMinLengthDecreased,
+                R::ResponsePropertyMinLengthDecreased,
+                R::ResponsePropertyMinLengthIncreased,
+            ],
+        ),
+        (
+            Shown::Keyword("maximum"),
+            &[
+                R::RequestParameterMaxDecreased,
+                R::RequestParameterMaxIncreased,
+                R::RequestParameterMaxSet,
+                R::RequestPropertyMaxDecreased,
+                R::RequestPropertyMaxIncreased,
+                R::RequestPropertyMaxSet,
+                R::ResponsePropertyMaxIncreased,
+                R::ResponsePropertyMaxDecreased,
+            ],
+        ),
+        (
+            Shown::Keyword("minimum"),
+            &[
+                R::RequestParameterMinIncreased,
+                R::RequestParameterMinDecreased,
+                R::RequestParameterMinSet,
+                R::RequestPropertyMinIncreased,
+                R::RequestPropertyMinDecreased,
+                R::RequestPropertyMinSet,
+                R::ResponsePropertyMinDecreased,
+                R::ResponsePropertyMinIncreased,
+            ],
+        ),
+        (
+            Shown::Keyword("maxItems"),
+            &[
+                R::RequestParameterMaxItemsDecreased,
+                R::RequestParameterMaxItemsIncreased,
+                R::RequestPropertyMaxItemsDecreased,
+                R::RequestPropertyMaxItemsIncreased,
+                R::ResponsePropertyMaxItemsIncreased,
+                R::ResponsePropertyMaxItemsDecreased,
+            ],
+        ),
+        (
+            Shown::Keyword("minItems"),
+            &[
+                R::RequestParameterMinItemsIncreased,
+                R::RequestParameterMinItemsDecreased,
+                R::RequestParameterMinItemsSet,
+                R::RequestPropertyMinItemsIncreased,
+                R::RequestPropertyMinItemsDecreased,
+                R::RequestPropertyMinItemsSet,
+                R::ResponsePropertyMinItemsDecreased,
+                R::ResponsePropertyMinItemsIncreased,
+            ],
+        ),
+        (
+            Shown::Keyword("pattern"),
+            &[
+                R::RequestParameterPatternAdded,
+                R::RequestParameterPatternChanged,
+                R::RequestParameterPatternRemoved,
+                R::RequestPropertyPatternAdded,
+                R::RequestPropertyPatternChanged,
+                R::RequestPropertyPatternRemoved,
+                R::ResponsePropertyPatternAdded,
+                R::ResponsePropertyPatternChanged,
+                R::ResponsePropertyPatternRemoved,
+            ],
+        ),
+        (
+            Shown::TypeAndFormat,
+            &[
+                R::RequestParameterTypeChanged,
+                R::RequestParameterTypeGeneralized,
+                R::RequestPropertyTypeChanged,
+                R::RequestPropertyTypeGeneralized,
+                R::ResponsePropertyTypeChanged,
+                R::ResponsePropertyTypeGeneralized,
+                R::ResponsePropertyTypeSpecialized,
+                R::ResponseHeaderTypeChanged,
+            ],
+        ),
+        (
+            Shown::Keyword("enum"),
+            &[
+                R::RequestParameterEnumValueRemoved,
+                R::RequestParameterEnumValueAdded,
+                R::RequestParameterBecameEnum,
+                R::RequestPropertyEnumValueRemoved,
+                R::RequestPropertyEnumValueAdded,
+                R::RequestPropertyBecameEnum,
+                R::ResponsePropertyEnumValueAdded,
+                R::ResponsePropertyEnumValueRemoved,
+            ],
+        ),
+        (
+            Shown::Keyword("x-extensible-enum"),
+            &[
+                R::RequestParameterXExtensibleEnumValueRemoved,
+                R::RequestPropertyXExtensibleEnumValueRemoved,
+            ],
+        ),
+        (
+            Shown::Keyword("default"),
+            &[
+                R::RequestParameterDefaultValueChanged,
+                R::RequestParameterDefaultValueAdded,
+                R::RequestParameterDefaultValueRemoved,
+                R::RequestPropertyDefaultValueChanged,
+                R::RequestPropertyDefaultValueAdded,
+                R::RequestPropertyDefaultValueRemoved,
+                R::ResponsePropertyDefaultValueChanged,
+                R::ResponsePropertyDefaultValueAdded,
+                R::ResponsePropertyDefaultValueRemoved,
+            ],
+        ),
+        (
+            Shown::Keyword("nullable"),
+            &[
+                R::RequestParameterBecameNullable,
+                R::RequestParameterBecameNotNullable,
+                R::RequestPropertyBecameNullable,
+                R::RequestPropertyBecameNotNullable,
+                R::ResponsePropertyBecameNullable,
+                R::ResponsePropertyBecameNotNullable,
+                R::ResponseHeaderBecameNullable,
+            ],
+        ),
+        (
+            Shown::Keyword("discriminator"),
+            &[
+                R::RequestPropertyDiscriminatorAdded,
+                R::RequestPropertyDiscriminatorRemoved,
+                R::RequestPropertyDiscriminatorPropertyNameChanged,
+                R::RequestPropertyDiscriminatorMappingChanged,
+                R::ResponsePropertyDiscriminatorAdded,
+                R::ResponsePropertyDiscriminatorRemoved,
+                R::ResponsePropertyDiscriminatorPropertyNameChanged,
+                R::ResponsePropertyDiscriminatorMappingChanged,
+            ],
+        ),
+        (
+            Shown::Keyword("deprecated"),
+            &[
+                R::EndpointDeprecated,
+                R::EndpointReactivated,
+                R::RequestParameterDeprecated,
+                R::RequestParameterReactivated,
+                R::RequestPropertyDeprecated,
+                R::RequestPropertyReactivated,
+                R::ResponsePropertyDeprecated,
+                R::ResponsePropertyReactivated,
+                R::ApiDeprecatedSunsetMissing,
+                R::RequestParameterDeprecatedSunsetMissing,
+                R::RequestPropertyDeprecatedSunsetMissing,
+                R::ResponsePropertyDeprecatedSunsetMissing,
+            ],
+        ),
+        (
+            Shown::Keyword("x-sunset"),
+            &[
+                R::ApiSunsetDateTooSmall,
+                R::SunsetDeleted,
+                R::ApiSunsetDateChangedTooSmall,
+                R::ApiSunsetChanged,
+                R::RequestParameterSunsetDateTooSmall,
+                R::RequestParameterSunsetDeleted,
+                R::RequestParameterSunsetDateChangedTooSmall,
+                R::RequestParameterSunsetChanged,
+                R::RequestPropertySunsetDateTooSmall,
+                R::ResponsePropertySunsetDateTooSmall,
+            ],
+        ),
+        (
+            Shown::Keyword("x-stability-level"),
+            &[
+                R::ApiStabilityDecreased,
+                R::ApiStabilityIncreased,
+                R::RequestPropertyStabilityDecreased,
+                R::RequestPropertyStabilityIncreased,
+                R::ResponsePropertyStabilityDecreased,
+                R::ResponsePropertyStabilityIncreased,
+            ],
+        ),
+        (
+            Shown::Words("required", "optional"),
+            &[
+                R::ResponsePropertyBecameOptional,
+                R::ResponseHeaderBecameOptional,
+                R::RequestParameterBecameOptional,
+                R::RequestPropertyBecameOptional,
+                R::RequestBodyBecameOptional,
+            ],
+        ),
+        (
+            Shown::Words("optional", "required"),
+            &[
+                R::RequestPropertyBecameRequired,
+                R::RequestParameterBecameRequired,
+                R::RequestBodyBecameRequired,
+                R::ResponsePropertyBecameRequired,
+            ],
+        ),
+        (
+            Shown::Nodes,
+            &[
+                R::ApiSecurityAdded,
+                R::ApiSecurityRemoved,
+                R::ApiSecurityScopeAdded,
+                R::ApiSecurityScopeRemoved,
+                R::ApiSecurityComponentChanged,
+                R::RequestParameterListOfTypesWidened,
+                R::RequestParameterListOfTypesNarrowed,
+                R::RequestPropertyListOfTypesWidened,
+                R::RequestPropertyListOfTypesNarrowed,
+                R::ResponsePropertyListOfTypesWidened,
+                R::ResponsePropertyListOfTypesNarrowed,
+                R::RequestParameterConstraintChanged,
+                R::RequestPropertyConstraintChanged,
+                R::ResponsePropertyConstraintChanged,
+                R::RequestBodyWrappedInOneOf,
+                R::ResponseBodyWrappedInOneOf,
+                R::ResponseMediaTypeNameGeneralized,
+                R::ResponseMediaTypeNameSpecialized,
+            ],
+        ),
+        (
+            Shown::Added,
+            &[
+                R::EndpointAdded,
+                R::NewOptionalRequestParameter,
+                R::NewOptionalRequestProperty,
+                R::NewRequiredRequestParameter,
+                R::NewRequiredRequestProperty,
+                R::ResponsePropertyAdded,
+                R::ResponseSuccessStatusAdded,
+                R::ResponseNonSuccessStatusAdded,
+                R::ApiSecurityComponentAdded,
+                R::RequestBodyAddedRequired,
+                R::RequestBodyAddedOptional,
+                R::RequestBodyMediaTypeAdded,
+                R::RequestBodyMediaTypeSchemaAdded,
+                R::ResponseMediaTypeAdded,
+                R::ResponseBodyMediaTypeSchemaAdded,
+                R::ResponseHeaderAdded,
+                R::RequestPropertyOneOfAdded,
+                R::RequestPropertyAnyOfAdded,
+                R::RequestPropertyAllOfAdded,
+                R::RequestPropertyAllOfAddedAnnotationOnly,
+                R::ResponsePropertyOneOfAdded,
+                R::ResponsePropertyAnyOfAdded,
+                R::ResponsePropertyAllOfAdded,
+                R::ResponsePropertyAllOfAddedAnnotationOnly,
+            ],
+        ),
+        (
+            Shown::Removed,
+            &[
+                R::ApiRemovedWithDeprecation,
+                R::ApiRemovedWithoutDeprecation,
+                R::ApiRemovedBeforeSunset,
+                R::RequestParameterRemoved,
+                R::RequestParameterRemovedBeforeSunset,
+                R::RequestParameterRemovedWithDeprecation,
+                R::RequestPropertyRemoved,
+                R::ResponseOptionalPropertyRemoved,
+                R::ResponseRequiredPropertyRemoved,
+                R::ResponseSuccessStatusRemoved,
+                R::ResponseNonSuccessStatusRemoved,
+                R::ApiSecurityComponentRemoved,
+                R::RequestBodyRemoved,
+                R::RequestBodyMediaTypeRemoved,
+                R::RequestBodyMediaTypeSchemaRemoved,
+                R::ResponseMediaTypeRemoved,
+                R::ResponseBodyMediaTypeSchemaRemoved,
+                R::RequiredResponseHeaderRemoved,
+                R::OptionalResponseHeaderRemoved,
+                R::RequestPropertyOneOfRemoved,
+                R::RequestPropertyAnyOfRemoved,
+                R::RequestPropertyAllOfRemoved,
+                R::RequestPropertyAllOfRemovedAnnotationOnly,
+                R::ResponsePropertyOneOfRemoved,
+                R::ResponsePropertyAnyOfRemoved,
+                R::ResponsePropertyAllOfRemoved,
+                R::ResponsePropertyAllOfRemovedAnnotationOnly,
+            ],
+        ),
+    ]
+};
 
 /// A schema's type with its format (`string/date`), the keywords type
 /// changes are about.
@@ -784,5 +925,18 @@ mod tests {
         );
         assert_eq!(snake("ListBackups"), "list_backups");
         assert_eq!(snake("getV3Job"), "get_v3_job");
+    }
+
+    /// A new rule of the diff must be given its cells: the table replaces an
+    /// exhaustive match, so this is what makes forgetting one fail.
+    #[test]
+    fn every_rule_is_shown_once() {
+        for rule in DiffRule::ALL {
+            let entries = SHOWN
+                .iter()
+                .filter(|(_, rules)| rules.contains(rule))
+                .count();
+            assert_eq!(entries, 1, "{rule}: in {entries} entries of SHOWN");
+        }
     }
 }

@@ -163,95 +163,111 @@ fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
 /// One subcommand per operation of the spec, under the name the generator
 /// gives it (`CliCommand::name`), with what the CLI adds by hand.
 fn operation_command(operation: CliCommand) -> Command {
-    let mut command = Cli::<Definitions>::get_command(operation)
+    let command = Cli::<Definitions>::get_command(operation)
         .name(operation.name())
         .alias(operation.alias());
-    if command.get_arguments().any(|a| a.get_id() == "project-id") {
-        // Also from the environment or the config file (config.rs).
-        command = command.mut_arg("project-id", |a| {
-            a.env("HUAWEICLOUD_SDK_PROJECT_ID")
-                .hide_env_values(true)
-                .required(false)
-                .value_parser(in_words::<types::ProjectId>(rules::PROJECT_ID))
-        });
-    }
+    let command = project_id_from_the_environment(command);
     match operation {
-        CliCommand::CreateGaussMySqlBackup => command
-            // A value that breaks a rule is refused in the client's words,
-            // not with the generated type's regular expression.
-            .mut_arg("instance-id", |a| {
-                a.value_parser(in_words::<types::InstanceId>(rules::INSTANCE_ID))
-            })
-            .mut_arg("name", |a| {
-                a.value_parser(in_words::<types::BackupName>(rules::BACKUP_NAME))
-            })
-            .mut_arg("description", |a| {
-                a.value_parser(in_words::<types::BackupDescription>(
-                    rules::BACKUP_DESCRIPTION,
-                ))
-            })
-            .arg(
-                Arg::new("wait")
-                    .long("wait")
-                    .action(ArgAction::SetTrue)
-                    .help("Wait until the backup is finished; print it, not the create answer"),
-            )
-            .arg(
-                Arg::new("wait-timeout")
-                    .long("wait-timeout")
-                    .requires("wait")
-                    .value_parser(humantime::parse_duration)
-                    .default_value("1h")
-                    .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
-            )
-            .arg(
-                Arg::new("retry-while-busy")
-                    .long("retry-while-busy")
-                    .value_name("DURATION")
-                    .value_parser(humantime::parse_duration)
-                    .help("While the instance is busy with another operation, try again for up to DURATION (10m, 1h)")
-                    .long_help(
-                        "While the service answers that the instance is busy with another \
-                         operation (a documented 409: nothing was started), try the create \
-                         again with backoff for up to DURATION (10m, 1h), saying on stderr why \
-                         it waits. Nothing else is retried: not a timeout (the backup may have \
-                         started), not DBS.201205 (a backup is already running: it may be yours). \
-                         --wait does not turn this on: waiting delays the moment the backup \
-                         captures, which is the caller's choice.",
-                    ),
-            ),
-        CliCommand::ShowGaussMySqlBackupList => {
-            let example = command
-                .get_after_help()
-                .map(|e| format!("{e}\n\n"))
-                .unwrap_or_default();
-            command
-                .after_long_help(format!("{example}{LIST_OUTPUT}"))
-                .arg(
-                    Arg::new("all")
-                        .long("all")
-                        .action(ArgAction::SetTrue)
-                        .help("Follow the pages from --offset: every matching backup"),
-                )
-                .arg(
-                    Arg::new("max-items")
-                        .long("max-items")
-                        .requires("all")
-                        .value_name("N")
-                        .value_parser(clap::value_parser!(usize))
-                        .default_value(DEFAULT_MAX_ITEMS.to_string())
-                        .help("--all collects at most N backups; when more match it fails (exit 8)")
-                        .long_help(
-                            "--all collects at most N backups. The output is one JSON document, \
-                         held in memory until the last page, so the bound keeps a huge or \
-                         endless listing from exhausting memory. When more backups match, \
-                         nothing is printed and the exit status is 8: raise N, or narrow the \
-                         list with filters.",
-                        ),
-                )
-        }
+        CliCommand::CreateGaussMySqlBackup => create_backup_flags(command),
+        CliCommand::ShowGaussMySqlBackupList => list_backups_flags(command),
         _ => command,
     }
+}
+
+/// `--project-id`, where the operation has it, also from the environment or
+/// the config file (config.rs), so it is not required on the command line.
+fn project_id_from_the_environment(command: Command) -> Command {
+    if !command.get_arguments().any(|a| a.get_id() == "project-id") {
+        return command;
+    }
+    command.mut_arg("project-id", |a| {
+        a.env("HUAWEICLOUD_SDK_PROJECT_ID")
+            .hide_env_values(true)
+            .required(false)
+            .value_parser(in_words::<types::ProjectId>(rules::PROJECT_ID))
+    })
+}
+
+/// `create-backup`: the rules in words, `--wait` with its timeout, and
+/// `--retry-while-busy`.
+fn create_backup_flags(command: Command) -> Command {
+    command
+        // A value that breaks a rule is refused in the client's words,
+        // not with the generated type's regular expression.
+        .mut_arg("instance-id", |a| {
+            a.value_parser(in_words::<types::InstanceId>(rules::INSTANCE_ID))
+        })
+        .mut_arg("name", |a| {
+            a.value_parser(in_words::<types::BackupName>(rules::BACKUP_NAME))
+        })
+        .mut_arg("description", |a| {
+            a.value_parser(in_words::<types::BackupDescription>(
+                rules::BACKUP_DESCRIPTION,
+            ))
+        })
+        .arg(
+            Arg::new("wait")
+                .long("wait")
+                .action(ArgAction::SetTrue)
+                .help("Wait until the backup is finished; print it, not the create answer"),
+        )
+        .arg(
+            Arg::new("wait-timeout")
+                .long("wait-timeout")
+                .requires("wait")
+                .value_parser(humantime::parse_duration)
+                .default_value("1h")
+                .help("How long --wait waits (30m, 2h, ...); the backup goes on after it"),
+        )
+        .arg(
+            Arg::new("retry-while-busy")
+                .long("retry-while-busy")
+                .value_name("DURATION")
+                .value_parser(humantime::parse_duration)
+                .help("While the instance is busy with another operation, try again for up to DURATION (10m, 1h)")
+                .long_help(
+                    "While the service answers that the instance is busy with another \
+                     operation (a documented 409: nothing was started), try the create \
+                     again with backoff for up to DURATION (10m, 1h), saying on stderr why \
+                     it waits. Nothing else is retried: not a timeout (the backup may have \
+                     started), not DBS.201205 (a backup is already running: it may be yours). \
+                     --wait does not turn this on: waiting delays the moment the backup \
+                     captures, which is the caller's choice.",
+                ),
+        )
+}
+
+/// `list-backups`: what its output is (after the generated example), and
+/// `--all` bounded by `--max-items`.
+fn list_backups_flags(command: Command) -> Command {
+    let example = command
+        .get_after_help()
+        .map(|e| format!("{e}\n\n"))
+        .unwrap_or_default();
+    command
+        .after_long_help(format!("{example}{LIST_OUTPUT}"))
+        .arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Follow the pages from --offset: every matching backup"),
+        )
+        .arg(
+            Arg::new("max-items")
+                .long("max-items")
+                .requires("all")
+                .value_name("N")
+                .value_parser(clap::value_parser!(usize))
+                .default_value(DEFAULT_MAX_ITEMS.to_string())
+                .help("--all collects at most N backups; when more match it fails (exit 8)")
+                .long_help(
+                    "--all collects at most N backups. The output is one JSON document, \
+                     held in memory until the last page, so the bound keeps a huge or \
+                     endless listing from exhausting memory. When more backups match, \
+                     nothing is printed and the exit status is 8: raise N, or narrow the \
+                     list with filters.",
+                ),
+        )
 }
 
 /// What `list-backups --help` adds after the generated example.

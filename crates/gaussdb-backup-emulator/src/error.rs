@@ -93,87 +93,61 @@ pub enum ApiError {
 impl ApiError {
     /// HTTP status, error code and message.
     pub fn parts(&self) -> (StatusCode, &'static str, String) {
-        let gateway = |status, code, msg: String| (status, code, msg);
-        let service = |status, code, msg: &str| (status, code, msg.to_owned());
+        use StatusCode as S;
         match self {
-            ApiError::TokenMissing => gateway(
-                StatusCode::UNAUTHORIZED,
-                "APIGW.0301",
-                format!("{IAM_PREFIX}x-auth-token not found"),
-            ),
-            ApiError::TokenRejected => gateway(
-                StatusCode::UNAUTHORIZED,
-                "APIGW.0301",
-                format!("{IAM_PREFIX}decrypt token fail"),
-            ),
-            ApiError::TokenExpired(at) => gateway(
-                StatusCode::UNAUTHORIZED,
-                "APIGW.0301",
-                format!("{IAM_PREFIX}token expires, expires_at: {at}"),
-            ),
-            ApiError::SignatureRefused(detail) => gateway(
-                StatusCode::UNAUTHORIZED,
-                "APIGW.0301",
-                format!("{IAM_PREFIX}{detail}"),
-            ),
-            ApiError::NoSuchApi => gateway(
-                StatusCode::NOT_FOUND,
+            // The gateway's: a refused credential says what was wrong
+            // after one prefix, under one code.
+            ApiError::TokenMissing => iam_refusal("x-auth-token not found"),
+            ApiError::TokenRejected => iam_refusal("decrypt token fail"),
+            ApiError::TokenExpired(at) => iam_refusal(format!("token expires, expires_at: {at}")),
+            ApiError::SignatureRefused(detail) => iam_refusal(detail),
+            ApiError::NoSuchApi => refusal(
+                S::NOT_FOUND,
                 "APIGW.0101",
-                "The API does not exist or has not been published in the environment.".into(),
+                "The API does not exist or has not been published in the environment.",
             ),
+            // The service's: one fixed official message per code.
             ApiError::InvalidParameter(_) => {
-                service(StatusCode::BAD_REQUEST, "DBS.200001", "Parameter error.")
+                refusal(S::BAD_REQUEST, "DBS.200001", "Parameter error.")
             }
-            ApiError::InvalidName(_) => service(
-                StatusCode::BAD_REQUEST,
-                "DBS.280277",
-                "Invalid object name.",
-            ),
-            ApiError::InvalidDescription(_) => service(
-                StatusCode::BAD_REQUEST,
-                "DBS.280127",
-                "Invalid backup description.",
-            ),
-            ApiError::InvalidInstanceId(_) => service(
-                StatusCode::BAD_REQUEST,
+            ApiError::InvalidName(_) => {
+                refusal(S::BAD_REQUEST, "DBS.280277", "Invalid object name.")
+            }
+            ApiError::InvalidDescription(_) => {
+                refusal(S::BAD_REQUEST, "DBS.280127", "Invalid backup description.")
+            }
+            ApiError::InvalidInstanceId(_) => refusal(
+                S::BAD_REQUEST,
                 "DBS.280404",
                 "Invalid DB instance ID or node ID format.",
             ),
-            ApiError::InstanceNotFound => service(
-                StatusCode::NOT_FOUND,
+            ApiError::InstanceNotFound => refusal(
+                S::NOT_FOUND,
                 "DBS.200002",
                 "The DB instance does not exist.",
             ),
-            ApiError::BackupInProgress => service(
-                StatusCode::CONFLICT,
+            ApiError::BackupInProgress => refusal(
+                S::CONFLICT,
                 "DBS.201205",
                 "Backup is in progress, please wait.",
             ),
-            ApiError::InstanceBusy(code) => service(
-                StatusCode::CONFLICT,
-                code,
-                busy_message(code).unwrap_or_default(),
-            ),
-            ApiError::JobNotFound => service(
-                StatusCode::BAD_REQUEST,
-                "DBS.200543",
-                "The job does not exist.",
-            ),
-            ApiError::BackupNotFound => service(
-                StatusCode::BAD_REQUEST,
-                "DBS.280214",
-                "The backup does not exist.",
-            ),
-            ApiError::BackupStatusForbids(_) => service(
-                StatusCode::BAD_REQUEST,
+            ApiError::InstanceBusy(code) => {
+                refusal(S::CONFLICT, code, busy_message(code).unwrap_or_default())
+            }
+            ApiError::JobNotFound => {
+                refusal(S::BAD_REQUEST, "DBS.200543", "The job does not exist.")
+            }
+            ApiError::BackupNotFound => {
+                refusal(S::BAD_REQUEST, "DBS.280214", "The backup does not exist.")
+            }
+            ApiError::BackupStatusForbids(_) => refusal(
+                S::BAD_REQUEST,
                 "DBS.201208",
                 "The operation is not allowed by the backup status.",
             ),
-            ApiError::Internal(_) => service(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "DBS.108000",
-                "Server failure.",
-            ),
+            ApiError::Internal(_) => {
+                refusal(S::INTERNAL_SERVER_ERROR, "DBS.108000", "Server failure.")
+            }
         }
     }
 
@@ -220,6 +194,25 @@ impl ApiError {
             Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         }
     }
+}
+
+/// A refusal with its status, code and message.
+fn refusal(
+    status: StatusCode,
+    code: &'static str,
+    message: &str,
+) -> (StatusCode, &'static str, String) {
+    (status, code, message.to_owned())
+}
+
+/// The gateway's `401 APIGW.0301`: [`IAM_PREFIX`], then what was wrong with
+/// the credential.
+fn iam_refusal(what: impl std::fmt::Display) -> (StatusCode, &'static str, String) {
+    (
+        StatusCode::UNAUTHORIZED,
+        "APIGW.0301",
+        format!("{IAM_PREFIX}{what}"),
+    )
 }
 
 /// The API's path parameters (`project_id`, `backup_id`), as axum's
@@ -339,6 +332,24 @@ mod tests {
                 401,
                 "APIGW.0301",
                 "Incorrect IAM authentication information: decrypt token fail",
+            ),
+            (
+                ApiError::TokenExpired("2024-01-01T00:00:00Z".into()),
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: token expires, expires_at: 2024-01-01T00:00:00Z",
+            ),
+            (
+                ApiError::SignatureRefused("verify aksk signature fail".into()),
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: verify aksk signature fail",
+            ),
+            (
+                ApiError::InstanceBusy("DBS.200019"),
+                409,
+                "DBS.200019",
+                "Another operation is being performed on the DB instance or the DB instance is faulty.",
             ),
             (
                 ApiError::NoSuchApi,

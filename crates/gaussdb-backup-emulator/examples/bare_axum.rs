@@ -14,8 +14,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::response::IntoResponse;
 use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use gaussdb_backup::types::{BackupSummary, Datastore, ListBackupsResponse};
 use gaussdb_backup::{BackupLevel, BackupStatus, BackupType, Timestamp};
@@ -97,7 +97,9 @@ async fn main() {
                         .total_count(1000);
                     match ListBackupsResponse::try_from(page) {
                         Ok(page) => (StatusCode::OK, Json(page)).into_response(),
-                        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+                        Err(e) => {
+                            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+                        }
                     }
                 }
             }),

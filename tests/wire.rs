@@ -332,6 +332,10 @@ async fn a_slow_server_gives_a_timeout_error() {
     let err = send_documented(&client).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(matches!(err, Error::Timeout(_)));
+    assert!(
+        err.is_transient(),
+        "a timeout may pass: the waiter rides it out"
+    );
     assert_eq!(
         server.requests().len(),
         1,
@@ -351,6 +355,10 @@ async fn a_refused_connection_is_a_transport_error() {
     let err = send_documented(&client).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!err.is_timeout());
+    assert!(
+        err.is_transient(),
+        "a refused connection may pass: the waiter rides it out"
+    );
 }
 
 #[tokio::test]
@@ -758,4 +766,45 @@ async fn a_given_http_client_sends_the_requests() {
         .unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].headers["x-corporate-proxy"], "yes");
+}
+
+/// The limit on a response body is inclusive: a body of exactly
+/// `max_response_bytes` is read whole; one byte more is too large (and, for
+/// a create call, says the backup may have started).
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_whole() {
+    let padded = |len: usize| format!("{CREATED}{}", " ".repeat(len - CREATED.len()));
+    let server = TestServer::start(Reply::json(201, &padded(1024))).await;
+    let created = send_documented(&client_capped_at_1024_bytes(&server))
+        .await
+        .unwrap();
+    assert!(!created.job_id.is_empty());
+    let server = TestServer::start(Reply::json(201, &padded(1025))).await;
+    let err = send_documented(&client_capped_at_1024_bytes(&server))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::BackupMayHaveStarted { .. }), "{err:?}");
+}
+
+/// A list call with nothing set asks for the first page with no query at
+/// all: the service's defaults apply, and nothing the caller did not ask
+/// for (not even `offset=0`) is sent.
+#[tokio::test]
+async fn an_unfiltered_list_sends_no_query() {
+    let server = TestServer::start(Reply::json(200, r#"{"backups":[],"total_count":0}"#)).await;
+    client_for(&server).backups().send().await.unwrap();
+    assert_eq!(server.requests()[0].path, format!("/v3/{PROJECT}/backups"));
+}
+
+/// An empty answer without `total_count` is the end of an empty list: the
+/// stream yields nothing and no error (an empty page is not a page of
+/// backups already seen).
+#[tokio::test]
+async fn an_empty_listing_streams_nothing() {
+    use futures_util::StreamExt;
+    let server = TestServer::start(Reply::json(200, r#"{"backups":[]}"#)).await;
+    let client = client_for(&server);
+    let items: Vec<_> = client.backups().stream().collect().await;
+    assert!(items.is_empty(), "{items:?}");
+    assert_eq!(server.requests().len(), 1);
 }

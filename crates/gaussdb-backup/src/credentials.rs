@@ -369,4 +369,24 @@ mod tests {
         let err = Credentials::token("").validate().unwrap_err();
         assert!(err.to_string().contains("credentials"), "{err}");
     }
+
+    /// Credentials that could never be sent are refused when the client is
+    /// built, with the reason, not on the first request: an empty half of a
+    /// key pair, or a key or security token that cannot be an HTTP header.
+    #[test]
+    fn key_pairs_that_cannot_be_sent_are_refused_up_front() {
+        let refused = |c: Credentials| c.validate().unwrap_err().to_string();
+        assert!(Credentials::aksk("AK", "SK").validate().is_ok());
+        assert!(Credentials::temporary("AK", "SK", "ST").validate().is_ok());
+        for c in [Credentials::aksk("", "SK"), Credentials::aksk("AK", "")] {
+            assert!(refused(c).contains("access key and the secret key"));
+        }
+        for c in [
+            Credentials::aksk("AK\n", "SK"),
+            Credentials::temporary("AK", "SK", "ST\r\n"),
+        ] {
+            assert!(refused(c).contains("not allowed in an HTTP header"));
+        }
+        assert!(refused(Credentials::token("t\n")).contains("not allowed in an HTTP header"));
+    }
 }

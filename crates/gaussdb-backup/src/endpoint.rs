@@ -295,4 +295,26 @@ mod tests {
         let empty = |_: &str| Some(" , ".to_owned());
         assert!(Endpoint::region_with("cn-north-4", empty).is_err());
     }
+
+    /// An endpoint is a base URL: the client appends the API's paths and
+    /// queries to it, so a query, a fragment or credentials in it would be
+    /// sent wrong or leak; each is refused with the reason.
+    #[test]
+    fn an_endpoint_with_a_query_fragment_or_user_is_refused() {
+        for url in [
+            "https://gaussdb.example.com/?region=x",
+            "https://gaussdb.example.com/#top",
+        ] {
+            let err = Endpoint::url(url).unwrap_err().to_string();
+            assert!(err.contains("no query or fragment"), "{url}: {err}");
+        }
+        for url in [
+            "https://user@gaussdb.example.com",
+            "https://:password@gaussdb.example.com",
+        ] {
+            let err = Endpoint::url(url).unwrap_err().to_string();
+            assert!(err.contains("must not carry credentials"), "{url}: {err}");
+        }
+        assert!(Endpoint::url("https://gaussdb.example.com/prefix/").is_ok());
+    }
 }

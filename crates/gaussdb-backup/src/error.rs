@@ -421,4 +421,123 @@ mod tests {
         assert!(text.len() < 300, "{}", text.len());
         assert!(!text.contains('\n'));
     }
+
+    fn service(status: u16, code: &str) -> Error {
+        Error::Service(Box::new(ServiceError {
+            status: StatusCode::from_u16(status).unwrap(),
+            error_code: code.into(),
+            error_msg: "message".into(),
+            request_id: Some("req-7".into()),
+            body: Bytes::from_static(b"{\"error_code\":\"x\"}"),
+        }))
+    }
+
+    /// A failed wait is what a caller of `wait` sees: the service's status,
+    /// code, request ID and body must be read through it as on the failed
+    /// call itself (the CLI prints them, support asks for the request ID).
+    #[test]
+    fn a_failed_wait_answers_with_its_poll_errors_details() {
+        let err = Error::WaitFailed {
+            backup_id: "b".into(),
+            polls: 3,
+            waited: Duration::from_secs(30),
+            source: Box::new(service(403, "DBS.200010")),
+        };
+        assert_eq!(err.status(), Some(StatusCode::FORBIDDEN));
+        assert_eq!(err.error_code(), Some("DBS.200010"));
+        assert_eq!(err.request_id(), Some("req-7"));
+        assert_eq!(
+            err.raw_body().map(|b| &b[..]),
+            Some(&b"{\"error_code\":\"x\"}"[..])
+        );
+        assert!(!err.is_transient());
+        assert_eq!(err.busy(), None, "only a create call's own error is busy");
+    }
+
+    /// What a caller reads off each kind of error: a service error has all
+    /// four details, an unexpected answer its status, request ID and body,
+    /// and errors the client made itself have none.
+    #[test]
+    fn each_error_says_what_the_service_answered_and_nothing_more() {
+        let err = service(400, "DBS.280277");
+        assert_eq!(err.status(), Some(StatusCode::BAD_REQUEST));
+        assert_eq!(err.error_code(), Some("DBS.280277"));
+        assert_eq!(err.request_id(), Some("req-7"));
+        assert_eq!(
+            err.raw_body().map(|b| &b[..]),
+            Some(&b"{\"error_code\":\"x\"}"[..])
+        );
+
+        let unexpected = Error::UnexpectedResponse {
+            status: StatusCode::BAD_GATEWAY,
+            request_id: Some("req-8".into()),
+            body: Bytes::from_static(b"<html>"),
+        };
+        assert_eq!(unexpected.status(), Some(StatusCode::BAD_GATEWAY));
+        assert_eq!(unexpected.error_code(), None);
+        assert_eq!(unexpected.request_id(), Some("req-8"));
+        assert_eq!(unexpected.raw_body().map(|b| &b[..]), Some(&b"<html>"[..]));
+
+        let listing = Error::IncompleteListing {
+            offset: 20,
+            request_id: Some("req-9".into()),
+        };
+        assert_eq!(listing.request_id(), Some("req-9"));
+        assert_eq!(listing.status(), None);
+        assert_eq!(listing.raw_body(), None);
+
+        let invalid = Error::invalid("name", "must be 4 to 64 characters");
+        assert_eq!(invalid.status(), None);
+        assert_eq!(invalid.error_code(), None);
+        assert_eq!(invalid.request_id(), None);
+        assert_eq!(invalid.raw_body(), None);
+        assert!(!invalid.is_timeout());
+        assert!(!invalid.is_transient());
+        assert_eq!(invalid.busy(), None);
+    }
+
+    /// The waiter rides out exactly these: 429 and 5xx answers (and
+    /// timeouts and transport failures, tested on the wire); a 4xx is the
+    /// caller's to fix and stops it.
+    #[test]
+    fn only_429_and_5xx_answers_are_transient() {
+        assert!(service(429, "APIGW.0308").is_transient());
+        assert!(service(500, "DBS.200001").is_transient());
+        assert!(service(503, "APIGW.0201").is_transient());
+        assert!(!service(400, "DBS.280277").is_transient());
+        assert!(!service(403, "DBS.200010").is_transient());
+        assert!(!service(404, "DBS.280404").is_transient());
+        let html_502 = Error::UnexpectedResponse {
+            status: StatusCode::BAD_GATEWAY,
+            request_id: None,
+            body: Bytes::new(),
+        };
+        assert!(html_502.is_transient());
+    }
+
+    /// The gateway's two most common refusals name their usual cause.
+    #[test]
+    fn gateway_refusals_name_their_usual_cause() {
+        let credentials = service(401, "APIGW.0301").to_string();
+        assert!(
+            credentials.contains("refused the credentials"),
+            "{credentials}"
+        );
+        assert!(credentials.contains("clock"), "{credentials}");
+        let path = service(404, "APIGW.0101").to_string();
+        assert!(path.contains("check the endpoint URL"), "{path}");
+        let plain = service(400, "DBS.280277").to_string();
+        assert_eq!(
+            plain,
+            "HTTP 400 Bad Request: DBS.280277: message (request ID req-7)"
+        );
+    }
+
+    #[test]
+    fn a_body_preview_is_cut_only_past_200_characters() {
+        let preview = |text: String| body_preview(&Bytes::from(text));
+        assert_eq!(preview("x".repeat(200)), "x".repeat(200));
+        assert_eq!(preview("x".repeat(201)), format!("{}…", "x".repeat(200)));
+        assert_eq!(preview(String::new()), "(empty body)");
+    }
 }

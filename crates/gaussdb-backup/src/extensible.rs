@@ -173,4 +173,15 @@ mod tests {
             BackupType::Unknown("Manual".into())
         );
     }
+
+    /// A job is finished once it completed or failed, whatever came before;
+    /// a status this client does not know is not taken for an end.
+    #[test]
+    fn a_job_is_finished_once_it_completed_or_failed() {
+        assert!(JobStatus::Completed.is_finished());
+        assert!(JobStatus::Failed.is_finished());
+        assert!(!JobStatus::Pending.is_finished());
+        assert!(!JobStatus::Running.is_finished());
+        assert!(!JobStatus::from("Suspended").is_finished());
+    }
 }

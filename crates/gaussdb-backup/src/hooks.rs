@@ -166,3 +166,29 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         Ok(reqwest::Response::from(rebuilt))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A captured response shows in `Debug` (the client's, a call's) by
+    /// its status and size: what a user debugging a call needs, and never
+    /// its headers (a proxy may echo the credentials) or its body.
+    #[test]
+    fn a_captured_response_debugs_as_its_status_and_size_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-auth-token", HeaderValue::from_static("tok-very-secret"));
+        let response = CapturedResponse {
+            status: StatusCode::CREATED,
+            headers,
+            body: Bytes::from_static(b"{\"job_id\":\"body-content\"}"),
+            truncated: false,
+        };
+        let shown = format!("{response:?}");
+        assert!(shown.contains("201"), "{shown}");
+        assert!(shown.contains("body_len: 25"), "{shown}");
+        assert!(shown.contains("truncated: false"), "{shown}");
+        assert!(!shown.contains("tok-very-secret"), "{shown}");
+        assert!(!shown.contains("body-content"), "{shown}");
+    }
+}

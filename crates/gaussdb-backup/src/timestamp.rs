@@ -175,4 +175,33 @@ mod tests {
         let dt = DateTime::parse_from_rfc3339("2020-07-07T01:17:05-03:30").unwrap();
         assert_eq!(Timestamp::from(dt).as_str(), "2020-07-07T01:17:05-0330");
     }
+
+    /// A timestamp prints exactly as the service sent it (the CLI's output,
+    /// a log line); `Debug` adds how it was read, or that it was not.
+    #[test]
+    fn it_prints_as_the_service_sent_it() {
+        let t: Timestamp = "2020-07-07T01:17:05+0800".parse().unwrap();
+        assert_eq!(t.to_string(), "2020-07-07T01:17:05+0800");
+        assert_eq!(
+            format!("{t:?}"),
+            r#"Timestamp("2020-07-07T01:17:05+0800" = 2020-07-07T01:17:05+08:00)"#
+        );
+        let odd = Timestamp::from("07/07/2020 01:17");
+        assert_eq!(odd.to_string(), "07/07/2020 01:17");
+        assert_eq!(
+            format!("{odd:?}"),
+            r#"Timestamp("07/07/2020 01:17", unparsed)"#
+        );
+    }
+
+    /// The schema `schemars` users get says what is written: a string.
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn its_json_schema_is_a_string_named_timestamp() {
+        use schemars::JsonSchema;
+        assert_eq!(Timestamp::schema_name(), "Timestamp");
+        let schema = schemars::schema_for!(Timestamp);
+        let json = serde_json::to_value(&schema).unwrap();
+        assert_eq!(json["type"], "string", "{json}");
+    }
 }

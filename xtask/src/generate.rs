@@ -10,6 +10,7 @@ mod client;
 mod docs;
 mod emulator;
 mod emulator_routes;
+mod emulator_schemas;
 mod example_types;
 mod format;
 mod httpmock;
@@ -79,6 +80,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(docs::outputs(spec)?);
     all.extend(emulator::outputs(spec)?);
     all.extend(emulator_routes::outputs(spec)?);
+    all.extend(emulator_schemas::outputs(spec)?);
     all.extend(example_types::outputs(spec)?);
     Ok(all)
 }

@@ -11,6 +11,7 @@ mod client;
 mod docs;
 mod emulator;
 mod emulator_routes;
+mod emulator_schemas;
 mod example_types;
 mod format;
 mod httpmock;
@@ -80,6 +81,7 @@ fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     all.extend(docs::outputs(spec)?);
     all.extend(emulator::outputs(spec)?);
     all.extend(emulator_routes::outputs(spec)?);
+    all.extend(emulator_schemas::outputs(spec)?);
     all.extend(example_types::outputs(spec)?);
     Ok(all)
 }

@@ -52,18 +52,13 @@ pub const MAX_OFFSET: usize = i32::MAX as usize;
     path = "/v3/{project_id}/backups",
     operation_id = "ShowGaussMySqlBackupList",
     tag = "Backups",
-    params(
-        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
-            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
-        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
-        crate::openapi::ListParams,
-    ),
+    params(crate::generated_schemas::ShowGaussMySqlBackupListParams),
     responses(
-        (status = 200, description = "One page of backups.", body = crate::openapi::ListBackupsResponse),
-        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
-        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
-        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
-        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+        (status = 200, description = "One page of backups.", body = crate::generated_schemas::ListBackupsResponse),
+        (status = 400, description = "The request is invalid.", body = crate::generated_schemas::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::generated_schemas::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::generated_schemas::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::generated_schemas::ErrorResponse),
     ),
     security(("iamToken" = []), ("akskSignature" = []))
 )]
@@ -233,18 +228,13 @@ fn integer(text: &str) -> Option<usize> {
     path = "/v3/{project_id}/backups/{backup_id}",
     operation_id = "DeleteGaussMySqlBackup",
     tag = "Backups",
-    params(
-        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
-            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
-        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
-        ("backup_id" = String, Path, description = "Backup ID.", min_length = 1),
-    ),
+    params(crate::generated_schemas::DeleteGaussMySqlBackupParams),
     responses(
-        (status = 200, description = "The backup was deleted.", body = crate::openapi::DeleteBackupResponse),
-        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
-        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
-        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
-        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+        (status = 200, description = "The backup was deleted.", body = crate::generated_schemas::DeleteBackupResponse),
+        (status = 400, description = "The request is invalid.", body = crate::generated_schemas::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::generated_schemas::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::generated_schemas::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::generated_schemas::ErrorResponse),
     ),
     security(("iamToken" = []), ("akskSignature" = []))
 )]

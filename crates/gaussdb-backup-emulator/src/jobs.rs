@@ -33,18 +33,13 @@ use crate::state::{JobPhase, StoredJob, millis, service_time};
     path = "/v3/{project_id}/jobs",
     operation_id = "ShowGaussMySqlJobInfo",
     tag = "Jobs",
-    params(
-        ("project_id" = String, Path, description = "Project ID of the tenant in the region (32 letters and digits).",
-            pattern = "^[0-9A-Za-z]{32}$", min_length = 32, max_length = 32),
-        ("X-Language" = Option<String>, Header, description = "Language of the messages; any value, answered in English."),
-        crate::openapi::JobParams,
-    ),
+    params(crate::generated_schemas::ShowGaussMySqlJobInfoParams),
     responses(
-        (status = 200, description = "The job.", body = crate::openapi::ShowJobResponse),
-        (status = 400, description = "The request is invalid.", body = crate::openapi::ErrorResponse),
-        (status = 401, description = "The API gateway refused the credentials.", body = crate::openapi::ErrorResponse),
-        (status = 403, description = "The service refused the caller.", body = crate::openapi::ErrorResponse),
-        (status = 500, description = "Server failure.", body = crate::openapi::ErrorResponse),
+        (status = 200, description = "The job.", body = crate::generated_schemas::ShowJobResponse),
+        (status = 400, description = "The request is invalid.", body = crate::generated_schemas::ErrorResponse),
+        (status = 401, description = "The API gateway refused the credentials.", body = crate::generated_schemas::ErrorResponse),
+        (status = 403, description = "The service refused the caller.", body = crate::generated_schemas::ErrorResponse),
+        (status = 500, description = "Server failure.", body = crate::generated_schemas::ErrorResponse),
     ),
     security(("iamToken" = []), ("akskSignature" = []))
 )]

@@ -82,6 +82,7 @@ pub mod error;
 pub mod faults;
 pub mod gateway;
 mod generated_routes;
+mod generated_schemas;
 pub mod jobs;
 pub mod journal;
 pub mod openapi;

@@ -15,12 +15,15 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// What a maintainer completes for a new operation (the gateway's table is
-/// generated, so it is not on the list).
-const FILES_TO_EDIT: &str = "a handler (a module like crates/gaussdb-backup-emulator/src/jobs.rs), \
-its route in crates/gaussdb-backup-emulator/src/app.rs (`router`), its utoipa path and \
-schemas in crates/gaussdb-backup-emulator/src/openapi.rs, and its case in \
-crates/gaussdb-backup-emulator/tests/conformance.rs (`Call`)";
+/// What a maintainer completes for a new operation (the gateway's table,
+/// the schemas and the operation's parameters are generated, so they are
+/// not on the list).
+const FILES_TO_EDIT: &str = "a handler with its `#[utoipa::path]` (a module like \
+crates/gaussdb-backup-emulator/src/jobs.rs; its `params` are the generated \
+`crate::generated_schemas::<operationId>Params`, its bodies the spec's schemas in \
+`crate::generated_schemas`), its route in crates/gaussdb-backup-emulator/src/app.rs \
+(`router`), its line in `paths(...)` of crates/gaussdb-backup-emulator/src/openapi.rs, and \
+its case in crates/gaussdb-backup-emulator/tests/conformance.rs (`Call`)";
 
 /// (operationId, method, path template, has a request body), from the spec.
 fn spec_operations() -> Vec<(String, Method, String, bool)> {

@@ -136,11 +136,16 @@ pub const CONDITIONAL: &[(&str, &str, &str)] = &[
 const MAX_VALUE: usize = 80;
 
 /// Checks `exchanges` against the spec (`spec` parsed from `spec_text`).
+/// With `optional_may_be_absent`, a documented optional property that
+/// never came is shown as expected-absent rather than reported as drift
+/// (`--optional-may-be-absent`: for a target such as the emulator, which
+/// need not send a property the spec has just added).
 pub fn check(
     spec: &Value,
     spec_text: &str,
     exchanges: &[Exchange],
     redactor: &Redactor,
+    optional_may_be_absent: bool,
 ) -> DriftReport {
     let mut ctx = Ctx {
         spec,
@@ -152,7 +157,7 @@ pub fn check(
     for exchange in exchanges {
         ctx.exchange(exchange);
     }
-    let (missing, expected_absent) = ctx.missing_properties();
+    let (missing, expected_absent) = ctx.missing_properties(optional_may_be_absent);
     let mut raw = std::mem::take(&mut ctx.raw);
     raw.extend(missing);
     let mut findings = merge(raw);
@@ -392,7 +397,7 @@ impl Ctx<'_> {
 
     /// Declared optional properties of each object schema seen that never
     /// came; those the spec explains ([`CONDITIONAL`]) are set apart.
-    fn missing_properties(&self) -> (Vec<Finding>, Vec<Absent>) {
+    fn missing_properties(&self, optional_may_be_absent: bool) -> (Vec<Finding>, Vec<Absent>) {
         let (mut findings, mut absent) = (Vec::new(), Vec::new());
         for (schema_pointer, seen) in &self.seen {
             let Some(schema) = pointer::resolve(self.spec, schema_pointer) else {
@@ -412,14 +417,18 @@ impl Ctx<'_> {
                 }
                 let spec_pointer =
                     pointer::push(&pointer::push(schema_pointer, "properties"), name);
-                if let Some((_, _, why)) = CONDITIONAL
+                let conditional = CONDITIONAL
                     .iter()
                     .find(|(s, p, _)| s == schema_pointer && p == name)
-                {
-                    absent.push(Absent {
-                        spec_pointer,
-                        why: (*why).to_owned(),
-                    });
+                    .map(|(_, _, why)| (*why).to_owned());
+                let why = conditional.or_else(|| {
+                    optional_may_be_absent.then(|| {
+                        "optional, and this target need not send it (--optional-may-be-absent)"
+                            .to_owned()
+                    })
+                });
+                if let Some(why) = why {
+                    absent.push(Absent { spec_pointer, why });
                     continue;
                 }
                 findings.push(Finding {
@@ -745,7 +754,7 @@ mod tests {
             // No such operation.
             answer("PATCH", JOBS, 200, json!({})),
         ];
-        let report = check(&spec, &text, &answers, &r);
+        let report = check(&spec, &text, &answers, &r, false);
         let found = kinds(&report);
         let responses = "/paths/~1v3~1{project_id}~1jobs/get/responses";
         let undocumented_code = (

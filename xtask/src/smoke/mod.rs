@@ -74,6 +74,13 @@ pub struct SmokeArgs {
     /// With --sweep: list what would be deleted, delete nothing.
     #[arg(long, requires = "sweep")]
     pub dry_run: bool,
+    /// Show a documented optional property that never came as expected to
+    /// be absent, not as drift. For a target that need not send every
+    /// optional property, such as the emulator after the spec adds one;
+    /// never for the live service, whose silence on a documented field is
+    /// what the run is for.
+    #[arg(long)]
+    pub optional_may_be_absent: bool,
 }
 
 /// What a run does.
@@ -102,6 +109,8 @@ pub struct Settings {
     pub mode: Mode,
     /// Time for the waits, the signatures and the sweep's "one hour".
     pub clock: Arc<dyn Clock>,
+    /// `--optional-may-be-absent`.
+    pub optional_may_be_absent: bool,
 }
 
 /// Resolves the settings from the flags and the environment; refuses to
@@ -162,6 +171,7 @@ pub fn settings(args: &SmokeArgs, env: &dyn Fn(&str) -> Option<String>) -> Resul
             Mode::Lifecycle
         },
         clock: Arc::new(SystemClock),
+        optional_may_be_absent: args.optional_may_be_absent,
     })
 }
 
@@ -174,7 +184,13 @@ pub fn run(root: &Path, args: SmokeArgs) -> Result<u8> {
     let report = match &args.replay {
         Some(dir) => {
             let exchanges = record::load(dir)?;
-            let checked = drift::check(&spec, &spec_text, &exchanges, &Redactor::default());
+            let checked = drift::check(
+                &spec,
+                &spec_text,
+                &exchanges,
+                &Redactor::default(),
+                args.optional_may_be_absent,
+            );
             Report::new(None, None, None, checked)
         }
         None => {
@@ -262,7 +278,13 @@ pub async fn execute(
         }
     }
     let exchanges = recorder.finish().await;
-    let checked = drift::check(spec, spec_text, &exchanges, &redactor);
+    let checked = drift::check(
+        spec,
+        spec_text,
+        &exchanges,
+        &redactor,
+        settings.optional_may_be_absent,
+    );
     if let Some(l) = lifecycle.as_mut() {
         redact_lifecycle(l, &redactor);
     }

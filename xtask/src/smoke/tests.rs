@@ -63,6 +63,10 @@ fn schedule() -> JobSchedule {
 }
 
 impl World {
+    /// The settings of a run against the emulator: a documented optional
+    /// property it does not send is expected to be absent (the emulator's
+    /// `behaviour::the_emulator_sends_every_property_it_simulates` pins what
+    /// it sends), as `.ci/run` runs it.
     fn settings(&self, mode: Mode) -> Settings {
         Settings {
             endpoint: self.emulator.url(),
@@ -71,11 +75,24 @@ impl World {
             credentials: Credentials::aksk("smokeAK", SECRET),
             mode,
             clock: Arc::new(self.clock.clone()),
+            optional_may_be_absent: true,
         }
     }
 
     async fn run(&self, mode: Mode) -> Run {
         execute(&self.settings(mode), &self.spec, &self.text, &|_| {})
+            .await
+            .unwrap()
+    }
+
+    /// A run as against the live service: every documented property that
+    /// never came is drift.
+    async fn strict_run(&self) -> Run {
+        let settings = Settings {
+            optional_may_be_absent: false,
+            ..self.settings(Mode::Lifecycle)
+        };
+        execute(&settings, &self.spec, &self.text, &|_| {})
             .await
             .unwrap()
     }
@@ -224,9 +241,27 @@ async fn drifting_world() -> World {
 #[tokio::test]
 async fn drift_mode_is_reported_exactly_at_the_right_pointers() {
     let w = drifting_world().await;
-    let run = w.run(Mode::Lifecycle).await;
+    let run = w.strict_run().await;
     let report = &run.report;
-    let mut found: Vec<_> = report.drift.findings.iter().map(key).collect();
+    // Without drift mode, a strict run finds only the properties the spec
+    // has and the emulator does not simulate (none today): drift mode adds
+    // exactly the expected findings to those.
+    w.admin(reqwest::Method::DELETE, "drift", None).await;
+    let baseline = w.strict_run().await.report.drift.findings;
+    assert!(
+        baseline
+            .iter()
+            .all(|f| f.kind == Kind::DocumentedFieldMissing),
+        "{baseline:#?}"
+    );
+    let baseline: Vec<_> = baseline.iter().map(key).collect();
+    let mut found: Vec<_> = report
+        .drift
+        .findings
+        .iter()
+        .map(key)
+        .filter(|k| !baseline.contains(k))
+        .collect();
     found.sort();
     let mut expected = expected_drift();
     expected.sort();
@@ -253,8 +288,28 @@ async fn drift_mode_is_reported_exactly_at_the_right_pointers() {
     // Every place in the spec is found in the file (a line to change).
     assert!(report.drift.findings.iter().all(|f| f.spec_line.is_some()));
     // Turned off, the same emulator is clean again: drift never changed state.
-    w.admin(reqwest::Method::DELETE, "drift", None).await;
     assert_eq!(w.run(Mode::Lifecycle).await.report.drift.findings, []);
+    // With --optional-may-be-absent, the missing property is shown as
+    // expected-absent instead, saying why.
+    w.admin(
+        reqwest::Method::POST,
+        "drift",
+        Some(json!({ "deviations": ["missing-field"] })),
+    )
+    .await;
+    let lenient = w.run(Mode::Lifecycle).await.report;
+    assert_eq!(lenient.drift.findings, [], "{}", lenient.markdown("spec"));
+    let pointer = "/components/schemas/BackupSummary/properties/instance_name";
+    let absent = lenient
+        .drift
+        .expected_absent
+        .iter()
+        .find(|a| a.spec_pointer == pointer)
+        .unwrap_or_else(|| panic!("{:#?}", lenient.drift.expected_absent));
+    assert!(
+        absent.why.contains("--optional-may-be-absent"),
+        "{absent:?}"
+    );
     w.emulator.shutdown().await;
 }
 
@@ -269,6 +324,7 @@ async fn record_then_replay_gives_the_same_drift_report() {
         &w.text,
         &record::load(&dir).unwrap(),
         &Redactor::default(),
+        true,
     );
     assert_eq!(replayed, run.report.drift);
     assert_eq!(

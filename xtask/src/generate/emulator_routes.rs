@@ -5,9 +5,10 @@
 //! handler for it, naming the files to complete).
 
 use anyhow::Result;
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::operations::operations;
+use super::operations::{Operation, operations};
 use super::{Output, rust_output};
 use crate::spec::Spec;
 
@@ -15,6 +16,27 @@ const OUTPUT_PATH: &str = "crates/gaussdb-backup-emulator/src/generated_routes.r
 
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let ops = operations(&spec.value);
+    let table = operation_enum(&ops);
+    let matcher = matcher();
+    let tokens = quote! {
+        //! The operations the spec publishes, and the gateway's matcher.
+
+        #table
+
+        #matcher
+    };
+    Ok(vec![rust_output(
+        spec,
+        OUTPUT_PATH,
+        "emulator route table",
+        Ok(tokens),
+        |_| Ok(()),
+    )?])
+}
+
+/// `Operation`: one variant per operation of the spec, with its ID,
+/// method and path template.
+fn operation_enum(ops: &[Operation]) -> TokenStream {
     let variants: Vec<_> = ops
         .iter()
         .map(|op| format_ident!("{}", op.operation_id))
@@ -33,9 +55,7 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let ids: Vec<&str> = ops.iter().map(|op| op.operation_id.as_str()).collect();
     let methods: Vec<String> = ops.iter().map(|op| op.method.to_uppercase()).collect();
     let paths: Vec<&str> = ops.iter().map(|op| op.path.as_str()).collect();
-    let tokens = quote! {
-        //! The operations the spec publishes, and the gateway's matcher.
-
+    quote! {
         /// One operation of the spec.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Operation {
@@ -61,7 +81,12 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
                 match self { #( Operation::#variants => #paths, )* }
             }
         }
+    }
+}
 
+/// `match_operation`: the same for every spec, it reads `Operation::ALL`.
+fn matcher() -> TokenStream {
+    quote! {
         /// The operation a request is, as the gateway's route table reads it:
         /// the method must be the template's, each literal segment equal, each
         /// `{parameter}` segment non-empty. Where two templates match, the one
@@ -94,12 +119,5 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
                 .max_by_key(|(literal, _)| *literal)
                 .map(|(_, op)| op)
         }
-    };
-    Ok(vec![rust_output(
-        spec,
-        OUTPUT_PATH,
-        "emulator route table",
-        Ok(tokens),
-        |_| Ok(()),
-    )?])
+    }
 }

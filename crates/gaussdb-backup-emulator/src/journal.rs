@@ -715,4 +715,101 @@ mod tests {
         assert_eq!(read(&path, |_| {}).unwrap().records, 5);
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
+
+    /// A sync that fails while `fail` is set.
+    fn failing_sync(fail: &Arc<std::sync::atomic::AtomicBool>) -> SyncData {
+        let fail = fail.clone();
+        SyncData::new(move |_| {
+            if fail.load(std::sync::atomic::Ordering::SeqCst) {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    /// A batch whose sync fails is refused and cut off the file; what was
+    /// acknowledged before stays, and the next batch follows it.
+    #[tokio::test]
+    async fn a_failed_sync_refuses_its_batch_and_keeps_what_was_acknowledged() {
+        let path = temp("failed-sync");
+        let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let journal = Journal::start(&path, 0, lock(&path).unwrap(), failing_sync(&fail)).unwrap();
+        let append = |n: u32| journal.append(&Record::Create(Box::new(entry(n))), n as usize + 1);
+        append(0).await.unwrap().unwrap();
+        append(1).await.unwrap().unwrap();
+        fail.store(true, std::sync::atomic::Ordering::SeqCst);
+        let refused = append(2).await.unwrap().unwrap_err();
+        assert!(refused.contains("disk full"), "{refused}");
+        fail.store(false, std::sync::atomic::Ordering::SeqCst);
+        append(3).await.unwrap().unwrap();
+        drop(journal);
+        let expected: String = [0, 1, 3].map(|n| record_line(n) + "\n").concat();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    /// Once the journal holds more than twice its live entries plus
+    /// `COMPACT_SLACK` records, the writer rewrites it to the live entries.
+    #[tokio::test]
+    async fn the_writer_compacts_a_journal_of_mostly_dead_records() {
+        let path = temp("writer-compacts");
+        let sync = SyncData::new(|_| Ok(()));
+        let journal = Journal::start(&path, 0, lock(&path).unwrap(), sync).unwrap();
+        let create = Record::Create(Box::new(entry(1)));
+        journal.append(&create, 1).await.unwrap().unwrap();
+        // 1 + 1,026 records: one more than 2 × 1 + COMPACT_SLACK.
+        let dead = Record::Delete {
+            backup_id: "no-such-backup".into(),
+        };
+        for _ in 0..COMPACT_SLACK + 2 {
+            journal.append(&dead, 1).await.unwrap().unwrap();
+        }
+        // Dropping waits for the writer, compaction included.
+        drop(journal);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            record_line(1) + "\n"
+        );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    /// Only a missing journal is an empty one: a journal that cannot be
+    /// opened is an error naming it, not a fresh start.
+    #[test]
+    fn a_journal_that_cannot_be_opened_is_an_error_not_an_empty_journal() {
+        let path = temp("not-a-folder");
+        std::fs::write(&path, "").unwrap();
+        let inside = path.join("state.jsonl");
+        match read(&inside, |_| {}) {
+            Err(Error::Io { path: p, .. }) => assert_eq!(p, inside),
+            other => panic!("{other:?}"),
+        }
+        let missing = read(&path.with_file_name("missing.jsonl"), |_| {}).unwrap();
+        assert_eq!(
+            missing,
+            ReadOutcome {
+                records: 0,
+                torn: false,
+                unterminated: false
+            }
+        );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    /// Blanks after the last record, without a newline, are rewritten away
+    /// at start, so that the next append starts a line of its own.
+    #[test]
+    fn blanks_after_the_last_record_are_rewritten_away() {
+        let path = temp("blank-tail");
+        std::fs::write(&path, format!("{}\n  \n\n ", record_line(1))).unwrap();
+        let store = open(&path).unwrap();
+        assert_eq!(store.len(), 1);
+        drop(store);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            record_line(1) + "\n"
+        );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
 }

@@ -1086,6 +1086,9 @@ mod tests {
         let mut e = entry(2, "b", 0, JobSchedule::INSTANT);
         e.backup.as_mut().unwrap().id = "another".into();
         cases.push(("mismatch", e, "backup_id"));
+        let mut e = entry(2, "b", 0, JobSchedule::INSTANT);
+        e.backup.as_mut().unwrap().size_mb = -1.0;
+        cases.push(("negative-size", e, "size_mb"));
         for (name, bad, why) in cases {
             let dir = journal_dir(name);
             let path = dir.join("state.jsonl");
@@ -1190,5 +1193,534 @@ mod tests {
                 .map(|t| t.timestamp_millis());
             assert_eq!(client, expected, "the client reads {text:?} otherwise");
         }
+    }
+
+    /// The wire forms are the ones the client reads back as the same value
+    /// (not as an unknown one).
+    #[test]
+    fn wire_forms_are_what_the_client_reads() {
+        use gaussdb_backup::{BackupStatus, BackupType, JobStatus};
+        assert_eq!(
+            BackupType::from(BackupKind::Manual.as_str()),
+            BackupType::Manual
+        );
+        assert_eq!(
+            BackupType::from(BackupKind::Auto.as_str()),
+            BackupType::Auto
+        );
+        for (state, status) in [
+            (BackupState::Building, BackupStatus::Building),
+            (BackupState::Completed, BackupStatus::Completed),
+            (BackupState::Failed, BackupStatus::Failed),
+        ] {
+            assert_eq!(BackupStatus::from(state.as_str()), status);
+        }
+        for (phase, status) in [
+            (JobPhase::Invisible, JobStatus::Pending),
+            (JobPhase::Pending, JobStatus::Pending),
+            (JobPhase::Running(40), JobStatus::Running),
+            (JobPhase::Completed, JobStatus::Completed),
+            (JobPhase::Failed, JobStatus::Failed),
+        ] {
+            assert_eq!(JobStatus::from(phase.as_str()), status);
+        }
+    }
+
+    #[test]
+    fn a_building_backup_cannot_be_deleted_and_the_refusal_says_why() {
+        let mut store = Store::default();
+        store.create(entry(1, "a", 0, schedule(8)), 0).unwrap();
+        assert_eq!(
+            store.delete("p", "backup-1", 9_999).unwrap_err(),
+            ApiError::BackupStatusForbids("the backup is BUILDING".into())
+        );
+        store.delete("p", "backup-1", 10_000).unwrap();
+    }
+
+    #[test]
+    fn take_up_time_is_rounded_to_the_nearest_minute() {
+        let backup = entry(1, "a", 0, JobSchedule::INSTANT).backup.unwrap();
+        for (end_ms, minutes) in [
+            (0, 0),
+            (29_999, 0),
+            (30_000, 1),
+            (89_999, 1),
+            (90_000, 2),
+            (600_000, 10),
+            (3_600_000, 60),
+        ] {
+            let b = StoredBackup {
+                end_ms,
+                ..backup.clone()
+            };
+            assert_eq!(b.take_up_minutes(), minutes, "{end_ms} ms");
+        }
+    }
+
+    /// The job's `ended` time is when it turns Completed: its pending and
+    /// running times and its `job_lag` after the create call.
+    #[test]
+    fn a_job_ends_once_pending_running_and_its_lag_are_over() {
+        let created = 1_594_055_825_000;
+        let mut e = entry(1, "a", created, schedule(8));
+        e.job.schedule.job_lag = Duration::from_secs(3);
+        let job = &e.job;
+        assert_eq!(job.end_ms(), created + 13_000);
+        assert!(matches!(job.phase(job.end_ms() - 1), JobPhase::Running(_)));
+        assert_eq!(job.phase(job.end_ms()), JobPhase::Completed);
+    }
+
+    #[test]
+    fn an_instance_is_busy_until_its_backup_is_finished() {
+        let mut store = Store::default();
+        assert!(!store.busy("a", 0), "no backup yet");
+        store.create(entry(1, "a", 0, schedule(8)), 0).unwrap();
+        assert!(store.busy("a", 0));
+        assert!(store.busy("a", 9_999));
+        assert!(!store.busy("a", 10_000), "finished at 2 s + 8 s");
+        assert!(!store.busy("b", 0), "another instance is free");
+    }
+
+    #[test]
+    fn a_job_is_found_only_in_its_project() {
+        let mut store = Store::default();
+        assert!(store.is_empty());
+        store.create(in_project(1, "p"), 0).unwrap();
+        assert!(!store.is_empty());
+        assert_eq!(
+            store.job("p", "job-1").map(|j| j.id.as_str()),
+            Some("job-1")
+        );
+        assert_eq!(store.job("q", "job-1"), None);
+        assert_eq!(store.job("p", "job-2"), None);
+    }
+
+    const A: &str = "aaaaaaaa1111in07";
+    const B: &str = "bbbbbbbb2222in07";
+
+    /// 2020-07-07T12:00:00Z.
+    fn noon() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_594_123_200, 0).unwrap()
+    }
+
+    fn at(text: &str) -> i64 {
+        parse_service_time(text).unwrap()
+    }
+
+    /// Two instances with two seeded backups each (begun 2020-07-06 and
+    /// 2020-07-05 at 18:00 UTC), and three manual backups of project `p` in
+    /// between (`c1` on `a` before the newest seeds, `c2` on `a` and `c3` on
+    /// `b` after them), one of project `q`.
+    fn listed_store() -> Store {
+        let config = Config {
+            seed_auto_backups: 2,
+            instances: [A.to_owned(), B.to_owned()].into(),
+            clock: std::sync::Arc::new(gaussdb_backup::ManualClock::new(noon())),
+            ..Config::default()
+        };
+        let mut store = Store::open(&config).unwrap();
+        for (n, instance, begin, project) in [
+            (1, A, "2020-07-06T00:00:00Z", "p"),
+            (2, A, "2020-07-07T10:00:00Z", "p"),
+            (3, B, "2020-07-07T11:00:00Z", "p"),
+            (4, B, "2020-07-07T11:30:00Z", "q"),
+        ] {
+            let mut e = entry(n, instance, at(begin), JobSchedule::INSTANT);
+            e.job.project_id = project.into();
+            let b = e.backup.as_mut().unwrap();
+            b.project_id = Some(project.into());
+            b.name = format!("c{n}");
+            store.create(e, at(begin)).unwrap();
+        }
+        store
+    }
+
+    fn names(store: &Store, project: &str, query: ListQuery) -> (Vec<String>, usize) {
+        let (page, total) = store.list(project, &query);
+        let names = page
+            .iter()
+            .map(|b| match b.kind {
+                BackupKind::Manual => b.name.clone(),
+                BackupKind::Auto => format!("{}/{}", &b.instance_id[..1], b.begin_ms),
+            })
+            .collect();
+        (names, total)
+    }
+
+    fn all() -> ListQuery {
+        ListQuery {
+            limit: 100,
+            ..ListQuery::default()
+        }
+    }
+
+    /// The labels of the seeded backups begun at `begin`, in the order the
+    /// store keeps them (ties between instances are in ID order).
+    fn seeded_at(store: &Store, begin: &str) -> Vec<String> {
+        store
+            .seeds()
+            .iter()
+            .filter(|s| s.begin_ms == at(begin))
+            .map(|s| format!("{}/{}", &s.instance_id[..1], s.begin_ms))
+            .collect()
+    }
+
+    fn labels(items: &[&[String]]) -> Vec<String> {
+        items.concat()
+    }
+
+    #[test]
+    fn a_listing_is_newest_first_with_seeded_and_created_backups_merged() {
+        let store = listed_store();
+        let s6 = seeded_at(&store, "2020-07-06T18:00:00Z");
+        let s5 = seeded_at(&store, "2020-07-05T18:00:00Z");
+        assert_eq!((s6.len(), s5.len()), (2, 2));
+        let [c1, c2, c3] = ["c1", "c2", "c3"].map(|c| vec![c.to_owned()]);
+        let expected = labels(&[&c3, &c2, &s6, &c1, &s5]);
+        assert_eq!(names(&store, "p", all()), (expected.clone(), 7));
+        // Paging without a filter: the same order, the same total.
+        let page = |offset, limit| ListQuery {
+            offset,
+            limit,
+            ..ListQuery::default()
+        };
+        assert_eq!(names(&store, "p", page(2, 3)), (expected[2..5].to_vec(), 7));
+        assert_eq!(
+            names(&store, "p", page(6, 100)),
+            (expected[6..].to_vec(), 7)
+        );
+        assert_eq!(names(&store, "p", page(7, 100)), (vec![], 7));
+        // Another project sees the seeds and its own backup only.
+        let (q, total) = names(&store, "q", all());
+        assert_eq!((q[0].as_str(), total), ("c4", 5));
+    }
+
+    #[test]
+    fn each_list_filter_keeps_exactly_its_matches() {
+        let store = listed_store();
+        let s6 = seeded_at(&store, "2020-07-06T18:00:00Z");
+        let s5 = seeded_at(&store, "2020-07-05T18:00:00Z");
+        let [c1, c2, c3] = ["c1", "c2", "c3"].map(|c| vec![c.to_owned()]);
+        let only = |labels: &[String], instance: &str| -> Vec<String> {
+            labels
+                .iter()
+                .filter(|l| l.starts_with(instance))
+                .cloned()
+                .collect()
+        };
+        let names = |query: ListQuery| names(&store, "p", query).0;
+        let q = all;
+        assert_eq!(
+            names(ListQuery {
+                instance_id: Some(A.into()),
+                ..q()
+            }),
+            labels(&[&c2, &only(&s6, "a/"), &c1, &only(&s5, "a/")])
+        );
+        assert_eq!(
+            names(ListQuery {
+                instance_name: Some("taurus-bbbbbbbb".into()),
+                ..q()
+            }),
+            labels(&[&c3, &only(&s6, "b/"), &only(&s5, "b/")])
+        );
+        assert_eq!(
+            names(ListQuery {
+                kind: Some(BackupKind::Manual),
+                ..q()
+            }),
+            labels(&[&c3, &c2, &c1])
+        );
+        assert_eq!(
+            names(ListQuery {
+                kind: Some(BackupKind::Auto),
+                ..q()
+            }),
+            labels(&[&s6, &s5])
+        );
+        assert_eq!(
+            names(ListQuery {
+                name: Some("c2".into()),
+                ..q()
+            }),
+            c2
+        );
+        // Both bounds are inclusive, in whole seconds (the precision of the
+        // service's time form).
+        let c1_begin = at("2020-07-06T00:00:00Z");
+        for begin in [c1_begin, c1_begin + 999] {
+            let query = ListQuery {
+                begin_ms: Some(begin),
+                ..q()
+            };
+            assert_eq!(names(query), labels(&[&c3, &c2, &s6, &c1]));
+        }
+        let query = ListQuery {
+            begin_ms: Some(c1_begin + 1_000),
+            ..q()
+        };
+        assert_eq!(names(query), labels(&[&c3, &c2, &s6]));
+        for end in [c1_begin, c1_begin + 999] {
+            let query = ListQuery {
+                end_ms: Some(end),
+                ..q()
+            };
+            assert_eq!(names(query), labels(&[&c1, &s5]));
+        }
+        let query = ListQuery {
+            end_ms: Some(c1_begin - 1),
+            ..q()
+        };
+        assert_eq!(names(query), s5);
+        // Filters combine.
+        assert_eq!(
+            names(ListQuery {
+                instance_id: Some(A.into()),
+                kind: Some(BackupKind::Manual),
+                begin_ms: Some(c1_begin + 1_000),
+                ..q()
+            }),
+            c2
+        );
+    }
+
+    #[test]
+    fn a_listing_by_id_finds_what_the_project_may_see() {
+        let store = listed_store();
+        let by_id = |project: &str, id: &str, instance: Option<&str>| {
+            let query = ListQuery {
+                backup_id: Some(id.into()),
+                instance_id: instance.map(str::to_owned),
+                ..all()
+            };
+            names(&store, project, query)
+        };
+        assert_eq!(by_id("p", "backup-1", None), (vec!["c1".into()], 1));
+        assert_eq!(by_id("p", "backup-1", Some(A)), (vec!["c1".into()], 1));
+        assert_eq!(
+            by_id("p", "backup-1", Some(B)),
+            (vec![], 0),
+            "other filters apply"
+        );
+        assert_eq!(by_id("p", "backup-4", None), (vec![], 0), "q's backup");
+        assert_eq!(by_id("q", "backup-4", None).1, 1);
+        assert_eq!(by_id("p", "no-such-backup", None), (vec![], 0));
+        // Seeded backups: every project sees them.
+        let seed = store.seeds()[0].id.clone();
+        assert_eq!(by_id("p", &seed, None).1, 1);
+        assert_eq!(by_id("q", &seed, None).1, 1);
+        // Paging applies to the one match.
+        let skipped = ListQuery {
+            backup_id: Some("backup-1".into()),
+            offset: 1,
+            ..all()
+        };
+        assert_eq!(names(&store, "p", skipped), (vec![], 1));
+    }
+
+    #[test]
+    fn a_filtered_listing_pages_its_matches() {
+        let store = listed_store();
+        let manual = |offset, limit| {
+            names(
+                &store,
+                "p",
+                ListQuery {
+                    kind: Some(BackupKind::Manual),
+                    offset,
+                    limit,
+                    ..ListQuery::default()
+                },
+            )
+        };
+        assert_eq!(manual(0, 1), (vec!["c3".into()], 3));
+        assert_eq!(manual(1, 1), (vec!["c2".into()], 3));
+        assert_eq!(manual(1, 2), (vec!["c2".into(), "c1".into()], 3));
+        assert_eq!(manual(2, 100), (vec!["c1".into()], 3));
+        assert_eq!(manual(3, 100), (vec![], 3));
+    }
+
+    /// Seeded backups: one a day per instance at 02:00 UTC+8 (18:00 UTC),
+    /// the newest finished before the start, each lasting 5 to 29 minutes,
+    /// 64 MB to about 4 GB, with IDs of the service's form that are the same
+    /// at every start.
+    #[test]
+    fn seeded_backups_are_daily_finished_and_the_same_at_every_start() {
+        let open = |start: DateTime<Utc>| {
+            Store::open(&Config {
+                seed_auto_backups: 3,
+                instances: [A.to_owned(), B.to_owned()].into(),
+                clock: std::sync::Arc::new(gaussdb_backup::ManualClock::new(start)),
+                ..Config::default()
+            })
+            .unwrap()
+        };
+        let store = open(noon());
+        let seeds = store.seeds();
+        assert_eq!(seeds.len(), 6);
+        let begins: Vec<_> = seeds.iter().map(|s| service_time(s.begin_ms)).collect();
+        assert_eq!(
+            begins,
+            [
+                "2020-07-07T02:00:00+0800",
+                "2020-07-07T02:00:00+0800",
+                "2020-07-06T02:00:00+0800",
+                "2020-07-06T02:00:00+0800",
+                "2020-07-05T02:00:00+0800",
+                "2020-07-05T02:00:00+0800",
+            ]
+        );
+        let names: Vec<_> = seeds.iter().map(|s| s.name.as_str()).collect();
+        assert!(names.contains(&"taurus-aaaaaaaa-20200707"), "{names:?}");
+        assert!(names.contains(&"taurus-bbbbbbbb-20200705"), "{names:?}");
+        for seed in seeds {
+            let minutes = (seed.end_ms - seed.begin_ms) / 60_000;
+            assert!((5..=29).contains(&minutes), "{minutes} minutes");
+            assert_eq!((seed.end_ms - seed.begin_ms) % 60_000, 0);
+            assert!((64.0..4_200.0).contains(&seed.size_mb), "{}", seed.size_mb);
+            assert_eq!(seed.kind, BackupKind::Auto);
+            let (hex, suffix) = seed.id.split_at(32);
+            assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{}", seed.id);
+            assert_eq!(suffix, crate::rules::BACKUP_SUFFIX);
+        }
+        let mut ids: Vec<_> = seeds.iter().map(|s| &s.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 6, "distinct IDs");
+        // The same at the next start.
+        assert_eq!(open(noon()).seeds(), seeds);
+        // Today's counts from 18:30 UTC on (finished by then), not before.
+        let today = at("2020-07-07T18:30:00Z");
+        let newest = |ms: i64| {
+            let start = DateTime::from_timestamp_millis(ms).unwrap();
+            service_time(open(start).seeds()[0].begin_ms)
+        };
+        assert_eq!(newest(today), "2020-07-08T02:00:00+0800");
+        assert_eq!(newest(today - 1), "2020-07-07T02:00:00+0800");
+    }
+
+    /// However many are asked for, at most `MAX_ENTRIES` are seeded in all.
+    #[test]
+    fn seeding_is_bounded_like_created_backups() {
+        let config = Config {
+            seed_auto_backups: MAX_ENTRIES / 2 + 1,
+            instances: [A.to_owned(), B.to_owned()].into(),
+            clock: std::sync::Arc::new(gaussdb_backup::ManualClock::new(noon())),
+            ..Config::default()
+        };
+        assert_eq!(Store::open(&config).unwrap().seeds().len(), MAX_ENTRIES);
+    }
+
+    /// FNV-1a's published 64-bit test vectors: seeded IDs and sizes are the
+    /// same in every run and on every machine.
+    #[test]
+    fn fnv_is_fnv_1a() {
+        assert_eq!(fnv(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn made_up_sizes_are_64_mb_to_about_4_gb_with_two_decimals() {
+        assert_eq!(size_mb(0), 64.0);
+        assert_eq!(size_mb(123), 65.23);
+        assert_eq!(size_mb(409_599), 4_159.99);
+        assert_eq!(size_mb(409_600), 64.0);
+        assert_eq!(
+            size_mb(u64::MAX),
+            64.0 + (u64::MAX % 409_600) as f64 / 100.0
+        );
+    }
+
+    #[test]
+    fn a_journal_with_deleted_backups_is_compacted_to_its_live_entries() {
+        let dir = journal_dir("compact");
+        let path = dir.join("state.jsonl");
+        let lines: Vec<String> = [
+            Record::Create(Box::new(entry(1, "a", 0, JobSchedule::INSTANT))),
+            Record::Create(Box::new(entry(2, "b", 0, JobSchedule::INSTANT))),
+            Record::Delete {
+                backup_id: "backup-1".into(),
+            },
+        ]
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+        std::fs::write(&path, lines.concat()).unwrap();
+        assert_eq!(compact(&path).unwrap(), 2);
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+        // At start too: a delete is not a live record.
+        std::fs::write(&path, lines.concat()).unwrap();
+        let config = Config {
+            state_file: Some(path.clone()),
+            ..Config::default()
+        };
+        let store = Store::open(&config).unwrap();
+        assert_eq!(store.len(), 2);
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// After `close_journal` (a shutdown) the state file is free for the
+    /// next emulator, and a change is refused rather than passed as durable.
+    #[test]
+    fn a_closed_journal_frees_the_file_and_refuses_changes() {
+        let dir = journal_dir("close");
+        let path = dir.join("state.jsonl");
+        let config = Config {
+            state_file: Some(path.clone()),
+            ..Config::default()
+        };
+        let mut store = Store::open(&config).unwrap();
+        let change = store
+            .create(entry(1, "a", 0, JobSchedule::INSTANT), 0)
+            .unwrap();
+        assert_eq!(change.ack.unwrap().blocking_recv().unwrap(), Ok(()));
+        store.close_journal();
+        let next = Store::open(&config).expect("the lock is released");
+        assert_eq!(next.len(), 1);
+        let change = store
+            .create(entry(2, "b", 0, JobSchedule::INSTANT), 0)
+            .unwrap();
+        assert!(change.ack.unwrap().blocking_recv().unwrap().is_err());
+        drop((store, next));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Past `MAX_ENTRIES` the oldest create call goes; a create taken back
+    /// puts it back, job, backup and count.
+    #[test]
+    fn the_oldest_entry_goes_past_the_limit_and_comes_back_on_undo() {
+        let mut store = Store::default();
+        for n in 0..MAX_ENTRIES as u32 {
+            store
+                .create(entry(n, "a", 0, JobSchedule::INSTANT), 0)
+                .unwrap();
+        }
+        assert_eq!(store.len(), MAX_ENTRIES);
+        assert!(store.job("p", "job-0").is_some());
+        let change = store
+            .create(entry(MAX_ENTRIES as u32, "a", 0, JobSchedule::INSTANT), 0)
+            .unwrap();
+        assert_eq!(store.len(), MAX_ENTRIES);
+        assert!(store.job("p", "job-0").is_none(), "the oldest went");
+        let one = |store: &Store, id: &str| {
+            let query = ListQuery {
+                backup_id: Some(id.into()),
+                ..all()
+            };
+            store.list("p", &query).1
+        };
+        assert_eq!(one(&store, "backup-0"), 0);
+        store.undo(change.undo);
+        assert_eq!(store.len(), MAX_ENTRIES);
+        assert!(store.job("p", "job-0").is_some(), "back");
+        assert_eq!(one(&store, "backup-0"), 1);
+        let page = ListQuery {
+            limit: 1,
+            ..ListQuery::default()
+        };
+        assert_eq!(store.list("p", &page).1, MAX_ENTRIES);
     }
 }

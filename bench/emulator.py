@@ -3,7 +3,7 @@
 handler measured in the same run.
 
 Run from the workspace root:
-    python3 bench/emulator.py [--seconds 10] [--connections 32] [--sizes 1000,10000,100000]
+    python3 bench/emulator.py [--runs 3] [--seconds 10] [--connections 32] [--sizes 1000,10000,100000]
 
 Builds the emulator and examples/bare_axum.rs (the same paths answered with
 fixed bodies: no validation, state, gateway or middleware) in release mode,
@@ -14,8 +14,10 @@ installed with apt-get when missing):
    bare axum; the emulator in memory; the emulator with --state (a journal in
    a temporary folder, fdatasync per acknowledged batch);
 2. list (GET /backups?limit=100, 100 backups per page): bare axum (a fixed
-   page of 100) and the emulator holding 1,000 backups (loaded from a
-   journal this script writes);
+   page of 100), the fair ceiling (bare axum building and serialising the
+   same 100 typed items on every request: `/fair/...` in bare_axum.rs) and
+   the emulator holding 1,000 backups (loaded from a journal this script
+   writes);
 3. create with --state when the journal already holds 1,000, 10,000 and
    100,000 backups (journals written by this script in the emulator's record
    format, loaded at start): the cost per create must not grow.
@@ -23,7 +25,10 @@ installed with apt-get when missing):
 The emulator runs with jobs finishing at once (--job-* 0: every create is a
 201, never a 409) and logging at `warn` (a log line per call would measure
 the terminal). Prints markdown tables: requests/s, p50/p99 latency, non-2xx
-answers, and the ratio to bare axum.
+answers, and the ratio to the ceiling. With --runs N (default 3) the create
+and list rows are measured N times in a row and the tables give every run's
+ratio; the 1-minute load average is read before and after each run, so a
+run that shared the machine shows it.
 """
 import argparse
 import json
@@ -44,6 +49,7 @@ INSTANCE = "07033b125fd94a8a96896f8bcfee6ddain07"
 BODY = '{ "instance_id" : "%s", "name" : "backup-1", "description": "Manual backup" }' % INSTANCE
 CREATE = f"/v3/{PROJECT}/backups/create"
 LIST = f"/v3/{PROJECT}/backups?limit=100"
+FAIR_LIST = f"/fair/v3/{PROJECT}/backups?limit=100"
 INSTANT = ["--job-visible-after", "0", "--job-pending", "0", "--job-running", "0"]
 
 
@@ -134,19 +140,41 @@ def measure(server, path, args, post):
         return run_wrk(s.url, path, args.seconds, args.connections, post)
 
 
-def table(title, rows, ceiling):
+def table(title, runs, ceiling):
+    """runs: one list of (name, figures) per run; `ceiling` names the row others are divided by."""
     print(f"\n{title}\n")
-    print("| server | requests/s | p50 (ms) | p99 (ms) | non-2xx | vs bare axum |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, (rps, p50, p99, non2xx) in rows:
-        print(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {non2xx} | {rps / ceiling:.2f} |")
+    print("| server | run | requests/s | p50 (ms) | p99 (ms) | non-2xx | vs ceiling |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    names = [name for name, _ in runs[0][0]]
+    for name in names:
+        for i, (rows, _) in enumerate(runs, 1):
+            figures = dict(rows)
+            rps, p50, p99, non2xx = figures[name]
+            print(f"| {name} | {i} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {non2xx} | {rps / figures[ceiling][0]:.2f} |")
+    for i, (_, load) in enumerate(runs, 1):
+        print(f"\nrun {i}: load average (1 min) {load[0]:.2f} before, {load[1]:.2f} after")
+
+
+def one_run(args, tmp, listed):
+    """One measurement of every create and list row, with the load around it."""
+    before = os.getloadavg()[0]
+    create = [("bare axum handler (ceiling)", measure(bare(18090), CREATE, args, True)),
+              ("emulator, in memory", measure(emulator(18091), CREATE, args, True)),
+              ("emulator, --state", measure(emulator(18092, "--state", os.path.join(tmp, "create.jsonl")),
+                                            CREATE, args, True))]
+    os.unlink(os.path.join(tmp, "create.jsonl"))
+    listing = [("bare axum, fixed page of 100 (string)", measure(bare(18093), LIST, args, False)),
+               ("fair ceiling: 100 typed items built and serialised", measure(bare(18093), FAIR_LIST, args, False)),
+               ("emulator, first 100 of 1,000 backups", measure(emulator(18094, "--state", listed), LIST, args, False))]
+    return (create, listing), (before, os.getloadavg()[0])
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--sizes", default="1000,10000,100000", help="journal sizes for the growth rows; '' skips them")
     args = ap.parse_args()
     ensure_wrk()
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "gaussdb-backup-emulator",
@@ -155,27 +183,25 @@ def main():
     print(f"wrk -t1 -c{args.connections} -d{args.seconds}s on loopback, {os.cpu_count()} cores, "
           f"server and load generator on the same machine; state files under {tmp}")
 
-    ceiling = measure(bare(18090), CREATE, args, True)
-    rows = [("bare axum handler (ceiling)", ceiling),
-            ("emulator, in memory", measure(emulator(18091), CREATE, args, True)),
-            ("emulator, --state", measure(emulator(18092, "--state", os.path.join(tmp, "create.jsonl")),
-                                          CREATE, args, True))]
-    table("create (POST /backups/create)", rows, ceiling[0])
-
-    list_ceiling = measure(bare(18093), LIST, args, False)
     listed = os.path.join(tmp, "list.jsonl")
     journal(listed, 1000)
-    rows = [("bare axum handler (ceiling), fixed page of 100", list_ceiling),
-            ("emulator, first 100 of 1,000 backups", measure(emulator(18094, "--state", listed), LIST, args, False))]
-    table("list (GET /backups?limit=100)", rows, list_ceiling[0])
+    runs = [one_run(args, tmp, listed) for _ in range(args.runs)]
+    table("create (POST /backups/create)", [(c, load) for (c, _), load in runs], "bare axum handler (ceiling)")
+    table("list (GET /backups?limit=100)", [(l, load) for (_, l), load in runs],
+          "fair ceiling: 100 typed items built and serialised")
 
-    rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        path = os.path.join(tmp, f"grow-{n}.jsonl")
-        journal(path, n)
-        rows.append((f"emulator, --state, {n:,} stored at start",
-                     measure(emulator(18095, "--state", path), CREATE, args, True)))
-    table("create with --state as the journal grows", rows, ceiling[0])
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if sizes:
+        before = os.getloadavg()[0]
+        rows = []
+        for n in sizes:
+            path = os.path.join(tmp, f"grow-{n}.jsonl")
+            journal(path, n)
+            rows.append((f"emulator, --state, {n:,} stored at start",
+                         measure(emulator(18095, "--state", path), CREATE, args, True)))
+        rows.insert(0, runs[-1][0][0][0])
+        table("create with --state as the journal grows", [(rows, (before, os.getloadavg()[0]))],
+              "bare axum handler (ceiling)")
     shutil.rmtree(tmp)
 
 

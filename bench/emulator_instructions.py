@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The emulator's list against its fair ceiling, in instructions per request
+"""The emulator's list and create against their ceilings, in instructions per request
 (valgrind's callgrind), which do not depend on the machine's load.
 
 Run from the workspace root, after
@@ -12,7 +12,9 @@ over 100 is its cost per request. The emulator holds 1,000 backups (a
 journal written as bench/emulator.py writes it); the fair ceiling is
 `/fair/v3/{project_id}/backups` of examples/bare_axum.rs (the same 100 typed
 items built and serialised per request); the fixed string is the old
-ceiling. Ratios of instructions approximate ratios of throughput on one
+ceiling. Create is the documented request (POST, with a body) against the
+emulator in memory, bare_axum's fixed answer and its fair create ceiling
+(the typed request parsed, the typed answer built and serialised). Ratios of instructions approximate ratios of throughput on one
 core; bench/emulator.py measures throughput itself, on an idle machine.
 """
 import http.client
@@ -34,34 +36,43 @@ PROJECT = emulator.PROJECT
 TOKEN = {"X-Auth-Token": "token"}
 
 
-def instructions(cmd, port, path, requests, tmp):
-    """Instructions the server runs in all, answering `requests` GETs of `path`."""
+def instructions(cmd, port, path, requests, tmp, body=None):
+    """Instructions the server runs in all, answering `requests` GETs of `path` (POSTs of `body`)."""
     out = os.path.join(tmp, f"callgrind-{port}-{requests}.out")
     proc = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=dict(os.environ, RUST_LOG="warn"))
-    for _ in range(600):  # until it answers (valgrind starts slowly)
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", f"/v3/{PROJECT}/backups?limit=1", headers=TOKEN)
-            conn.getresponse().read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for _ in range(requests):
-        conn.request("GET", path, headers=TOKEN)
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            sys.exit(f"{cmd[0]} answered {response.status}: {body[:200]!r}")
+    try:
+        for _ in range(600):  # until it answers (valgrind starts slowly)
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", f"/v3/{PROJECT}/backups?limit=1", headers=TOKEN)
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(requests):
+            if body is None:
+                conn.request("GET", path, headers=TOKEN)
+            else:
+                conn.request("POST", path, body=body,
+                             headers={**TOKEN, "Content-Type": "application/json;charset=UTF-8"})
+            response = conn.getresponse()
+            answer = response.read()
+            if response.status // 100 != 2:
+                sys.exit(f"{cmd[0]} answered {response.status}: {answer[:200]!r}")
+    except BaseException:
+        proc.kill()  # never leave a server holding the port
+        raise
     proc.send_signal(signal.SIGINT)
     stderr = proc.communicate(timeout=120)[1].decode()
     return int(re.findall(r"Collected : (\d+)", stderr)[-1])
 
 
-def per_request(cmd, port, path, tmp, requests=100):
-    return (instructions(cmd, port, path, requests, tmp) - instructions(cmd, port, path, 0, tmp)) / requests
+def per_request(cmd, port, path, tmp, requests=100, body=None):
+    return (instructions(cmd, port, path, requests, tmp, body)
+            - instructions(cmd, port, path, 0, tmp, body)) / requests
 
 
 def main():
@@ -79,6 +90,17 @@ def main():
     print(f"| fixed string (old ceiling) | {fixed:,.0f} | |")
     print(f"| fair ceiling: 100 typed items built and serialised | {fair:,.0f} | 1.00 |")
     print(f"| emulator, first 100 of 1,000 | {listed:,.0f} | {fair / listed:.2f} |")
+    memory = [os.path.join(RELEASE, "gaussdb-backup-emulator"), "--listen", "127.0.0.1:18195", *emulator.INSTANT]
+    created = per_request(memory, 18195, emulator.CREATE, tmp, body=emulator.BODY)
+    ceiling = per_request(bare, 18193, emulator.CREATE, tmp, body=emulator.BODY)
+    fair_create = per_request(bare, 18193, "/fair" + emulator.CREATE, tmp, body=emulator.BODY)
+    print()
+    print("| server (create) | instructions per request | vs fixed answer | vs fair ceiling |")
+    print("|---|---:|---:|---:|")
+    print(f"| bare axum, fixed answer, body read not parsed | {ceiling:,.0f} | 1.00 | |")
+    print(f"| fair ceiling: typed request in, typed answer out | {fair_create:,.0f} | "
+          f"{ceiling / fair_create:.2f} | 1.00 |")
+    print(f"| emulator, in memory | {created:,.0f} | {ceiling / created:.2f} | {fair_create / created:.2f} |")
     shutil.rmtree(tmp)
 
 

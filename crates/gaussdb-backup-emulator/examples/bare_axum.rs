@@ -9,6 +9,11 @@
 //! them) and serialises them on every request, with no query, filter, store
 //! or gateway. The fixed page above measures only what a string costs to send.
 //!
+//! `/fair/v3/{project_id}/backups/create` is the create's fair ceiling: it
+//! reads the body into the generated `CreateBackupRequest`, makes the two
+//! IDs and the start time as the emulator does, and answers the generated
+//! `CreateBackupResponse`, with no rules, store, journal or gateway.
+//!
 //! usage: cargo run --release -p gaussdb-backup-emulator --example bare_axum -- 127.0.0.1:18090
 
 use std::sync::Arc;
@@ -17,7 +22,10 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use gaussdb_backup::types::{BackupSummary, Datastore, ListBackupsResponse};
+use gaussdb_backup::types::{
+    Backup, BackupSummary, CreateBackupRequest, CreateBackupResponse, Datastore,
+    ListBackupsResponse,
+};
 use gaussdb_backup::{BackupLevel, BackupStatus, BackupType, Timestamp};
 
 const BODY: &str = r#"{"backup":{"begin_time":"2020-07-07T01:17:05+0800","description":"Manual backup","id":"2f4ddb93b9014b0893d81d2e472f30febr07","instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"backup-1","status":"BUILDING","type":"manual"},"job_id":"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7"}"#;
@@ -73,6 +81,28 @@ fn item(r: &Record) -> Option<BackupSummary> {
     .ok()
 }
 
+/// The create's fair ceiling: the typed request in, the typed answer out.
+async fn fair_create(Json(request): Json<CreateBackupRequest>) -> axum::response::Response {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    let now = chrono::Utc::now().with_timezone(&offset);
+    let answer = CreateBackupResponse::builder()
+        .backup(
+            Backup::builder()
+                .id(format!("{}br07", uuid::Uuid::new_v4().simple()))
+                .name(Some(request.name.to_string()))
+                .description(request.description.map(|d| d.to_string()))
+                .begin_time(Timestamp::from_datetime(now))
+                .status(BackupStatus::Building)
+                .type_(BackupType::Manual)
+                .instance_id(Some(request.instance_id.to_string())),
+        )
+        .job_id(uuid::Uuid::new_v4().to_string());
+    match CreateBackupResponse::try_from(answer) {
+        Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let addr = std::env::args()
@@ -104,9 +134,12 @@ async fn main() {
                 }
             }),
         )
+        .route("/fair/v3/{project_id}/backups/create", post(fair_create))
         .route(
             "/v3/{project_id}/backups/create",
-            post(|| async {
+            // The body is read (not parsed), so that hyper keeps the
+            // connection open as it does for the emulator.
+            post(|_body: axum::body::Bytes| async {
                 (
                     StatusCode::CREATED,
                     [(header::CONTENT_TYPE, "application/json")],

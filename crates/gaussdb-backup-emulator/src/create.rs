@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{Backup, CreateBackupResponse};
-use gaussdb_backup::{BackupStatus, BackupType, Timestamp};
+use gaussdb_backup::{BackupStatus, BackupType};
 use serde_json::Value;
 
 use crate::app::AppState;
@@ -214,7 +214,7 @@ fn answer(
                     .id(backup.id)
                     .name(backup.name)
                     .description(backup.description)
-                    .begin_time(Timestamp::from(crate::state::service_time(begin_ms)))
+                    .begin_time(crate::state::service_timestamp(begin_ms))
                     .status(BackupStatus::Building)
                     .type_(BackupType::Manual)
                     .instance_id(backup.instance_id),

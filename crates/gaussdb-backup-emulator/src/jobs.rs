@@ -16,16 +16,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use gaussdb_backup::JobStatus;
 use gaussdb_backup::types::error::ConversionError;
 use gaussdb_backup::types::{Job, JobInstance, ShowJobResponse};
-use gaussdb_backup::{JobStatus, Timestamp};
 use serde_json::json;
 
 use crate::app::AppState;
 use crate::config::Config;
 use crate::create::check_project;
 use crate::error::{ApiError, ApiPath};
-use crate::state::{JobPhase, StoredJob, millis, service_time};
+use crate::state::{JobPhase, StoredJob, millis, service_timestamp};
 
 /// Shows a job.
 #[utoipa::path(
@@ -103,8 +103,8 @@ fn built_job(job: &StoredJob, phase: JobPhase) -> Result<Job, ConversionError> {
             JobPhase::Completed => JobStatus::Completed,
             JobPhase::Failed => JobStatus::Failed,
         })
-        .created(Timestamp::from(service_time(job.created_ms)))
-        .ended(finished.then(|| Timestamp::from(service_time(job.end_ms()))))
+        .created(service_timestamp(job.created_ms))
+        .ended(finished.then(|| service_timestamp(job.end_ms())))
         .process(match phase {
             JobPhase::Running(p) => format!("{p}%"),
             _ => String::new(),

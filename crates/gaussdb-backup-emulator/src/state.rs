@@ -21,12 +21,18 @@ use crate::journal::{self, Ack, Journal};
 /// The service's time form: `2020-07-07T01:17:05+0800`, in UTC+8 (the
 /// offset of the documented examples).
 pub fn service_time(ms: i64) -> String {
+    service_timestamp(ms).to_string()
+}
+
+/// [`service_time`] as the typed value the generated types hold, built
+/// from the instant (not by parsing the text back).
+pub fn service_timestamp(ms: i64) -> Timestamp {
     let offset = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
     let time = offset
         .timestamp_millis_opt(ms)
         .single()
         .unwrap_or_else(|| offset.timestamp_millis_opt(0).unwrap());
-    Timestamp::from_datetime(time).to_string()
+    Timestamp::from_datetime(time)
 }
 
 /// Parses the service's time form into milliseconds since the epoch: the
@@ -131,8 +137,8 @@ impl StoredBackup {
     /// Fills [`StoredBackup::times`].
     pub fn with_times(mut self) -> Self {
         self.times = Some((
-            gaussdb_backup::Timestamp::from(service_time(self.begin_ms)),
-            gaussdb_backup::Timestamp::from(service_time(self.end_ms)),
+            service_timestamp(self.begin_ms),
+            service_timestamp(self.end_ms),
         ));
         self
     }
@@ -141,8 +147,8 @@ impl StoredBackup {
     pub fn times(&self) -> (gaussdb_backup::Timestamp, gaussdb_backup::Timestamp) {
         self.times.clone().unwrap_or_else(|| {
             (
-                gaussdb_backup::Timestamp::from(service_time(self.begin_ms)),
-                gaussdb_backup::Timestamp::from(service_time(self.end_ms)),
+                service_timestamp(self.begin_ms),
+                service_timestamp(self.end_ms),
             )
         })
     }

@@ -181,6 +181,7 @@ mod job;
 mod list;
 mod pattern;
 pub mod rules;
+mod service_form;
 pub mod signing;
 mod timestamp;
 pub mod wait;

@@ -41,7 +41,8 @@ impl Timestamp {
     /// Builds the value the service would send for `time`, in its own format
     /// (`+hhmm` offset, no fractional seconds).
     pub fn from_datetime(time: DateTime<FixedOffset>) -> Self {
-        let raw = time.format(SERVICE_FORM).to_string();
+        let raw = crate::service_form::format(&time)
+            .unwrap_or_else(|| time.format(SERVICE_FORM).to_string());
         Timestamp {
             raw,
             parsed: Some(time),
@@ -51,6 +52,14 @@ impl Timestamp {
 
 /// Parses the forms the service family uses: `+hhmm`, `+hh:mm` and `Z`.
 fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
+    if let Some(time) = crate::service_form::parse(text) {
+        return Some(time);
+    }
+    chrono_parse(text)
+}
+
+/// [`parse`] by chrono alone: what the fast path must agree with.
+fn chrono_parse(text: &str) -> Option<DateTime<FixedOffset>> {
     // What `DateTime::parse_from_str(text, SERVICE_FORM)` does, with the
     // format read once instead of on every call (half of its cost).
     static ITEMS: LazyLock<Vec<Item<'static>>> =
@@ -168,6 +177,69 @@ mod tests {
         let t: Timestamp = serde_json::from_str("\"07/07/2020 01:17\"").unwrap();
         assert_eq!(t.datetime(), None);
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"07/07/2020 01:17\"");
+    }
+
+    /// The fast path reads and writes exactly what chrono does: random
+    /// texts of the service's shape (digits anywhere, out-of-range fields,
+    /// a wrong separator now and then) and random instants and offsets.
+    #[test]
+    fn agrees_with_chrono_on_random_times() {
+        let mut rng = fastrand::Rng::with_seed(24);
+        for _ in 0..20_000 {
+            let mut text: Vec<u8> = b"2020-07-07T01:17:05+0800".to_vec();
+            for at in [
+                0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23,
+            ] {
+                text[at] = b'0' + rng.u8(0..10);
+            }
+            // Keep the fields mostly in range, so the fast path is taken.
+            if rng.bool() {
+                text[5] = b'0' + rng.u8(0..2);
+                text[8] = b'0' + rng.u8(0..3);
+                text[11] = b'0' + rng.u8(0..2);
+                text[20] = b'0' + rng.u8(0..2);
+            }
+            if rng.u8(0..20) == 0 {
+                let at = rng.usize(0..text.len());
+                text[at] = *b"-+:T Z0".get(rng.usize(0..7)).unwrap();
+            }
+            text[19] = if rng.bool() { b'+' } else { b'-' };
+            let text = String::from_utf8(text).unwrap();
+            assert_eq!(parse(&text), chrono_parse(&text), "{text}");
+        }
+        for _ in 0..20_000 {
+            let seconds = rng.i64(-62_000_000_000..253_000_000_000);
+            let offset = if rng.bool() {
+                rng.i32(-24 * 60 + 1..24 * 60) * 60
+            } else {
+                rng.i32(-86_399..86_400)
+            };
+            let offset = FixedOffset::east_opt(offset).unwrap();
+            let time = DateTime::from_timestamp(seconds, 0)
+                .unwrap()
+                .with_timezone(&offset);
+            let chrono = time.format(SERVICE_FORM).to_string();
+            assert_eq!(Timestamp::from_datetime(time).as_str(), chrono, "{time:?}");
+        }
+    }
+
+    /// The service's own form is read and written by the fast path (else
+    /// the agreement above holds trivially, and the speed is gone).
+    #[test]
+    fn the_service_form_takes_the_fast_path() {
+        let time = crate::service_form::parse("2020-07-07T01:17:05+0800").unwrap();
+        assert_eq!(time.to_rfc3339(), "2020-07-07T01:17:05+08:00");
+        let west = crate::service_form::parse("1999-12-31T23:59:59-0330").unwrap();
+        assert_eq!(west.to_rfc3339(), "1999-12-31T23:59:59-03:30");
+        assert_eq!(
+            crate::service_form::format(&west).as_deref(),
+            Some("1999-12-31T23:59:59-0330")
+        );
+        assert_eq!(
+            crate::service_form::parse("2020-07-07T01:17:05+08:00"),
+            None
+        );
+        assert_eq!(crate::service_form::parse("2020-02-30T01:17:05+0800"), None);
     }
 
     #[test]

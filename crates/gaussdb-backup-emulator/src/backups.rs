@@ -77,11 +77,13 @@ fn list(app: &AppState, project_id: &str, uri: &Uri) -> Result<ListBackupsRespon
     check_project(project_id)?;
     let query = parse_query(uri.query().unwrap_or(""))?;
     let now = millis(app.config.clock.now());
-    let (page, total) = app.store().list(project_id, &query);
+    let (page, total) = app
+        .store()
+        .list_with(project_id, &query, |b| list_item(b, now));
     Ok(ListBackupsResponse::try_from(
         ListBackupsResponse::builder()
             // Always present, `[]` when empty, as the service's examples show.
-            .backups(page.iter().map(|b| list_item(b, now)).collect::<Vec<_>>())
+            .backups(page)
             .total_count(i64::try_from(total).unwrap_or(i64::MAX)),
     )?)
 }

@@ -111,13 +111,18 @@ async fn handle(
     if !app.config.instances.contains(&request.instance_id) {
         return Err(ApiError::InstanceNotFound);
     }
-    let (change, begin_ms, entry) = start(app, project_id, &request)?;
+    let (change, started) = start(app, project_id, &request)?;
     commit(app, change).await?;
-    let backup = entry
-        .backup
-        .ok_or_else(|| ApiError::Internal("a created entry without its backup".into()))?;
-    tracing::info!(backup = %backup.id, job = %entry.job.id, instance = %request.instance_id, "backup started");
-    answer(backup, entry.job.id, begin_ms)
+    tracing::info!(backup = %started.backup_id, job = %started.job_id, instance = %request.instance_id, "backup started");
+    answer(request, started)
+}
+
+/// What the 201 tells about the backup just stored, beside the request's
+/// own fields.
+struct Started {
+    backup_id: String,
+    job_id: String,
+    begin_ms: i64,
 }
 
 /// The request's body, once its content type is JSON.
@@ -144,12 +149,12 @@ async fn read_request(
 }
 
 /// Stores the backup and its job, unless the instance is busy: the
-/// change to commit, the start time and the stored entry.
+/// change to commit, and the IDs and start time the answer gives.
 fn start(
     app: &AppState,
     project_id: &str,
     request: &CreateRequest,
-) -> Result<(crate::state::Change, i64, Entry), ApiError> {
+) -> Result<(crate::state::Change, Started), ApiError> {
     let backup_id = format!("{}{}", uuid::Uuid::new_v4().simple(), rules::BACKUP_SUFFIX);
     let job_id = uuid::Uuid::new_v4().to_string();
     let schedule = app.config.jobs;
@@ -195,31 +200,32 @@ fn start(
             job,
             backup: Some(backup),
         };
-        (store.create(entry.clone(), now)?, now, entry)
+        let started = Started {
+            backup_id,
+            job_id,
+            begin_ms: now,
+        };
+        (store.create(entry, now)?, started)
     };
     Ok(started)
 }
 
 /// The 201 body, through the generated builders (the types are
 /// `#[non_exhaustive]`).
-fn answer(
-    backup: StoredBackup,
-    job_id: String,
-    begin_ms: i64,
-) -> Result<CreateBackupResponse, ApiError> {
+fn answer(request: CreateRequest, started: Started) -> Result<CreateBackupResponse, ApiError> {
     Ok(CreateBackupResponse::try_from(
         CreateBackupResponse::builder()
             .backup(
                 Backup::builder()
-                    .id(backup.id)
-                    .name(backup.name)
-                    .description(backup.description)
-                    .begin_time(crate::state::service_timestamp(begin_ms))
+                    .id(started.backup_id)
+                    .name(request.name)
+                    .description(request.description)
+                    .begin_time(crate::state::service_timestamp(started.begin_ms))
                     .status(BackupStatus::Building)
                     .type_(BackupType::Manual)
-                    .instance_id(backup.instance_id),
+                    .instance_id(request.instance_id),
             )
-            .job_id(job_id),
+            .job_id(started.job_id),
     )?)
 }
 

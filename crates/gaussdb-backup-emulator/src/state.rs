@@ -799,6 +799,18 @@ impl Store {
     /// One page of the backups of `project` that match, newest first (by
     /// begin time), and how many match in all.
     pub fn list(&self, project: &str, query: &ListQuery) -> (Vec<StoredBackup>, usize) {
+        self.list_with(project, query, StoredBackup::clone)
+    }
+
+    /// [`Store::list`], with each backup of the page turned into what the
+    /// caller sends by `item` under the store's lock (no copy of the stored
+    /// backups: the list answers 100 of them at a time).
+    pub fn list_with<T>(
+        &self,
+        project: &str,
+        query: &ListQuery,
+        item: impl FnMut(&StoredBackup) -> T,
+    ) -> (Vec<T>, usize) {
         if let Some(id) = &query.backup_id {
             let found = self
                 .by_backup
@@ -806,15 +818,14 @@ impl Store {
                 .and_then(|seq| self.entries[seq].backup.as_ref())
                 .or_else(|| self.seed_index.get(id).map(|i| &self.seeds[*i]))
                 .filter(|b| b.visible_to(project) && query.matches(b));
-            let all: Vec<StoredBackup> = found.into_iter().cloned().collect();
-            let total = all.len();
-            return (
-                all.into_iter()
-                    .skip(query.offset)
-                    .take(query.limit)
-                    .collect(),
-                total,
-            );
+            let total = usize::from(found.is_some());
+            let page = found
+                .into_iter()
+                .skip(query.offset)
+                .take(query.limit)
+                .map(item)
+                .collect();
+            return (page, total);
         }
         let newest_first = self.newest_first(project);
         if query.only_paging() {
@@ -822,15 +833,16 @@ impl Store {
             let page = newest_first
                 .skip(query.offset)
                 .take(query.limit)
-                .cloned()
+                .map(item)
                 .collect();
             return (page, total);
         }
+        let mut item = item;
         let mut total = 0;
         let mut page = Vec::new();
         for backup in newest_first.filter(|b| query.matches(b)) {
             if total >= query.offset && page.len() < query.limit {
-                page.push(backup.clone());
+                page.push(item(backup));
             }
             total += 1;
         }

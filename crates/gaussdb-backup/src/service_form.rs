@@ -47,8 +47,11 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
 /// with seconds, a leap second) and chrono must write it.
 pub(crate) fn format(time: &DateTime<FixedOffset>) -> Option<String> {
     let offset = time.offset().local_minus_utc();
-    let year = u32::try_from(time.year()).ok().filter(|&y| y <= 9999)?;
-    if offset % 60 != 0 || time.nanosecond() >= 1_000_000_000 {
+    // The wall-clock fields, computed once (each accessor of a
+    // `DateTime<FixedOffset>` applies the offset again).
+    let local = time.naive_local();
+    let year = u32::try_from(local.year()).ok().filter(|&y| y <= 9999)?;
+    if offset % 60 != 0 || local.nanosecond() >= 1_000_000_000 {
         return None;
     }
     let (sign, minutes) = if offset < 0 {
@@ -59,11 +62,11 @@ pub(crate) fn format(time: &DateTime<FixedOffset>) -> Option<String> {
     let mut out = Vec::with_capacity(24);
     push_digits(&mut out, year, 4);
     let fields = [
-        (b'-', time.month()),
-        (b'-', time.day()),
-        (b'T', time.hour()),
-        (b':', time.minute()),
-        (b':', time.second()),
+        (b'-', local.month()),
+        (b'-', local.day()),
+        (b'T', local.hour()),
+        (b':', local.minute()),
+        (b':', local.second()),
     ];
     for (separator, value) in fields {
         out.push(separator);
@@ -75,10 +78,13 @@ pub(crate) fn format(time: &DateTime<FixedOffset>) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Appends `n`'s last `width` decimal digits.
-fn push_digits(out: &mut Vec<u8>, n: u32, width: u32) {
-    for place in (0..width).rev() {
-        // n / 10^place % 10 is one digit: the cast cannot truncate.
-        out.push(b'0' + (n / 10u32.pow(place) % 10) as u8);
+/// Appends `n`'s last `width` (at most 4) decimal digits.
+fn push_digits(out: &mut Vec<u8>, mut n: u32, width: usize) {
+    let mut digits = [b'0'; 4];
+    for digit in digits[..width].iter_mut().rev() {
+        // n % 10 is one digit: the cast cannot truncate.
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
     }
+    out.extend_from_slice(&digits[..width]);
 }

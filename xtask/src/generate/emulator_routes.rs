@@ -92,32 +92,33 @@ fn matcher() -> TokenStream {
         /// `{parameter}` segment non-empty. Where two templates match, the one
         /// with more literal segments wins (as in the router).
         pub fn match_operation(method: &str, path: &str) -> Option<Operation> {
-            let segments: Vec<&str> = path.split('/').collect();
             Operation::ALL
                 .iter()
                 .copied()
                 .filter(|op| op.method() == method)
-                .filter_map(|op| {
-                    let template: Vec<&str> = op.path().split('/').collect();
-                    if template.len() != segments.len() {
-                        return None;
-                    }
-                    let mut literal = 0;
-                    for (t, s) in template.iter().zip(&segments) {
-                        if t.starts_with('{') && t.ends_with('}') {
-                            if s.is_empty() {
-                                return None;
-                            }
-                        } else if t == s {
-                            literal += 1;
-                        } else {
+                .filter_map(|op| literal_segments(op.path(), path).map(|n| (n, op)))
+                .max_by_key(|(literal, _)| *literal)
+                .map(|(_, op)| op)
+        }
+
+        /// How many literal segments of `template` `path` matches, or `None`
+        /// when it does not match. (Walks both without collecting them: this
+        /// runs for every request.)
+        fn literal_segments(template: &str, path: &str) -> Option<usize> {
+            let (mut template, mut path) = (template.split('/'), path.split('/'));
+            let mut literal = 0;
+            loop {
+                match (template.next(), path.next()) {
+                    (None, None) => return Some(literal),
+                    (Some(t), Some(s)) if t.starts_with('{') && t.ends_with('}') => {
+                        if s.is_empty() {
                             return None;
                         }
                     }
-                    Some((literal, op))
-                })
-                .max_by_key(|(literal, _)| *literal)
-                .map(|(_, op)| op)
+                    (Some(t), Some(s)) if t == s => literal += 1,
+                    _ => return None,
+                }
+            }
         }
     }
 }

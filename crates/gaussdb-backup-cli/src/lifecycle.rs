@@ -51,6 +51,21 @@ fn round_secs(d: Duration) -> Duration {
     Duration::from_secs(d.as_secs())
 }
 
+/// What a poll found, in one line: the backup's status, and the job's with
+/// its percentage when the service gives them.
+fn progress_line(progress: &WaitProgress) -> String {
+    let backup = match &progress.backup_status {
+        Some(status) => format!("backup {status}"),
+        None => "backup not listed yet".to_owned(),
+    };
+    let job = match (&progress.job_status, progress.percent) {
+        (Some(status), Some(percent)) => format!(", job {status} {percent}%"),
+        (Some(status), None) => format!(", job {status}"),
+        (None, _) => String::new(),
+    };
+    format!("{backup}{job}")
+}
+
 /// Progress on stderr: a spinner with the percentage on a terminal, plain
 /// lines (one per change) otherwise, so logs stay readable.
 struct Progress {
@@ -69,24 +84,25 @@ impl Progress {
     }
 
     fn report(&mut self, progress: &WaitProgress) {
-        let backup = match &progress.backup_status {
-            Some(status) => format!("backup {status}"),
-            None => "backup not listed yet".to_owned(),
-        };
-        let job = match (&progress.job_status, progress.percent) {
-            (Some(status), Some(percent)) => format!(", job {status} {percent}%"),
-            (Some(status), None) => format!(", job {status}"),
-            (None, _) => String::new(),
-        };
-        let line = format!("{backup}{job}");
+        let line = progress_line(progress);
         match &self.bar {
             Some(bar) => bar.set_message(line),
-            None if self.last.as_deref() != Some(line.as_str()) => {
-                eprintln!("{line}");
-                self.last = Some(line);
+            None => {
+                if let Some(line) = self.changed(line) {
+                    eprintln!("{line}");
+                }
             }
-            None => {}
         }
+    }
+
+    /// `line`, unless it is the one printed last: off a terminal, a wait
+    /// that polls every few seconds prints a line per change, not per poll.
+    fn changed(&mut self, line: String) -> Option<String> {
+        if self.last.as_deref() == Some(line.as_str()) {
+            return None;
+        }
+        self.last = Some(line.clone());
+        Some(line)
     }
 
     fn finish(&self) {
@@ -144,4 +160,51 @@ fn too_many(max_items: usize, total_count: Option<i64>) -> u8 {
          --backup-type, --begin-time and --end-time"
     );
     exit::TOO_MANY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The retry message gives whole seconds ("30s", not "29s 981ms 112us").
+    #[test]
+    fn delays_are_shown_in_whole_seconds() {
+        assert_eq!(
+            round_secs(Duration::from_millis(29_981)),
+            Duration::from_secs(29)
+        );
+        assert_eq!(
+            humantime::format_duration(round_secs(Duration::from_millis(90_400))).to_string(),
+            "1m 30s"
+        );
+    }
+
+    /// Off a terminal, a line is printed when what the poll found changes,
+    /// not at every poll.
+    #[test]
+    fn a_line_is_printed_once_per_change() {
+        let mut progress = Progress {
+            bar: None,
+            last: None,
+        };
+        let lines = [
+            "backup not listed yet",
+            "backup not listed yet",
+            "backup BUILDING",
+            "backup BUILDING",
+            "backup COMPLETED",
+        ];
+        let printed: Vec<String> = lines
+            .iter()
+            .filter_map(|line| progress.changed((*line).to_owned()))
+            .collect();
+        assert_eq!(
+            printed,
+            [
+                "backup not listed yet",
+                "backup BUILDING",
+                "backup COMPLETED"
+            ]
+        );
+    }
 }

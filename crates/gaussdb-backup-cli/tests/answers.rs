@@ -343,3 +343,91 @@ fn a_create_call_that_times_out_says_the_backup_may_have_started() {
     );
     assert!(stdout.is_empty(), "{stdout}");
 }
+
+/// A refused create says why and what to do, and only what fits the code:
+/// "busy with another operation" (try later, or `--retry-while-busy`) is
+/// not "a backup is already running" (it may be yours: look first), and an
+/// ordinary refusal gets neither note.
+#[test]
+fn a_refused_create_gets_the_note_that_fits_its_code() {
+    let refusal = |code: &str| {
+        let body = format!(r#"{{"error_code":"{code}","error_msg":"Refused."}}"#);
+        let url = serve(move |_| answer(409, "application/json", &body));
+        run(&url, &every_command()[0]).2
+    };
+    let instance_busy = "busy with another operation";
+    let backup_running = "already running";
+
+    let busy = refusal("DBS.200019");
+    assert!(
+        busy.contains(instance_busy) && busy.contains("--retry-while-busy"),
+        "{busy}"
+    );
+    assert!(!busy.contains(backup_running), "{busy}");
+
+    let running = refusal("DBS.201205");
+    assert!(running.contains(backup_running), "{running}");
+    assert!(!running.contains(instance_busy), "{running}");
+
+    let other = refusal("DBS.280404");
+    assert!(other.contains("DBS.280404"), "{other}");
+    for note in [instance_busy, backup_running, "note:"] {
+        assert!(!other.contains(note), "{other}");
+    }
+}
+
+/// A read that times out started nothing: no "may have been started"
+/// warning, which only a create's timeout gets.
+#[test]
+fn a_read_that_times_out_does_not_warn_of_a_started_backup() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let (code, _, stderr) = run(&url, &["--timeout", "1", "show-job", "--job-id", JOB]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        !stderr.contains("may or may not have been started"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning:"), "{stderr}");
+}
+
+/// `--x-language` reaches the service as the `X-Language` header, on the
+/// hand-written commands as on the others.
+#[test]
+fn x_language_is_sent_as_the_header() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (heads, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            while reader.read_line(&mut head).unwrap_or(0) > 2 && !head.ends_with("\r\n\r\n") {}
+            let _ = heads.send(head);
+            let body = r#"{"error_code":"DBS.280404","error_msg":"Refused."}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 400 Scripted\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    for command in [every_command()[0].clone(), every_command()[1].clone()] {
+        let mut args = command.clone();
+        args.extend(["--x-language", "zh-cn"]);
+        let (code, _, stderr) = run(&url, &args);
+        assert_eq!(code, Some(1), "{command:?}: {stderr}");
+        let head = received.recv().unwrap().to_ascii_lowercase();
+        assert!(
+            head.contains("\r\nx-language: zh-cn\r\n"),
+            "{command:?}: {head}"
+        );
+    }
+}

@@ -473,3 +473,92 @@ fn create_backup_with_the_body_from_a_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Half an AK/SK pair in the environment is a mistake to report, not a
+/// reason to fall back to another credential: the token beside it is not
+/// used, and nothing is sent.
+#[test]
+fn half_an_aksk_pair_is_refused_not_replaced_by_a_token() {
+    for (set, missing) in [
+        ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"),
+        ("HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_AK"),
+    ] {
+        let out = cli()
+            .env(set, "half-of-a-pair")
+            .env("HUAWEICLOUD_TOKEN", "a-token-that-would-work")
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+            .args(["--endpoint", emulator_url()])
+            .args(CREATE)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{missing} is not set")),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// An AK/SK pair in the config file signs the request (the emulator checks
+/// the signature), with or without a security token.
+#[test]
+fn an_aksk_pair_from_the_config_file_signs_the_request() {
+    for extra in ["", "security_token = \"session-token\"\n"] {
+        let file = ConfigFile::new(
+            &format!("aksk-{}", extra.len()),
+            &format!(
+                "endpoint = \"{}\"\nproject_id = \"{PROJECT}\"\n\n[credentials]\nak = \"AccessKey\"\nsk = \"SecretKey\"\n{extra}",
+                emulator_url()
+            ),
+        );
+        let out = cli()
+            .args(["--config", file.path()])
+            .args(CREATE)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{extra:?}: {stderr}");
+        let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(created["job_id"].is_string(), "{created}");
+    }
+}
+
+/// `completions SHELL` prints a script that knows every command.
+#[test]
+fn completions_know_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = cli().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for command in ["create-backup", "list-backups", "show-job", "delete-backup"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+}
+
+/// `__generate-man DIR` (what `cargo xtask generate` runs) writes a page
+/// for the program and one for each command.
+#[test]
+fn generate_man_writes_a_page_per_command() {
+    let dir = std::env::temp_dir().join(format!("gaussdb-cli-{}-man", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = cli().arg("__generate-man").arg(&dir).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for page in [
+        "gaussdb-backup.1",
+        "gaussdb-backup-create-backup.1",
+        "gaussdb-backup-list-backups.1",
+    ] {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap_or_default();
+        assert!(text.contains(".TH"), "{page} missing or not a man page");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -31,7 +31,9 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
         _ => return None,
     };
     let (hours, minutes) = (number(20, 22)?, number(22, 24)?);
-    if hours > 23 || minutes > 59 {
+    // chrono refuses minutes past 59 (`+0199` is not 1 h 39 min); hours
+    // past 23 are refused by `east_opt` below.
+    if minutes > 59 {
         return None;
     }
     let offset = FixedOffset::east_opt(sign * i32::try_from(hours * 3600 + minutes * 60).ok()?)?;

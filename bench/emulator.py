@@ -11,7 +11,9 @@ starts each on loopback and drives it with wrk (Debian package `wrk`;
 installed with apt-get when missing):
 
 1. create (POST /backups/create, the documented request with a token):
-   bare axum; the emulator in memory; the emulator with --state (a journal in
+   bare axum (a fixed answer; the body read, not parsed); the fair ceiling
+   (bare axum parsing the typed request and answering the typed response
+   with fresh IDs: `/fair/...` in bare_axum.rs); the emulator in memory; the emulator with --state (a journal in
    a temporary folder, fdatasync per acknowledged batch);
 2. list (GET /backups?limit=100, 100 backups per page): bare axum (a fixed
    page of 100), the fair ceiling (bare axum building and serialising the
@@ -159,6 +161,7 @@ def one_run(args, tmp, listed):
     """One measurement of every create and list row, with the load around it."""
     before = os.getloadavg()[0]
     create = [("bare axum handler (ceiling)", measure(bare(18090), CREATE, args, True)),
+              ("fair ceiling: typed request in, typed answer out", measure(bare(18096), "/fair" + CREATE, args, True)),
               ("emulator, in memory", measure(emulator(18091), CREATE, args, True)),
               ("emulator, --state", measure(emulator(18092, "--state", os.path.join(tmp, "create.jsonl")),
                                             CREATE, args, True))]

@@ -72,24 +72,28 @@ pub async fn gateway(
 ) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = match route(&method, &path) {
+    // The path is copied for the log line only when it is written (most
+    // runs log at `warn`: the copy would be an allocation per call).
+    let path = tracing::enabled!(tracing::Level::INFO).then(|| request.uri().path().to_owned());
+    let route = route(&method, request.uri().path());
+    let mut id_buffer = uuid::Uuid::encode_buffer();
+    let id: &str = uuid::Uuid::new_v4().simple().encode_lower(&mut id_buffer);
+    request.extensions_mut().insert(RequestId(id.to_owned()));
+    let mut response = match route {
         Route::Emulator => next.run(request).await,
-        Route::Unknown => ApiError::NoSuchApi.respond(&id),
+        Route::Unknown => ApiError::NoSuchApi.respond(id),
         Route::Api(_) => match authenticate(&app, request).await {
             Ok(request) => next.run(request).await,
-            Err(e) => e.respond(&id),
+            Err(e) => e.respond(id),
         },
     };
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    if let Ok(value) = HeaderValue::from_str(id) {
         response.headers_mut().insert("x-request-id", value);
     }
     // Method, path, status and timing only: headers and bodies carry tokens.
     tracing::info!(
         %method,
-        %path,
+        path = path.as_deref().unwrap_or_default(),
         status = response.status().as_u16(),
         request_id = %id,
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,

@@ -6,7 +6,15 @@
 //! status are computed from the injected clock whenever they are read, so a
 //! test that moves a `ManualClock` sees exactly the state it asks for.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+/// The store's index maps, keyed by IDs. foldhash (hashbrown's default
+/// hasher) instead of std's SipHash: about 5 % of a create's instructions
+/// went to SipHash (`bench/emulator_instructions.py`). The keys are IDs the
+/// emulator made (backup and job IDs) or ones that passed the spec's
+/// patterns and are bounded by `MAX_ENTRIES`; foldhash is seeded per
+/// process, so collisions cannot be worked out ahead of a run.
+type IdMap<K, V> = foldhash::HashMap<K, V>;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
@@ -455,16 +463,16 @@ pub struct Change {
 pub struct Store {
     entries: BTreeMap<u64, Entry>,
     next_seq: u64,
-    by_backup: HashMap<String, u64>,
-    by_job: HashMap<String, u64>,
+    by_backup: IdMap<String, u64>,
+    by_job: IdMap<String, u64>,
     /// Live manual backups per project: an unfiltered list needs no count.
-    per_project: HashMap<String, usize>,
+    per_project: IdMap<String, usize>,
     /// When the newest job of each instance ends: the in-progress check is
     /// one lookup, however many backups there are.
-    busy_until: HashMap<String, i64>,
+    busy_until: IdMap<String, i64>,
     /// Seeded automated backups, newest first.
     seeds: Vec<StoredBackup>,
-    seed_index: HashMap<String, usize>,
+    seed_index: IdMap<String, usize>,
     journal: Option<Journal>,
 }
 
@@ -542,18 +550,22 @@ impl Store {
             .backup
             .as_ref()
             .map_or_else(|| entry.job.backup_end_ms(), |b| b.end_ms);
-        let busy = self
-            .busy_until
-            .entry(entry.job.instance_id.clone())
-            .or_insert(i64::MIN);
-        *busy = (*busy).max(end);
+        // `get_mut` first: the keys are copied only the first time.
+        match self.busy_until.get_mut(&entry.job.instance_id) {
+            Some(busy) => *busy = (*busy).max(end),
+            None => {
+                self.busy_until.insert(entry.job.instance_id.clone(), end);
+            }
+        }
         self.by_job.insert(entry.job.id.clone(), seq);
         if let Some(backup) = &entry.backup {
             self.by_backup.insert(backup.id.clone(), seq);
-            *self
-                .per_project
-                .entry(entry.job.project_id.clone())
-                .or_default() += 1;
+            match self.per_project.get_mut(&entry.job.project_id) {
+                Some(count) => *count += 1,
+                None => {
+                    self.per_project.insert(entry.job.project_id.clone(), 1);
+                }
+            }
         }
         self.entries.insert(seq, entry);
         let evicted = if self.entries.len() > MAX_ENTRIES {

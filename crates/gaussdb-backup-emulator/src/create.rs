@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gaussdb_backup::types::{Backup, CreateBackupResponse};
 use gaussdb_backup::{BackupStatus, BackupType};
-use serde_json::Value;
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiPath};
@@ -233,37 +232,45 @@ fn answer(request: CreateRequest, started: Started) -> Result<CreateBackupRespon
 /// the shape first (`DBS.200001`), then the instance ID, the name and the
 /// description with their own codes.
 pub fn parse_body(bytes: &[u8]) -> Result<CreateRequest, ApiError> {
-    let value: Value = serde_json::from_slice(bytes)
+    use crate::create_body::{Body, Member};
+    let body = crate::create_body::read(bytes)
         .map_err(|e| ApiError::InvalidParameter(format!("the body is not valid JSON: {e}")))?;
-    let Value::Object(fields) = value else {
+    let Body::Object {
+        instance_id,
+        name,
+        description,
+    } = body
+    else {
         return Err(ApiError::InvalidParameter(
             "the body must be a JSON object".into(),
         ));
     };
-    let string = |name: &str, required: bool| -> Result<Option<&str>, ApiError> {
-        match fields.get(name) {
-            None if required => Err(ApiError::InvalidParameter(format!("{name} is required"))),
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(ApiError::InvalidParameter(format!(
+    let string = |member: Member, name: &str, required: bool| -> Result<Option<String>, ApiError> {
+        match member {
+            Member::Absent if required => {
+                Err(ApiError::InvalidParameter(format!("{name} is required")))
+            }
+            Member::Absent => Ok(None),
+            Member::Text(s) => Ok(Some(s)),
+            Member::NotText => Err(ApiError::InvalidParameter(format!(
                 "{name} must be a string"
             ))),
         }
     };
-    let instance_id = string("instance_id", true)?.unwrap_or_default();
-    let name = string("name", true)?.unwrap_or_default();
-    let description = string("description", false)?;
-    rules::instance_id(instance_id)
+    let instance_id = string(instance_id, "instance_id", true)?.unwrap_or_default();
+    let name = string(name, "name", true)?.unwrap_or_default();
+    let description = string(description, "description", false)?;
+    rules::instance_id(&instance_id)
         .map_err(|rule| ApiError::InvalidInstanceId(format!("instance_id {rule}")))?;
-    rules::backup_name(name).map_err(|rule| ApiError::InvalidName(format!("name {rule}")))?;
-    if let Some(d) = description {
+    rules::backup_name(&name).map_err(|rule| ApiError::InvalidName(format!("name {rule}")))?;
+    if let Some(d) = &description {
         rules::backup_description(d)
             .map_err(|rule| ApiError::InvalidDescription(format!("description {rule}")))?;
     }
     Ok(CreateRequest {
-        instance_id: instance_id.to_owned(),
-        name: name.to_owned(),
-        description: description.map(str::to_owned),
+        instance_id,
+        name,
+        description,
     })
 }
 

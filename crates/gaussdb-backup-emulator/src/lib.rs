@@ -77,6 +77,7 @@ pub mod app;
 pub mod backups;
 pub mod config;
 pub mod create;
+mod create_body;
 pub mod drift;
 pub mod error;
 pub mod faults;

@@ -311,10 +311,9 @@ fn all_prints_the_services_total_count() {
     assert_eq!(page["total_count"], 7, "{stdout}");
 }
 
-#[test]
-fn a_create_call_that_times_out_says_the_backup_may_have_started() {
-    // A server that takes the request and never answers: the client's
-    // timeout fires however slow the machine is.
+/// A server that takes every request and never answers: the client's
+/// timeout fires however slow the machine is.
+fn silent_server() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -323,6 +322,12 @@ fn a_create_call_that_times_out_says_the_backup_may_have_started() {
             held.push(stream);
         }
     });
+    url
+}
+
+#[test]
+fn a_create_call_that_times_out_says_the_backup_may_have_started() {
+    let url = silent_server();
     let (code, stdout, stderr) = run(
         &url,
         &[
@@ -380,14 +385,7 @@ fn a_refused_create_gets_the_note_that_fits_its_code() {
 /// warning, which only a create's timeout gets.
 #[test]
 fn a_read_that_times_out_does_not_warn_of_a_started_backup() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
+    let url = silent_server();
     let (code, _, stderr) = run(&url, &["--timeout", "1", "show-job", "--job-id", JOB]);
     assert_eq!(code, Some(3), "{stderr}");
     assert!(

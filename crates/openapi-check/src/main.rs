@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use openapi_check::{Config, Options, OutputFormat, RULES, Severity, check_path_keeping, render};
 
+/// mimalloc: see Cargo.toml for why.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Lint OpenAPI 3.0 documents (YAML or JSON), or compare two versions of
 /// one (`openapi-check diff OLD NEW`).
 ///

@@ -10,6 +10,7 @@ mod schemas;
 mod structure;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -127,9 +128,15 @@ pub struct Ctx<'a> {
     pub out: Vec<Raw>,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn report(&mut self, rule: RuleId, pointer: impl Into<String>, message: impl Into<String>) {
-        self.out.push(Raw {
+impl Raw {
+    /// A finding at the value `pointer` names.
+    pub fn push(
+        out: &mut Vec<Raw>,
+        rule: RuleId,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        out.push(Raw {
             rule,
             pointer: pointer.into(),
             message: message.into(),
@@ -137,18 +144,48 @@ impl<'a> Ctx<'a> {
         });
     }
 
+    /// A finding about a mapping key: placed at the key, not its value.
+    pub fn push_key(
+        out: &mut Vec<Raw>,
+        rule: RuleId,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        out.push(Raw {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+            at_key: true,
+        });
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// A rule's context: the document, its model, and a validator of its own
+    /// (the validator's pattern cache is per thread).
+    pub fn new(doc: &'a Value, model: &'a Model<'a>, base_dir: Option<&'a Path>) -> Self {
+        Ctx {
+            doc,
+            model,
+            validator: Validator::new(doc),
+            base_dir,
+            out: Vec::new(),
+        }
+    }
+
+    /// A finding at the value `pointer` names.
+    pub fn report(&mut self, rule: RuleId, pointer: impl Into<String>, message: impl Into<String>) {
+        Raw::push(&mut self.out, rule, pointer, message);
+    }
+
+    /// A finding about a mapping key: placed at the key, not its value.
     pub fn report_key(
         &mut self,
         rule: RuleId,
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) {
-        self.out.push(Raw {
-            rule,
-            pointer: pointer.into(),
-            message: message.into(),
-            at_key: true,
-        });
+        Raw::push_key(&mut self.out, rule, pointer, message);
     }
 
     /// Follows local `$ref`s from `value` to the object they name (at most 32
@@ -161,15 +198,74 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Runs every check on a document that declared OpenAPI 3.0.
-pub fn run_all(ctx: &mut Ctx<'_>) {
-    structure::check(ctx);
-    refs::check(ctx);
-    operations::check(ctx);
-    examples::check(ctx);
-    schemas::check(ctx);
-    generation::check(ctx);
-    hygiene::check(ctx);
+/// Runs every check on a document that declared OpenAPI 3.0, and returns
+/// what they found (in no particular order: `check` sorts the findings).
+///
+/// With `parallel`, the work is split over two threads, because on a large
+/// document it is most of the time: the structural check (which needs only
+/// the document) runs beside the model's construction, then the examples
+/// (the largest single rule) beside the other rules. The findings are the
+/// same either way (`tests::parallel_and_serial_runs_find_the_same`); a thread
+/// that cannot be started means the work runs on this one.
+pub fn run_all(doc: &Value, base_dir: Option<&Path>, parallel: bool) -> Vec<Raw> {
+    let model = OnceLock::new();
+    std::thread::scope(|scope| {
+        // The helper thread waits for the model on this channel: a sender
+        // dropped without sending (this thread panicked) ends its wait.
+        let (ready, model_ready) = std::sync::mpsc::channel::<()>();
+        let spawned = if parallel {
+            let model = &model;
+            std::thread::Builder::new()
+                .name("openapi-check-rules".into())
+                .spawn_scoped(scope, move || {
+                    structure_then_examples(doc, base_dir, model, Some(model_ready))
+                })
+                .ok()
+        } else {
+            None
+        };
+        let built = model.get_or_init(|| Model::build(doc));
+        // Sent only once the model is set, so the helper never finds it unset.
+        let _ = ready.send(());
+        let mut ctx = Ctx::new(doc, built, base_dir);
+        refs::check(&mut ctx);
+        operations::check(&mut ctx);
+        schemas::check(&mut ctx);
+        generation::check(&mut ctx);
+        hygiene::check(&mut ctx);
+        let mut out = ctx.out;
+        let mut rest = match spawned {
+            // A panic on the helper thread is this thread's panic, as it
+            // would have been without the thread.
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => structure_then_examples(doc, base_dir, &model, None),
+        };
+        out.append(&mut rest);
+        out
+    })
+}
+
+/// The structural check, then (once `model_ready` says the model is built,
+/// at once without it) the example checks.
+fn structure_then_examples<'a>(
+    doc: &'a Value,
+    base_dir: Option<&'a Path>,
+    model: &'a OnceLock<Model<'a>>,
+    model_ready: Option<std::sync::mpsc::Receiver<()>>,
+) -> Vec<Raw> {
+    let mut out = Vec::new();
+    structure::check(doc, &mut out);
+    if model_ready.is_some_and(|ready| ready.recv().is_err()) {
+        return out;
+    }
+    if let Some(model) = model.get() {
+        let mut ctx = Ctx::new(doc, model, base_dir);
+        examples::check(&mut ctx);
+        out.append(&mut ctx.out);
+    }
+    out
 }
 
 pub use structure::version_problem;
@@ -177,6 +273,59 @@ pub use structure::version_problem;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every finding of a run, in a comparable order.
+    fn run(doc: &Value, parallel: bool) -> Vec<(RuleId, String, String, bool)> {
+        let mut found: Vec<_> = run_all(doc, None, parallel)
+            .into_iter()
+            .map(|r| (r.rule, r.pointer, r.message, r.at_key))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn parallel_and_serial_runs_find_the_same() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let mut compared = 0;
+        let mut with_examples = 0;
+        for dir in ["valid", "invalid"] {
+            for entry in std::fs::read_dir(corpus.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                // Some corpus files are deliberately not UTF-8.
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let format = crate::source::Format::detect(&path.display().to_string(), &text);
+                let Ok(parsed) = crate::parse::parse(&text, format) else {
+                    continue;
+                };
+                if version_problem(&parsed.value).is_some() {
+                    continue;
+                }
+                let serial = run(&parsed.value, false);
+                assert_eq!(run(&parsed.value, true), serial, "{}", path.display());
+                compared += 1;
+                // Findings from both threads' halves: the structural check
+                // and the examples run on the helper thread.
+                if serial.iter().any(|f| {
+                    matches!(
+                        f.0,
+                        RuleId::Oas3ValidMediaExample
+                            | RuleId::Oas3ValidSchemaExample
+                            | RuleId::Oas3Schema
+                    )
+                }) {
+                    with_examples += 1;
+                }
+            }
+        }
+        assert!(compared >= 10, "only {compared} documents compared");
+        assert!(
+            with_examples >= 3,
+            "only {with_examples} with helper-thread findings"
+        );
+    }
 
     #[test]
     fn every_rule_id_names_its_table_row() {

@@ -9,7 +9,7 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use super::{Ctx, RuleId};
+use super::{Raw, RuleId};
 
 /// The official OpenAPI 3.0 schema, iteration 2024-10-18, from
 /// <https://spec.openapis.org/oas/3.0/schema/2024-10-18> (Apache-2.0,
@@ -79,11 +79,14 @@ fn is_30(v: &str) -> bool {
         .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
-pub fn check(ctx: &mut Ctx<'_>) {
+/// Needs only the document, so that it can run beside the model's
+/// construction (see `run_all`).
+pub fn check(doc: &Value, out: &mut Vec<Raw>) {
     let validator = match &*VALIDATOR {
         Ok(v) => v,
         Err(e) => {
-            ctx.report(
+            Raw::push(
+                out,
                 RuleId::Oas3Schema,
                 "",
                 format!("internal error: the embedded OpenAPI schema does not compile: {e}"),
@@ -91,12 +94,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
             return;
         }
     };
-    if validator.is_valid(ctx.doc) {
+    if validator.is_valid(doc) {
         return;
     }
-    for (found, error) in validator.iter_errors(ctx.doc).enumerate() {
+    for (found, error) in validator.iter_errors(doc).enumerate() {
         if found >= MAX_FINDINGS {
-            ctx.report(
+            Raw::push(
+                out,
                 RuleId::Oas3Schema,
                 "",
                 format!("more than {MAX_FINDINGS} structural errors; the rest are not shown"),
@@ -108,14 +112,17 @@ pub fn check(ctx: &mut Ctx<'_>) {
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
-                    ctx.report_key(
+                    Raw::push_key(
+                        out,
                         RuleId::Oas3Schema,
                         crate::pointer::push(&pointer, name),
-                        format!("`{name}` is not a field of this OpenAPI object (extensions start with `x-`)"),
+                        format!(
+                            "`{name}` is not a field of this OpenAPI object (extensions start with `x-`)"
+                        ),
                     );
                 }
             }
-            _ => ctx.report(RuleId::Oas3Schema, pointer, error.to_string()),
+            _ => Raw::push(out, RuleId::Oas3Schema, pointer, error.to_string()),
         }
     }
 }

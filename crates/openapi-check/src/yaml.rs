@@ -21,6 +21,8 @@ use crate::parse::SyntaxError;
 use crate::pointer;
 use crate::source::{Pos, Span};
 
+mod split;
+
 /// Nesting deeper than this is refused.
 const MAX_DEPTH: usize = 128;
 /// Alias expansion may create at most this many nodes, plus ten per event
@@ -178,14 +180,29 @@ fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
     }
 }
 
-/// Parses one YAML document.
+/// Parses one YAML document: a large one on two threads when its text
+/// allows (see `split`), else on this one.
 pub fn parse(text: &str) -> Result<Document, SyntaxError> {
+    if text.len() >= split::SPLIT_FROM_BYTES
+        && let Some(doc) = split::parse(text)
+    {
+        return Ok(doc);
+    }
+    parse_one(text).map(|parsed| parsed.doc)
+}
+
+/// Parses one YAML document on this thread.
+fn parse_one(text: &str) -> Result<split::OneParse, SyntaxError> {
     let mut builder = Builder::new(text.len());
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| error(e.info(), *e.marker()))?;
         builder.event(event, span.start, span.end)?;
     }
-    builder.finish()
+    let deepest = builder.deepest;
+    Ok(split::OneParse {
+        doc: builder.finish()?,
+        deepest,
+    })
 }
 
 /// A completed node: its value, position and anchor (0 for none).
@@ -204,6 +221,8 @@ struct Builder {
     events: u64,
     /// Nodes created by alias expansion so far.
     expanded: u64,
+    /// The most containers open at once before one more opened.
+    deepest: usize,
 }
 
 impl Builder {
@@ -219,6 +238,7 @@ impl Builder {
             documents: 0,
             events: 0,
             expanded: 0,
+            deepest: 0,
         }
     }
 
@@ -328,6 +348,7 @@ impl Builder {
                 at,
             ));
         }
+        self.deepest = self.deepest.max(self.stack.len());
         let key = match self.stack.last() {
             Some(Open {
                 is_map: true,

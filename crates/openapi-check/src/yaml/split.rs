@@ -206,18 +206,7 @@ fn merge(
         line: first_line,
         column,
     };
-    // The tail: one block mapping, its first key where the cut starts, no
-    // duplicate keys (their place in the list would need the whole order).
-    let tail_root = *tail.doc.positions.nodes.get(tail.doc.positions.root?)?;
-    let tail_first = tail.doc.positions.nodes.get(tail_root.first as usize)?;
-    if !tail.doc.duplicate_keys.is_empty()
-        || !tail_root.container
-        || tail_root.len == 0
-        || tail_root.value.start != (Pos { line: 1, column })
-        || tail_first.key.map(|k| k.start) != Some(Pos { line: 1, column })
-    {
-        return None;
-    }
+    let tail_root = tail_root(&tail.doc, column)?;
     let Value::Object(tail_map) = tail.doc.value else {
         return None;
     };
@@ -287,6 +276,20 @@ fn merge(
     target_node.first = new_first;
     target_node.len += u32::try_from(count).ok()?;
     Some(rest.doc)
+}
+
+/// The tail's root when it is one block mapping, its first key where the
+/// cut starts, and no duplicate keys (their place in the list would need the
+/// whole order).
+fn tail_root(tail: &Document, column: u32) -> Option<NodePos> {
+    let root = *tail.positions.nodes.get(tail.positions.root?)?;
+    let first = tail.positions.nodes.get(root.first as usize)?;
+    let start = Pos { line: 1, column };
+    let one_mapping = root.container
+        && root.len > 0
+        && root.value.start == start
+        && first.key.map(|k| k.start) == Some(start);
+    (one_mapping && tail.duplicate_keys.is_empty()).then_some(root)
 }
 
 /// A document and the deepest nesting its parse opened.

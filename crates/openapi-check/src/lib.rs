@@ -38,6 +38,7 @@
 
 mod check;
 mod config;
+mod cut;
 pub mod diff;
 mod finding;
 mod locate;

@@ -16,6 +16,8 @@ use serde_json::{Map, Number, Value};
 use crate::pointer;
 use crate::source::{Format, Pos};
 
+mod split;
+
 /// A parsed document.
 #[derive(Debug)]
 pub struct Parsed {
@@ -59,12 +61,11 @@ impl fmt::Display for SyntaxError {
 /// Parses a document in the given format.
 pub fn parse(text: &str, format: Format) -> Result<Parsed, SyntaxError> {
     let node = match format {
-        Format::Json => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let node = NodeSeed.deserialize(&mut de).map_err(json_error)?;
-            de.end().map_err(json_error)?;
-            node
-        }
+        Format::Json if text.len() >= crate::cut::SPLIT_FROM_BYTES => match split::parse(text) {
+            Some(node) => node,
+            None => parse_json(text)?,
+        },
+        Format::Json => parse_json(text)?,
         Format::Yaml => {
             if text.trim().is_empty() {
                 return Err(SyntaxError {
@@ -85,6 +86,14 @@ pub fn parse(text: &str, format: Format) -> Result<Parsed, SyntaxError> {
         duplicate_keys: node.duplicates,
         positions: None,
     })
+}
+
+/// JSON on one thread.
+fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let node = NodeSeed.deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    Ok(node)
 }
 
 fn json_error(err: serde_json::Error) -> SyntaxError {

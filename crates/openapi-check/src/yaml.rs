@@ -183,7 +183,7 @@ fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
 /// Parses one YAML document: a large one on two threads when its text
 /// allows (see `split`), else on this one.
 pub fn parse(text: &str) -> Result<Document, SyntaxError> {
-    if text.len() >= split::SPLIT_FROM_BYTES
+    if text.len() >= crate::cut::SPLIT_FROM_BYTES
         && let Some(doc) = split::parse(text)
     {
         return Ok(doc);

@@ -23,30 +23,14 @@
 use serde_json::Value;
 
 use super::{Document, NodePos, Positions};
+use crate::cut::{Line, choose_cut};
 use crate::source::Pos;
-
-/// Documents smaller than this are parsed on one thread: a thread start and
-/// the merge cost more than they save below it.
-pub(super) const SPLIT_FROM_BYTES: usize = 256 * 1024;
-
-/// The deepest indentation considered for a cut.
-const MAX_INDENT: usize = 16;
-
-/// A cut: the lines from byte `first` to byte `end` (both line starts, or
-/// `end` the text's length), the tail entries of one block mapping whose
-/// keys are at `indent` spaces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Cut {
-    first: usize,
-    end: usize,
-    indent: usize,
-}
 
 /// The document parsed on two threads, or `None` when no cut is worth it or
 /// the two parses do not prove the cut right (the caller then parses it on
 /// one thread).
 pub(super) fn parse(text: &str) -> Option<Document> {
-    let cut = choose_cut(text)?;
+    let cut = choose_cut(text, classify)?;
     let mut rest_text = String::with_capacity(text.len() - (cut.end - cut.first));
     rest_text.push_str(&text[..cut.first]);
     rest_text.push_str(&text[cut.end..]);
@@ -74,17 +58,7 @@ fn line_of(text: &str, offset: usize) -> u32 {
     u32::try_from(breaks + 1).unwrap_or(u32::MAX)
 }
 
-/// One line's shape: indentation and whether it can start a mapping entry.
-enum Line {
-    /// Blank or a comment: neither starts nor ends a run of entries.
-    Nothing,
-    /// Content at this indentation; `key` when it can start an entry.
-    Content { indent: usize, key: bool },
-    /// Something a cut must never cross (a document marker, a directive, a
-    /// tab in the indentation): no cut at all.
-    Refuse,
-}
-
+/// A YAML line's shape (`at_start`: no content line came before it).
 fn classify(line: &[u8], at_start: bool) -> Line {
     let indent = line.iter().take_while(|&&b| b == b' ').count();
     let Some(&first) = line.get(indent) else {
@@ -127,68 +101,6 @@ fn is_marker(line: &[u8]) -> bool {
         && line
             .get(3)
             .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-}
-
-/// The cut that best halves the work: among the runs of entries at one
-/// indentation that end a mapping, the tail that leaves the two parts
-/// closest to equal. `None` for small documents, documents with markers,
-/// directives or tabs, and when the best cut is under a quarter of the text.
-fn choose_cut(text: &str) -> Option<Cut> {
-    if text.len() < SPLIT_FROM_BYTES {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let half = text.len() / 2;
-    // Per indentation: the entry lines of the current run (the first one is
-    // never a cut's start: the mapping keeps at least one entry).
-    let mut runs: Vec<Vec<usize>> = vec![Vec::new(); MAX_INDENT + 1];
-    let mut best: Option<(usize, Cut)> = None;
-    let mut consider = |entries: &mut Vec<usize>, end: usize, indent: usize| {
-        // The entry whose tail is closest to half the text.
-        let wanted = end.saturating_sub(half);
-        let i = entries.partition_point(|&start| start < wanted).max(1);
-        for j in [i - 1, i] {
-            if j == 0 {
-                continue;
-            }
-            if let Some(&first) = entries.get(j) {
-                let cost = (end - first).max(text.len() - (end - first));
-                if best.is_none_or(|(c, _)| cost < c) {
-                    best = Some((cost, Cut { first, end, indent }));
-                }
-            }
-        }
-        entries.clear();
-    };
-    let mut start = 0;
-    let mut seen_content = false;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
-        match classify(&bytes[start..end], !seen_content) {
-            Line::Nothing => {}
-            Line::Refuse => return None,
-            Line::Content { indent, key } => {
-                seen_content = true;
-                // This line ends every deeper run.
-                for (deeper, entries) in runs.iter_mut().enumerate().skip(indent + 1) {
-                    if !entries.is_empty() {
-                        consider(entries, start, deeper);
-                    }
-                }
-                if key && indent <= MAX_INDENT {
-                    runs[indent].push(start);
-                }
-            }
-        }
-        start = end;
-    }
-    for (indent, entries) in runs.iter_mut().enumerate() {
-        if !entries.is_empty() {
-            consider(entries, bytes.len(), indent);
-        }
-    }
-    let (cost, cut) = best?;
-    (cost <= text.len() / 4 * 3).then_some(cut)
 }
 
 /// Puts the cut's entries (`tail`, parsed alone) back at the end of their
@@ -368,7 +280,12 @@ fn shift(node: &mut NodePos, by: impl Fn(u32) -> u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cut::{Cut, SPLIT_FROM_BYTES};
     use crate::yaml::Locator;
+
+    fn choose_cut_yaml(text: &str) -> Option<Cut> {
+        choose_cut(text, classify)
+    }
 
     /// Every pointer of a value, parents first.
     fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
@@ -460,7 +377,7 @@ mod tests {
     #[test]
     fn the_cut_is_where_the_text_halves() {
         let text = spec(3000, "");
-        let cut = choose_cut(&text).unwrap();
+        let cut = choose_cut_yaml(&text).unwrap();
         assert_eq!(cut.indent, 4);
         let tail = cut.end - cut.first;
         assert!(
@@ -473,16 +390,16 @@ mod tests {
 
     #[test]
     fn small_documents_and_markers_are_not_cut() {
-        assert_eq!(choose_cut(&spec(10, "")), None);
+        assert_eq!(choose_cut_yaml(&spec(10, "")), None);
         let with_marker = spec(3000, "") + "---\nb: 1\n";
-        assert_eq!(choose_cut(&with_marker), None);
+        assert_eq!(choose_cut_yaml(&with_marker), None);
         assert!(!agree(&with_marker));
         let directive = spec(3000, "") + "%YAML 1.2\n";
-        assert_eq!(choose_cut(&directive), None);
+        assert_eq!(choose_cut_yaml(&directive), None);
         let tab = spec(3000, "") + "\tx: 1\n";
-        assert_eq!(choose_cut(&tab), None);
+        assert_eq!(choose_cut_yaml(&tab), None);
         // A leading `---` is allowed.
-        assert!(choose_cut(&format!("---\n{}", spec(3000, ""))).is_some());
+        assert!(choose_cut_yaml(&format!("---\n{}", spec(3000, ""))).is_some());
     }
 
     #[test]

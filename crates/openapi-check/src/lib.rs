@@ -40,6 +40,7 @@ mod check;
 mod config;
 mod cut;
 pub mod diff;
+mod field;
 mod finding;
 mod locate;
 mod output;

@@ -31,6 +31,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use crate::field::field;
 use crate::pointer;
 
 /// Which way the value travels, for `readOnly` and `writeOnly`.
@@ -251,7 +252,8 @@ impl<'a> Validator<'a> {
         let mut schema = schema;
         for _ in depth..MAX_DEPTH {
             match schema
-                .get("$ref")
+                .as_object()
+                .and_then(|o| field(o, "$ref"))
                 .and_then(Value::as_str)
                 .and_then(|r| self.resolve(r))
             {
@@ -259,10 +261,14 @@ impl<'a> Validator<'a> {
                 None => break,
             }
         }
-        (
-            schema.get("readOnly").and_then(Value::as_bool) == Some(true),
-            schema.get("writeOnly").and_then(Value::as_bool) == Some(true),
-        )
+        let flag = |name| {
+            schema
+                .as_object()
+                .and_then(|o| field(o, name))
+                .and_then(Value::as_bool)
+                == Some(true)
+        };
+        (flag("readOnly"), flag("writeOnly"))
     }
 }
 
@@ -328,7 +334,7 @@ impl Walk<'_, '_> {
         if depth > MAX_DEPTH || out.full() || !self.spend(1) {
             return;
         }
-        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = field(schema, "$ref").and_then(Value::as_str) {
             // Siblings of $ref are ignored in OpenAPI 3.0. Unresolvable and
             // remote references are reported by the reference rules.
             if let Some(target) = self.validator.resolve(reference) {
@@ -361,10 +367,10 @@ impl Walk<'_, '_> {
         out: &mut Sink,
     ) -> bool {
         if instance.is_null() {
-            if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+            if field(schema, "nullable").and_then(Value::as_bool) == Some(true) {
                 return false;
             }
-            if schema.contains_key("type") {
+            if field(schema, "type").is_some() {
                 out.push(
                     path,
                     "null is not allowed here (the schema has no `nullable: true`)".into(),
@@ -372,7 +378,7 @@ impl Walk<'_, '_> {
                 return false;
             }
         }
-        if let Some(ty) = schema.get("type").and_then(Value::as_str)
+        if let Some(ty) = field(schema, "type").and_then(Value::as_str)
             && !matches_type(ty, instance)
         {
             out.push(path, format!("{} is not of type {ty}", describe(instance)));
@@ -391,7 +397,7 @@ impl Walk<'_, '_> {
         depth: usize,
     ) {
         let mut failed = Vec::new();
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+        if let Some(min) = field(schema, "minItems").and_then(Value::as_u64)
             && (items.len() as u64) < min
         {
             failed.push(format!(
@@ -399,7 +405,7 @@ impl Walk<'_, '_> {
                 items.len()
             ));
         }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+        if let Some(max) = field(schema, "maxItems").and_then(Value::as_u64)
             && items.len() as u64 > max
         {
             failed.push(format!(
@@ -407,7 +413,7 @@ impl Walk<'_, '_> {
                 items.len()
             ));
         }
-        if schema.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
+        if field(schema, "uniqueItems").and_then(Value::as_bool) == Some(true) {
             'outer: for (i, a) in items.iter().enumerate() {
                 if !self.spend((items.len() - i) as u64) {
                     break;
@@ -420,7 +426,7 @@ impl Walk<'_, '_> {
                 }
             }
         }
-        if let Some(item_schema) = schema.get("items") {
+        if let Some(item_schema) = field(schema, "items") {
             for (i, item) in items.iter().enumerate() {
                 if out.full() || self.exhausted {
                     break;
@@ -465,8 +471,8 @@ impl Walk<'_, '_> {
         depth: usize,
     ) -> Vec<String> {
         let mut failed = Vec::new();
-        let properties = schema.get("properties").and_then(Value::as_object);
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        let properties = field(schema, "properties").and_then(Value::as_object);
+        if let Some(required) = field(schema, "required").and_then(Value::as_array) {
             for name in required.iter().filter_map(Value::as_str) {
                 if members.contains_key(name) {
                     continue;
@@ -480,7 +486,7 @@ impl Walk<'_, '_> {
                 }
             }
         }
-        if let Some(min) = schema.get("minProperties").and_then(Value::as_u64)
+        if let Some(min) = field(schema, "minProperties").and_then(Value::as_u64)
             && (members.len() as u64) < min
         {
             failed.push(format!(
@@ -488,7 +494,7 @@ impl Walk<'_, '_> {
                 members.len()
             ));
         }
-        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64)
+        if let Some(max) = field(schema, "maxProperties").and_then(Value::as_u64)
             && members.len() as u64 > max
         {
             failed.push(format!(
@@ -510,8 +516,8 @@ impl Walk<'_, '_> {
         out: &mut Sink,
         depth: usize,
     ) -> Vec<(String, String)> {
-        let properties = schema.get("properties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
+        let properties = field(schema, "properties").and_then(Value::as_object);
+        let additional = field(schema, "additionalProperties");
         let mut names_failed = Vec::new();
         for (name, value) in members {
             if self.exhausted {
@@ -576,13 +582,13 @@ impl Walk<'_, '_> {
         out: &mut Sink,
         depth: usize,
     ) {
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        if let Some(all) = field(schema, "allOf").and_then(Value::as_array) {
             for part in all {
                 self.any(part, instance, path, out, depth + 1);
             }
         }
         if !self.discriminated(schema, instance, path, out, depth) {
-            if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
+            if let Some(any) = field(schema, "anyOf").and_then(Value::as_array) {
                 let matched = any.iter().any(|s| self.is_valid(s, instance, depth + 1));
                 if !matched && !self.exhausted {
                     out.push(
@@ -591,7 +597,7 @@ impl Walk<'_, '_> {
                     );
                 }
             }
-            if let Some(one) = schema.get("oneOf").and_then(Value::as_array) {
+            if let Some(one) = field(schema, "oneOf").and_then(Value::as_array) {
                 let mut matching = 0;
                 for s in one {
                     if self.is_valid(s, instance, depth + 1) {
@@ -609,7 +615,7 @@ impl Walk<'_, '_> {
                 }
             }
         }
-        if let Some(not) = schema.get("not")
+        if let Some(not) = field(schema, "not")
             && self.is_valid(not, instance, depth + 1)
             && !self.exhausted
         {
@@ -630,15 +636,15 @@ impl Walk<'_, '_> {
         out: &mut Sink,
         depth: usize,
     ) -> bool {
-        let Some(discriminator) = schema.get("discriminator").and_then(Value::as_object) else {
+        let Some(discriminator) = field(schema, "discriminator").and_then(Value::as_object) else {
             return false;
         };
-        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        let Some(property) = field(discriminator, "propertyName").and_then(Value::as_str) else {
             return false;
         };
         let branches: Vec<&Value> = ["oneOf", "anyOf"]
             .iter()
-            .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+            .filter_map(|k| field(schema, k).and_then(Value::as_array))
             .flatten()
             .collect();
         if branches.is_empty() {
@@ -687,8 +693,8 @@ impl Walk<'_, '_> {
 
     /// `minLength`, `maxLength`, `pattern` and `format` of a string.
     fn string(&mut self, schema: &Map<String, Value>, s: &str, path: &str, out: &mut Sink) {
-        let min = schema.get("minLength").and_then(Value::as_u64);
-        let max = schema.get("maxLength").and_then(Value::as_u64);
+        let min = field(schema, "minLength").and_then(Value::as_u64);
+        let max = field(schema, "maxLength").and_then(Value::as_u64);
         if min.is_some() || max.is_some() {
             let len = s.chars().count() as u64;
             if let Some(min) = min.filter(|m| len < *m) {
@@ -710,7 +716,7 @@ impl Walk<'_, '_> {
                 );
             }
         }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        if let Some(pattern) = field(schema, "pattern").and_then(Value::as_str) {
             // An invalid pattern is reported by the schema rules, once.
             match self.validator.matches(pattern, s) {
                 Ok(true) | Err(false) => {}
@@ -729,7 +735,7 @@ impl Walk<'_, '_> {
                 }
             }
         }
-        if let Some(format) = schema.get("format").and_then(Value::as_str)
+        if let Some(format) = field(schema, "format").and_then(Value::as_str)
             && let Some(problem) = check_format(format, s)
         {
             out.push(
@@ -742,7 +748,7 @@ impl Walk<'_, '_> {
 
 /// `enum`: the value is one of the listed ones.
 fn enum_member(schema: &Map<String, Value>, instance: &Value, path: &str, out: &mut Sink) {
-    if let Some(options) = schema.get("enum").and_then(Value::as_array)
+    if let Some(options) = field(schema, "enum").and_then(Value::as_array)
         && !options.iter().any(|o| json_equal(o, instance))
     {
         out.push(
@@ -760,8 +766,8 @@ fn enum_member(schema: &Map<String, Value>, instance: &Value, path: &str, out: &
 /// and the `int32`/`int64` formats.
 fn number(schema: &Map<String, Value>, n: &serde_json::Number, path: &str, out: &mut Sink) {
     let Some(x) = n.as_f64() else { return };
-    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-        let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
+    if let Some(min) = field(schema, "minimum").and_then(Value::as_f64) {
+        let exclusive = field(schema, "exclusiveMinimum").and_then(Value::as_bool) == Some(true);
         if x < min || (exclusive && x == min) {
             let word = if exclusive {
                 "exclusive minimum"
@@ -771,8 +777,8 @@ fn number(schema: &Map<String, Value>, n: &serde_json::Number, path: &str, out: 
             out.push(path, format!("{n} is below the {word} {min}"));
         }
     }
-    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-        let exclusive = schema.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
+    if let Some(max) = field(schema, "maximum").and_then(Value::as_f64) {
+        let exclusive = field(schema, "exclusiveMaximum").and_then(Value::as_bool) == Some(true);
         if x > max || (exclusive && x == max) {
             let word = if exclusive {
                 "exclusive maximum"
@@ -782,7 +788,7 @@ fn number(schema: &Map<String, Value>, n: &serde_json::Number, path: &str, out: 
             out.push(path, format!("{n} is above the {word} {max}"));
         }
     }
-    if let Some(step) = schema.get("multipleOf").and_then(Value::as_f64)
+    if let Some(step) = field(schema, "multipleOf").and_then(Value::as_f64)
         && step > 0.0
     {
         let q = x / step;
@@ -790,7 +796,7 @@ fn number(schema: &Map<String, Value>, n: &serde_json::Number, path: &str, out: 
             out.push(path, format!("{n} is not a multiple of {step}"));
         }
     }
-    if let Some(format) = schema.get("format").and_then(Value::as_str)
+    if let Some(format) = field(schema, "format").and_then(Value::as_str)
         && let Some(problem) = check_number_format(format, n)
     {
         out.push(path, format!("{n} does not fit {format}: {problem}"));

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use crate::field::field;
 use crate::pointer::push;
 use crate::validate::Direction;
 
@@ -320,18 +321,6 @@ const NAME_MAPS: &[&str] = &[
 /// Fields whose value is data, never OpenAPI.
 const DATA_FIELDS: &[&str] = &["example", "default", "enum"];
 
-/// `map.get(key)`, by comparing keys when the map is small: most objects of
-/// a spec have a handful of members, and comparing a few short keys costs
-/// less than hashing the key and probing the table. This runs for every
-/// object of the document.
-fn get_small<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if map.len() <= 8 {
-        map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    } else {
-        map.get(key)
-    }
-}
-
 fn refs_in<'a>(
     value: &'a Value,
     context: Context,
@@ -345,7 +334,7 @@ fn refs_in<'a>(
     match value {
         Value::Object(map) => {
             if matches!(context, Context::Normal | Context::Example)
-                && let Some(reference) = get_small(map, "$ref")
+                && let Some(reference) = field(map, "$ref")
             {
                 out.push((path.clone(), reference, map));
             }

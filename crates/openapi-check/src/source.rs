@@ -89,7 +89,7 @@ pub struct LineIndex<'a> {
 }
 
 /// Bytes between character-count checkpoints.
-const CHECKPOINT: usize = 4096;
+const CHECKPOINT: usize = 512;
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`.

@@ -114,17 +114,17 @@ impl<'a> Model<'a> {
         }
         self.parameter_list(&pointer, item);
         for method in METHODS {
-            let Some(op) = item.get(method).and_then(Value::as_object) else {
+            let Some(op) = field(item, method).and_then(Value::as_object) else {
                 continue;
             };
             let op_pointer = push(&pointer, method);
             self.parameter_list(&op_pointer, op);
-            if let Some(body) = op.get("requestBody").and_then(Value::as_object)
+            if let Some(body) = field(op, "requestBody").and_then(Value::as_object)
                 && !body.contains_key("$ref")
             {
                 self.content(&push(&op_pointer, "requestBody"), body, Direction::Request);
             }
-            if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+            if let Some(responses) = field(op, "responses").and_then(Value::as_object) {
                 for (status, response) in responses {
                     if let Some(response) = response.as_object()
                         && !response.contains_key("$ref")
@@ -133,7 +133,7 @@ impl<'a> Model<'a> {
                     }
                 }
             }
-            if let Some(callbacks) = op.get("callbacks").and_then(Value::as_object) {
+            if let Some(callbacks) = field(op, "callbacks").and_then(Value::as_object) {
                 for (name, callback) in callbacks {
                     if let Some(callback) = callback.as_object()
                         && depth < 4
@@ -168,7 +168,7 @@ impl<'a> Model<'a> {
     }
 
     fn parameter_list(&mut self, pointer: &str, owner: &'a Map<String, Value>) {
-        if let Some(list) = owner.get("parameters").and_then(Value::as_array) {
+        if let Some(list) = field(owner, "parameters").and_then(Value::as_array) {
             for (i, param) in list.iter().enumerate() {
                 if let Some(param) = param.as_object()
                     && !param.contains_key("$ref")
@@ -183,7 +183,7 @@ impl<'a> Model<'a> {
         if param.contains_key("$ref") {
             return;
         }
-        if let Some(schema) = param.get("schema").and_then(Value::as_object) {
+        if let Some(schema) = field(param, "schema").and_then(Value::as_object) {
             self.schema(push(&pointer, "schema"), schema, 0);
         }
         self.content(&pointer, param, Direction::Request);
@@ -198,7 +198,7 @@ impl<'a> Model<'a> {
         if header.contains_key("$ref") {
             return;
         }
-        if let Some(schema) = header.get("schema").and_then(Value::as_object) {
+        if let Some(schema) = field(header, "schema").and_then(Value::as_object) {
             self.schema(push(&pointer, "schema"), schema, 0);
         }
         self.content(&pointer, header, Direction::Response);
@@ -214,7 +214,7 @@ impl<'a> Model<'a> {
             return;
         }
         self.content(pointer, response, Direction::Response);
-        if let Some(headers) = response.get("headers").and_then(Value::as_object) {
+        if let Some(headers) = field(response, "headers").and_then(Value::as_object) {
             for (name, header) in headers {
                 if let Some(header) = header.as_object() {
                     self.header(push(&push(pointer, "headers"), name), header);
@@ -230,7 +230,7 @@ impl<'a> Model<'a> {
         owner: &'a Map<String, Value>,
         direction: Direction,
     ) {
-        let Some(content) = owner.get("content").and_then(Value::as_object) else {
+        let Some(content) = field(owner, "content").and_then(Value::as_object) else {
             return;
         };
         for (media_type, media) in content {
@@ -238,7 +238,7 @@ impl<'a> Model<'a> {
                 continue;
             };
             let pointer = push(&push(owner_pointer, "content"), media_type);
-            if let Some(schema) = media.get("schema").and_then(Value::as_object) {
+            if let Some(schema) = field(media, "schema").and_then(Value::as_object) {
                 self.schema(push(&pointer, "schema"), schema, 0);
             }
             self.media.push(Carrier {
@@ -253,7 +253,7 @@ impl<'a> Model<'a> {
         if schema.contains_key("$ref") || depth > MAX_SCHEMA_DEPTH {
             return;
         }
-        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        if let Some(properties) = field(schema, "properties").and_then(Value::as_object) {
             for (name, sub) in properties {
                 if let Some(sub) = sub.as_object() {
                     self.schema(push(&push(&pointer, "properties"), name), sub, depth + 1);
@@ -261,12 +261,12 @@ impl<'a> Model<'a> {
             }
         }
         for key in ["items", "additionalProperties", "not"] {
-            if let Some(sub) = schema.get(key).and_then(Value::as_object) {
+            if let Some(sub) = field(schema, key).and_then(Value::as_object) {
                 self.schema(push(&pointer, key), sub, depth + 1);
             }
         }
         for key in ["allOf", "anyOf", "oneOf"] {
-            if let Some(list) = schema.get(key).and_then(Value::as_array) {
+            if let Some(list) = field(schema, key).and_then(Value::as_array) {
                 for (i, sub) in list.iter().enumerate() {
                     if let Some(sub) = sub.as_object() {
                         self.schema(format!("{pointer}/{key}/{i}"), sub, depth + 1);

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Ctx, RuleId};
+use crate::field::field;
 use crate::pointer::push;
 use crate::validate::{Direction, Outcome};
 use crate::walk::Carrier;
@@ -20,7 +21,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
     for (pointer, schema) in &model.schemas {
         for key in ["example", "default"] {
-            if let Some(value) = schema.get(key) {
+            if let Some(value) = field(schema, key) {
                 // `example: null` is how YAML writes "no example" often enough.
                 if key == "example" && value.is_null() {
                     continue;
@@ -32,7 +33,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 emit(ctx, RuleId::Oas3ValidSchemaExample, &at, key, outcome);
             }
         }
-        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        if let Some(options) = field(schema, "enum").and_then(Value::as_array) {
             for (i, option) in options.iter().enumerate() {
                 let at = format!("{pointer}/enum/{i}");
                 let outcome =
@@ -45,10 +46,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
 }
 
 fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
-    let Some(schema) = carrier.value.get("schema") else {
+    let Some(schema) = field(carrier.value, "schema") else {
         return;
     };
-    if let Some(example) = carrier.value.get("example") {
+    if let Some(example) = field(carrier.value, "example") {
         let at = push(&carrier.pointer, "example");
         report(
             ctx,
@@ -60,7 +61,7 @@ fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
             "example",
         );
     }
-    let Some(examples) = carrier.value.get("examples").and_then(Value::as_object) else {
+    let Some(examples) = field(carrier.value, "examples").and_then(Value::as_object) else {
         return;
     };
     for (name, example) in examples {
@@ -73,13 +74,13 @@ fn carrier_examples(ctx: &mut Ctx<'_>, carrier: &Carrier<'_>) {
         let Some(object) = resolved.as_object() else {
             continue;
         };
-        let Some(value) = object.get("value") else {
+        let Some(value) = field(object, "value") else {
             continue;
         };
         // A referenced example is reported where it is written (once, however
         // many media types use it); an inline one at its `value`.
         let value_pointer = match example.get("$ref").and_then(Value::as_str) {
-            Some(reference) if reference.starts_with("#/") && object.get("$ref").is_none() => {
+            Some(reference) if reference.starts_with("#/") && field(object, "$ref").is_none() => {
                 format!("{}/value", &reference[1..])
             }
             _ => push(&at, "value"),

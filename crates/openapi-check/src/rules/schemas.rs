@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{Ctx, RuleId};
+use crate::field::field;
 use crate::pointer::push;
 use crate::validate::json_equal;
 
@@ -43,7 +44,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         bounds(ctx, pointer, schema);
         required_defined(ctx, pointer, schema);
         format_known(ctx, pointer, schema);
-        if schema.get("type").and_then(Value::as_str) == Some("array")
+        if field(schema, "type").and_then(Value::as_str) == Some("array")
             && !schema.contains_key("items")
         {
             ctx.report(
@@ -59,7 +60,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
 /// A `pattern` is an ECMA-262 regular expression.
 fn pattern(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
     // A non-string pattern is reported by oas3-schema.
-    if let Some(p) = schema.get("pattern").and_then(Value::as_str)
+    if let Some(p) = field(schema, "pattern").and_then(Value::as_str)
         && let Err(e) = regress::Regex::new(p)
     {
         ctx.report(
@@ -78,8 +79,8 @@ fn bounds(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
         ("minProperties", "maxProperties"),
     ] {
         if let (Some(l), Some(h)) = (
-            schema.get(low).and_then(Value::as_u64),
-            schema.get(high).and_then(Value::as_u64),
+            field(schema, low).and_then(Value::as_u64),
+            field(schema, high).and_then(Value::as_u64),
         ) && l > h
         {
             ctx.report(
@@ -90,11 +91,11 @@ fn bounds(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
         }
     }
     if let (Some(l), Some(h)) = (
-        schema.get("minimum").and_then(Value::as_f64),
-        schema.get("maximum").and_then(Value::as_f64),
+        field(schema, "minimum").and_then(Value::as_f64),
+        field(schema, "maximum").and_then(Value::as_f64),
     ) {
-        let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true)
-            || schema.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
+        let exclusive = field(schema, "exclusiveMinimum").and_then(Value::as_bool) == Some(true)
+            || field(schema, "exclusiveMaximum").and_then(Value::as_bool) == Some(true);
         if l > h || (exclusive && l == h) {
             ctx.report(
                 RuleId::SchemaBounds,
@@ -109,8 +110,8 @@ fn bounds(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
 /// another branch may define it).
 fn required_defined(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
     let (Some(required), Some(properties)) = (
-        schema.get("required").and_then(Value::as_array),
-        schema.get("properties").and_then(Value::as_object),
+        field(schema, "required").and_then(Value::as_array),
+        field(schema, "properties").and_then(Value::as_object),
     ) else {
         return;
     };
@@ -133,7 +134,7 @@ fn required_defined(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value
 
 /// A `format` that OpenAPI or JSON Schema defines.
 fn format_known(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
-    if let Some(format) = schema.get("format").and_then(Value::as_str)
+    if let Some(format) = field(schema, "format").and_then(Value::as_str)
         && !KNOWN_FORMATS.contains(&format)
     {
         ctx.report(
@@ -141,7 +142,7 @@ fn format_known(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
             push(pointer, "format"),
             format!(
                 "format {format:?} is not defined by OpenAPI or JSON Schema; generators treat it as a plain {}",
-                schema.get("type").and_then(Value::as_str).unwrap_or("value")
+                field(schema, "type").and_then(Value::as_str).unwrap_or("value")
             ),
         );
     }
@@ -149,7 +150,7 @@ fn format_known(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
 
 /// Each `enum` value once.
 fn enum_unique(ctx: &mut Ctx<'_>, pointer: &str, schema: &Map<String, Value>) {
-    let Some(options) = schema.get("enum").and_then(Value::as_array) else {
+    let Some(options) = field(schema, "enum").and_then(Value::as_array) else {
         return;
     };
     for (i, option) in options.iter().enumerate() {

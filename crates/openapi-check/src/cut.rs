@@ -7,8 +7,9 @@
 /// the merge cost more than they save below it.
 pub const SPLIT_FROM_BYTES: usize = 256 * 1024;
 
-/// The deepest indentation considered for a cut.
-const MAX_INDENT: usize = 16;
+/// The deepest indentation considered for a cut: a large mapping's entries
+/// (`components/schemas/*`) are at 4 spaces in YAML, 6 in JSON.
+const MAX_INDENT: usize = 8;
 
 /// A cut: the lines from byte `first` to byte `end` (both line starts, or
 /// `end` the text's length), the tail entries of one mapping (a YAML block

@@ -157,18 +157,6 @@ impl RawLocated {
 /// documents anyway, and this keeps the scanner's recursion bounded.
 const MAX_DEPTH: usize = 256;
 
-/// The bytes that matter while skipping a container: string starts and
-/// brackets. A table lookup per byte instead of a five-way comparison.
-const STRUCTURAL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'"' as usize] = true;
-    table[b'{' as usize] = true;
-    table[b'[' as usize] = true;
-    table[b'}' as usize] = true;
-    table[b']' as usize] = true;
-    table
-};
-
 struct JsonScanner<'a> {
     bytes: &'a [u8],
     text: &'a str,
@@ -309,30 +297,36 @@ impl JsonScanner<'_> {
     fn skip_value(&mut self) {
         match self.bytes.get(self.i) {
             Some(b'"') => self.skip_string(),
-            Some(b'{' | b'[') => {
+            Some(&open @ (b'{' | b'[')) => {
+                // Only strings and this container's own brackets matter:
+                // in valid JSON (the only JSON that is located) the other
+                // kind is balanced inside it. memchr3 crosses the rest.
+                let close = if open == b'{' { b'}' } else { b']' };
                 let mut depth = 0usize;
-                while let Some(&b) = self.bytes.get(self.i) {
-                    if !STRUCTURAL[usize::from(b)] {
-                        self.i += 1;
-                        continue;
-                    }
-                    match b {
+                while let Some(at) = memchr::memchr3(
+                    b'"',
+                    open,
+                    close,
+                    self.bytes.get(self.i..).unwrap_or_default(),
+                ) {
+                    self.i += at;
+                    match self.bytes[self.i] {
                         b'"' => {
                             self.skip_string();
                             continue;
                         }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
+                        b if b == open => depth += 1,
+                        _ => {
+                            depth = depth.saturating_sub(1);
                             if depth == 0 {
                                 self.i += 1;
                                 return;
                             }
                         }
-                        _ => {}
                     }
                     self.i += 1;
                 }
+                self.i = self.bytes.len();
             }
             _ => {
                 while let Some(&b) = self.bytes.get(self.i) {

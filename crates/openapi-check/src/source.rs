@@ -104,7 +104,13 @@ impl<'a> LineIndex<'a> {
             while !text.is_char_boundary(next) {
                 next += 1;
             }
-            chars += text[at..next].chars().count();
+            // Most text is ASCII: a word-at-a-time check instead of a count.
+            let chunk = &text[at..next];
+            chars += if chunk.is_ascii() {
+                chunk.len()
+            } else {
+                chunk.chars().count()
+            };
             at = next;
         }
         checkpoints.push((text.len(), chars));

@@ -144,6 +144,10 @@ fn open_path(prefix: &[u8]) -> Option<Vec<Step>> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < prefix.len() {
+        if !STRUCTURAL[usize::from(prefix[i])] {
+            i += 1;
+            continue;
+        }
         match prefix[i] {
             b'"' => {
                 let end = string_end(prefix, i)?;
@@ -194,6 +198,18 @@ fn open_path(prefix: &[u8]) -> Option<Vec<Step>> {
         })
         .collect()
 }
+
+/// The bytes `open_path` acts on: a table lookup per byte, most of which are
+/// indentation, names and numbers, instead of a six-way comparison.
+const STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 6 {
+        table[b"\"{}[],"[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The index just after the string starting at `start` (a quote).
 fn string_end(bytes: &[u8], start: usize) -> Option<usize> {

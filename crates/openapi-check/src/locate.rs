@@ -104,7 +104,31 @@ fn prefixes<'w>(wanted: &[&'w str]) -> HashSet<&'w str> {
 
 /// The nodes named by `prefixes`, with their spans.
 fn scan_json(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located> {
-    let index = LineIndex::new(text);
+    // The line index and the scan each cross the whole text: on a large one
+    // they run side by side (a thread start costs less than either there).
+    if text.len() >= crate::cut::SPLIT_FROM_BYTES {
+        return std::thread::scope(|scope| {
+            let index = std::thread::Builder::new()
+                .name("openapi-check-lines".into())
+                .spawn_scoped(scope, || LineIndex::new(text))
+                .ok();
+            let found = scan_raw(text, prefixes);
+            let index = match index {
+                // A panic there is a panic here, as without the thread.
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => LineIndex::new(text),
+            };
+            place_raw(text, &index, found)
+        });
+    }
+    let found = scan_raw(text, prefixes);
+    place_raw(text, &LineIndex::new(text), found)
+}
+
+/// The scan: byte ranges of the nodes named by `prefixes`.
+fn scan_raw(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, RawLocated> {
     let mut scanner = JsonScanner {
         bytes: text.as_bytes(),
         text,
@@ -123,13 +147,21 @@ fn scan_json(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located> {
             value: (start, scanner.i),
         },
     );
+    scanner.found
+}
+
+/// Byte ranges turned into line and column spans.
+fn place_raw(
+    text: &str,
+    index: &LineIndex<'_>,
+    found: HashMap<String, RawLocated>,
+) -> HashMap<String, Located> {
     let bytes = text.as_bytes();
     let span = |(s, e): (usize, usize)| Span {
         start: index.pos(s),
         end: index.pos(e),
     };
-    scanner
-        .found
+    found
         .into_iter()
         .map(|(p, raw)| {
             let located = Located {
@@ -364,6 +396,23 @@ mod tests {
         assert_eq!(got["/e"].value.start, at(3, 8));
         // A missing member points at its parent.
         assert_eq!(got["/a/missing"].value.start, at(2, 8));
+    }
+
+    #[test]
+    fn a_large_json_text_is_placed_as_a_small_one() {
+        // Past the size where the line index is built beside the scan.
+        let mut text = String::from("{\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  \"k{i}\": {{\"v\": [{i}, \"é{{\"]}},\n"));
+        }
+        text.push_str("  \"last\": {\"x\": \"ü\", \"y\": 1}\n}\n");
+        assert!(text.len() >= crate::cut::SPLIT_FROM_BYTES);
+        let got = locate(&text, None, &["/k19999/v/1", "/last/y", "/k7/v"]);
+        // Line 1 is `{`; member i is on line i + 2.
+        assert_eq!(got["/k19999/v/1"].value.start, at(20_001, 27));
+        assert_eq!(got["/k7/v"].key.unwrap().start, at(9, 10));
+        // Columns count characters: `ü` is one.
+        assert_eq!(got["/last/y"].value.start, at(20_002, 27));
     }
 
     #[test]

@@ -79,6 +79,9 @@ impl Anchored {
     /// regex-lite's `Regex::find` (`Some` on a match), so the generated call
     /// site is the same for both engines.
     pub(crate) fn find(&self, haystack: &str) -> Option<()> {
+        if haystack.is_ascii() {
+            return self.find_ascii(haystack.as_bytes());
+        }
         let mut chars = haystack.chars().peekable();
         for item in self.items {
             let mut taken = 0;
@@ -90,6 +93,25 @@ impl Anchored {
             }
         }
         chars.peek().is_none().then_some(())
+    }
+
+    /// [`Anchored::find`] on ASCII text (IDs and names are): a bit test per
+    /// byte, without decoding characters.
+    fn find_ascii(&self, bytes: &[u8]) -> Option<()> {
+        let mut at = 0;
+        for item in self.items {
+            let start = at;
+            while at < bytes.len()
+                && ((at - start) as u64) < u64::from(item.max)
+                && item.ascii >> bytes[at] & 1 == 1
+            {
+                at += 1;
+            }
+            if ((at - start) as u64) < u64::from(item.min) {
+                return None;
+            }
+        }
+        (at == bytes.len()).then_some(())
     }
 }
 

@@ -48,6 +48,7 @@ mod parse;
 pub mod pointer;
 mod rules;
 mod source;
+mod thread;
 pub mod validate;
 mod walk;
 mod yaml;

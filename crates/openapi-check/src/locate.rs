@@ -108,8 +108,7 @@ fn scan_json(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located> {
     // they run side by side (a thread start costs less than either there).
     if text.len() >= crate::cut::SPLIT_FROM_BYTES {
         return std::thread::scope(|scope| {
-            let index = std::thread::Builder::new()
-                .name("openapi-check-lines".into())
+            let index = crate::thread::named("openapi-check-lines")
                 .spawn_scoped(scope, || LineIndex::new(text))
                 .ok();
             let found = scan_raw(text, prefixes);

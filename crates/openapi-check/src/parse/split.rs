@@ -37,8 +37,7 @@ pub(super) fn parse(text: &str) -> Option<Node> {
         return None;
     }
     let (rest, tail) = std::thread::scope(|scope| {
-        let tail = std::thread::Builder::new()
-            .name("openapi-check-json".into())
+        let tail = crate::thread::named("openapi-check-json")
             .spawn_scoped(scope, || parse_tail(text, cut.first, cut.end))
             .ok()?;
         let mut rest_text = String::with_capacity(comma + text.len() - cut.end);

@@ -215,8 +215,7 @@ pub fn run_all(doc: &Value, base_dir: Option<&Path>, parallel: bool) -> Vec<Raw>
         let (ready, model_ready) = std::sync::mpsc::channel::<()>();
         let spawned = if parallel {
             let model = &model;
-            std::thread::Builder::new()
-                .name("openapi-check-rules".into())
+            crate::thread::named("openapi-check-rules")
                 .spawn_scoped(scope, move || {
                     structure_then_examples(doc, base_dir, model, Some(model_ready))
                 })
@@ -324,6 +323,34 @@ mod tests {
         assert!(
             with_examples >= 3,
             "only {with_examples} with helper-thread findings"
+        );
+    }
+
+    #[test]
+    fn a_large_document_nested_to_the_parsers_limit_is_checked_on_helper_threads() {
+        // Schemas nested as deep as the parser allows, in a document large
+        // enough for the helper threads: their stacks must hold what the
+        // main thread's did (see `thread.rs`).
+        let mut schema = String::from("{\"type\": \"string\", \"example\": \"x\"}");
+        for _ in 0..60 {
+            schema = format!(
+                "{{\"type\": \"object\", \"properties\": {{\"a\": {schema}}}, \"example\": {{\"a\": {{}}}}}}"
+            );
+        }
+        let pad = "x".repeat(crate::cut::SPLIT_FROM_BYTES);
+        let text = format!(
+            "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\", \"description\": \"{pad}\"}}, \"paths\": {{}}, \"components\": {{\"schemas\": {{\"Deep\": {schema}}}}}}}"
+        );
+        let report = crate::check_source(
+            crate::Source::new("deep.json", text),
+            &crate::Options::default(),
+        );
+        assert!(!report.unreadable, "{:?}", report.findings.first());
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.rule == "oas3-valid-schema-example")
         );
     }
 

@@ -36,8 +36,7 @@ pub(super) fn parse(text: &str) -> Option<Document> {
     rest_text.push_str(&text[cut.end..]);
     let tail_text = &text[cut.first..cut.end];
     let (rest, tail) = std::thread::scope(|scope| {
-        let tail = std::thread::Builder::new()
-            .name("openapi-check-yaml".into())
+        let tail = crate::thread::named("openapi-check-yaml")
             .spawn_scoped(scope, || super::parse_one(tail_text))
             .ok()?;
         let rest = super::parse_one(&rest_text);

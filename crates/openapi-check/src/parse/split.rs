@@ -118,7 +118,8 @@ fn parse_tail(text: &str, first: usize, end: usize) -> Option<Tail> {
     let mut value = node.value;
     for _ in 0..depth {
         value = match value {
-            Value::Array(mut items) if items.len() == 1 => items.pop()?,
+            // One item: the wrapping was built that way.
+            Value::Array(mut items) => items.pop()?,
             _ => return None,
         };
     }
@@ -348,6 +349,22 @@ mod tests {
         assert!(open_path(b"{\"a\": \"b\\").is_none());
         assert!(open_path(b"{\"a\": 1, \"b\": [1, {\"c\": 2,").is_some());
         assert!(open_path(b"{\"a\": [1,").is_none());
+        // Inside an object but after a key, not before one.
+        assert!(open_path(b"{\"a\": 1, \"b\": ").is_none());
+        assert!(open_path(b"{\"a\": {\"b\": 1},").is_some_and(|p| p.is_empty()));
+    }
+
+    #[test]
+    fn only_a_string_before_a_colon_starts_a_member() {
+        let key = |line: &[u8]| matches!(classify(line, false), Line::Content { key: true, .. });
+        assert!(key(b"      \"name\": {\n"));
+        assert!(key(b"  \"a\\\"b\" : 1,\n"));
+        // An array's strings, a number, a closing bracket: not members.
+        assert!(!key(b"      \"name\",\n"));
+        assert!(!key(b"      \"a: b\"\n"));
+        assert!(!key(b"      12,\n"));
+        assert!(!key(b"    },\n"));
+        assert!(matches!(classify(b"   \n", false), Line::Nothing));
     }
 
     #[test]

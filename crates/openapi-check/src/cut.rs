@@ -106,3 +106,55 @@ pub fn choose_cut(text: &str, classify: fn(&[u8], bool) -> Line) -> Option<Cut> 
     let (cost, cut) = best?;
     (cost <= text.len() / 4 * 3).then_some(cut)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain classifier: indentation, and a key when the line has a colon
+    /// and is not a sequence item.
+    fn plain(line: &[u8], _at_start: bool) -> Line {
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        match line.get(indent) {
+            None | Some(b'\n') => Line::Nothing,
+            Some(&first) => Line::Content {
+                indent,
+                key: first != b'-' && line.contains(&b':'),
+            },
+        }
+    }
+
+    #[test]
+    fn a_cut_under_a_quarter_of_the_text_is_refused() {
+        // One long sequence; the only run of entries that could be cut is
+        // the last two lines.
+        let mut text = String::from("a:\n");
+        while text.len() < SPLIT_FROM_BYTES * 2 {
+            text.push_str("- item\n");
+        }
+        text.push_str("b: 1\nc: 2\n");
+        assert_eq!(choose_cut(&text, plain), None);
+    }
+
+    #[test]
+    fn a_last_line_without_a_break_still_ends_a_run() {
+        let mut text = String::from("top:\n");
+        let mut i = 0;
+        while text.len() < SPLIT_FROM_BYTES * 2 {
+            text.push_str(&format!("  k{i}: 1\n"));
+            i += 1;
+        }
+        let last = text.len();
+        text.push_str("z: 1");
+        let cut = choose_cut(&text, plain).unwrap();
+        assert_eq!((cut.end, cut.indent), (last, 2));
+        assert!(text[cut.first..].starts_with("  k"));
+        // About half the text.
+        let tail = cut.end - cut.first;
+        assert!(
+            tail.abs_diff(text.len() / 2) < 20,
+            "{tail} of {}",
+            text.len()
+        );
+    }
+}

@@ -107,20 +107,12 @@ fn scan_json(text: &str, prefixes: &HashSet<&str>) -> HashMap<String, Located> {
     // The line index and the scan each cross the whole text: on a large one
     // they run side by side (a thread start costs less than either there).
     if text.len() >= crate::cut::SPLIT_FROM_BYTES {
-        return std::thread::scope(|scope| {
-            let index = crate::thread::named("openapi-check-lines")
-                .spawn_scoped(scope, || LineIndex::new(text))
-                .ok();
-            let found = scan_raw(text, prefixes);
-            let index = match index {
-                // A panic there is a panic here, as without the thread.
-                Some(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => LineIndex::new(text),
-            };
-            place_raw(text, &index, found)
-        });
+        let (index, found) = crate::thread::join(
+            "openapi-check-lines",
+            || LineIndex::new(text),
+            || scan_raw(text, prefixes),
+        );
+        return place_raw(text, &index, found);
     }
     let found = scan_raw(text, prefixes);
     place_raw(text, &LineIndex::new(text), found)

@@ -36,20 +36,17 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     if bytes[cut.end..].iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'}') {
         return None;
     }
-    let (rest, tail) = std::thread::scope(|scope| {
-        let tail = crate::thread::named("openapi-check-json")
-            .spawn_scoped(scope, || parse_tail(text, cut.first, cut.end))
-            .ok()?;
-        let mut rest_text = String::with_capacity(comma + text.len() - cut.end);
-        rest_text.push_str(&text[..comma]);
-        rest_text.push_str(&text[cut.end..]);
-        let rest = parse_one(&rest_text);
-        // A panic there is a panic here, as it would be on one thread.
-        let tail = tail
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Some((rest?, tail?))
-    })?;
+    let (tail, rest) = crate::thread::join(
+        "openapi-check-json",
+        || parse_tail(text, cut.first, cut.end),
+        || {
+            let mut rest_text = String::with_capacity(comma + text.len() - cut.end);
+            rest_text.push_str(&text[..comma]);
+            rest_text.push_str(&text[cut.end..]);
+            parse_one(&rest_text)
+        },
+    );
+    let (rest, tail) = (rest?, tail?);
     merge(rest, tail)
 }
 

@@ -35,17 +35,12 @@ pub(super) fn parse(text: &str) -> Option<Document> {
     rest_text.push_str(&text[..cut.first]);
     rest_text.push_str(&text[cut.end..]);
     let tail_text = &text[cut.first..cut.end];
-    let (rest, tail) = std::thread::scope(|scope| {
-        let tail = crate::thread::named("openapi-check-yaml")
-            .spawn_scoped(scope, || super::parse_one(tail_text))
-            .ok()?;
-        let rest = super::parse_one(&rest_text);
-        // A panic there is a panic here, as it would be on one thread.
-        let tail = tail
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Some((rest.ok()?, tail.ok()?))
-    })?;
+    let (tail, rest) = crate::thread::join(
+        "openapi-check-yaml",
+        || super::parse_one(tail_text),
+        || super::parse_one(&rest_text),
+    );
+    let (rest, tail) = (rest.ok()?, tail.ok()?);
     let first_line = line_of(text, cut.first);
     let cut_lines = line_of(text, cut.end) - first_line;
     merge(rest, tail, cut.indent, first_line, cut_lines)

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::create::CreateBackup;
 use crate::delete::DeleteBackup;
@@ -22,7 +22,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default cap on a response body; this API's bodies are well under 1 KiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-const REQUEST_ID: &str = "x-request-id";
+pub(crate) const REQUEST_ID: &str = "x-request-id";
 
 /// Client for the TaurusDB backup API of one project.
 ///
@@ -153,12 +153,13 @@ impl ClientBuilder {
             language: self.language,
             http,
             settings: Arc::new(Settings {
-                credentials,
                 project_id: settings_project_id,
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                token_header: credentials.token_header().and_then(Result::ok),
+                credentials,
             }),
         })
     }
@@ -287,7 +288,7 @@ fn decode_success<T: serde::de::DeserializeOwned>(
     captured: CapturedResponse,
     max_response_bytes: usize,
 ) -> Result<Answer<T>, Error> {
-    let request_id = captured.request_id;
+    let request_id = captured.request_id();
     if captured.truncated {
         return Err(Error::ResponseTooLarge {
             status: captured.status,
@@ -318,10 +319,12 @@ pub(crate) struct Answer<T> {
 }
 
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    header_text(headers.get(REQUEST_ID))
+}
+
+/// A header's value as text, when it is text.
+pub(crate) fn header_text(value: Option<&HeaderValue>) -> Option<String> {
+    value.and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// Turns progenitor's error into ours, using the captured response for the
@@ -360,7 +363,7 @@ fn convert_error(
         // those itself (`decode_success`).
         (P::InvalidResponsePayload(body, _), Some(response)) => Error::UnexpectedResponse {
             status: response.status,
-            request_id: response.request_id,
+            request_id: response.request_id(),
             body,
         },
         (P::UnexpectedResponse(response), captured) => {

@@ -63,7 +63,7 @@ pub enum Credentials {
     },
 }
 
-const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+pub(crate) const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
 const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
 const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
@@ -176,26 +176,37 @@ impl Credentials {
         }
     }
 
-    /// Adds the authentication headers to a request about to be sent.
+    /// The `X-Auth-Token` value of token credentials, marked so that
+    /// reqwest and hyper never print it; `None` for signing credentials.
+    pub(crate) fn token_header(&self) -> Option<Result<HeaderValue, Error>> {
+        let Credentials::Token(token) = self else {
+            return None;
+        };
+        Some(match HeaderValue::from_str(token.expose()) {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                Ok(value)
+            }
+            Err(_) => Err(Error::invalid(
+                "credentials",
+                "the token contains characters not allowed in an HTTP header",
+            )),
+        })
+    }
+
+    /// Adds the authentication headers to a request about to be sent. The
+    /// clock is read only to sign.
     pub(crate) fn apply(
         &self,
         request: &mut reqwest::Request,
         project_id: &str,
-        now: chrono::DateTime<chrono::Utc>,
+        clock: &dyn crate::Clock,
     ) -> Result<(), Error> {
+        if let Some(value) = self.token_header() {
+            request.headers_mut().insert(X_AUTH_TOKEN, value?);
+            return Ok(());
+        }
         match self {
-            Credentials::Token(token) => {
-                let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
-                    Error::invalid(
-                        "credentials",
-                        "the token contains characters not allowed in an HTTP header",
-                    )
-                })?;
-                // Marks the header so that reqwest and hyper never print it.
-                value.set_sensitive(true);
-                request.headers_mut().insert(X_AUTH_TOKEN, value);
-                Ok(())
-            }
             Credentials::AkSk {
                 access_key,
                 secret_key,
@@ -206,8 +217,9 @@ impl Credentials {
                 secret_key,
                 security_token.as_ref(),
                 project_id,
-                now,
+                clock.now(),
             ),
+            Credentials::Token(_) => Ok(()),
         }
     }
 }

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use reqwest::{ResponseBuilderExt, StatusCode};
 
 use crate::Credentials;
@@ -28,6 +28,11 @@ pub(crate) struct Settings {
     pub(crate) max_response_bytes: usize,
     /// The time for `X-Sdk-Date` and the waiter's delays.
     pub(crate) clock: Arc<dyn crate::Clock>,
+    /// Token credentials' `X-Auth-Token` value, checked and copied once
+    /// per client rather than per call (an IAM token is several
+    /// kilobytes). `None` for signing credentials, and for a token the
+    /// header cannot carry: each call then reports that error.
+    pub(crate) token_header: Option<HeaderValue>,
 }
 
 /// The generated client's inner value: shared settings plus, for the
@@ -44,10 +49,11 @@ pub struct CallContext {
 
 /// A response as received, before the generated code decodes it. Of the
 /// headers only the request ID is kept: it is all the hand-written layer
-/// reads, and copying the whole map cost every call.
+/// reads, and copying the whole map cost every call. It stays a header
+/// value (a shared slice of what was read) until an error needs its text.
 pub(crate) struct CapturedResponse {
     pub(crate) status: StatusCode,
-    pub(crate) request_id: Option<String>,
+    pub(crate) request_id: Option<HeaderValue>,
     pub(crate) body: Bytes,
     /// The body was longer than `max_response_bytes` and was cut there.
     pub(crate) truncated: bool,
@@ -62,6 +68,13 @@ impl std::fmt::Debug for CapturedResponse {
             .field("body_len", &self.body.len())
             .field("truncated", &self.truncated)
             .finish_non_exhaustive()
+    }
+}
+
+impl CapturedResponse {
+    /// The request ID header's text, when the answer had one.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        crate::client::header_text(self.request_id.as_ref())
     }
 }
 
@@ -94,6 +107,8 @@ impl CallContext {
 }
 
 const JSON_UTF8: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
+/// Named once: removing by a `&str` parses the name on every call.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientHooks<CallContext> for crate::generated::Client {
     async fn pre<E>(
@@ -103,18 +118,18 @@ impl ClientHooks<CallContext> for crate::generated::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         crate::credentials::canonicalize_query(request.url_mut());
         let headers = request.headers_mut();
-        headers.remove("api-version");
+        headers.remove(API_VERSION);
         if headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, JSON_UTF8);
         }
-        self.inner()
-            .settings
+        let settings = &self.inner().settings;
+        if let Some(token) = &settings.token_header {
+            headers.insert(crate::credentials::X_AUTH_TOKEN, token.clone());
+            return Ok(());
+        }
+        settings
             .credentials
-            .apply(
-                request,
-                &self.inner().settings.project_id,
-                self.inner().settings.clock.now(),
-            )
+            .apply(request, &settings.project_id, settings.clock.as_ref())
             .map_err(|err| progenitor_client::Error::Custom(err.to_string()))
     }
 
@@ -131,21 +146,12 @@ impl ClientHooks<CallContext> for crate::generated::Client {
         // Moved, not copied: reading the body does not need them.
         let headers = std::mem::take(response.headers_mut());
 
-        let mut body = BytesMut::new();
-        let mut truncated = false;
-        while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > limit {
-                truncated = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let body = body.freeze();
+        let (body, truncated) = read_body(response, limit).await?;
 
         if let Some(slot) = &self.inner().response {
             *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(CapturedResponse {
                 status,
-                request_id: crate::client::request_id(&headers),
+                request_id: headers.get(crate::client::REQUEST_ID).cloned(),
                 body: body.clone(),
                 truncated,
             });
@@ -167,6 +173,34 @@ impl ClientHooks<CallContext> for crate::generated::Client {
     }
 }
 
+/// The whole body, or its first `limit` bytes and `true` when it is
+/// longer. A body that comes in one chunk (a small answer always does) is
+/// kept as received, not copied; later chunks are joined into one buffer.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<(Bytes, bool)> {
+    let mut whole = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
+    while let Some(chunk) = response.chunk().await? {
+        let read = joined.as_ref().map_or(whole.len(), BytesMut::len);
+        if read + chunk.len() > limit {
+            return Ok((joined.map_or(whole, BytesMut::freeze), true));
+        }
+        match &mut joined {
+            Some(buffer) => buffer.extend_from_slice(&chunk),
+            None if whole.is_empty() => whole = chunk,
+            None => {
+                let mut buffer = BytesMut::with_capacity(whole.len() + chunk.len());
+                buffer.extend_from_slice(&whole);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
+    }
+    Ok((joined.map_or(whole, BytesMut::freeze), false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,7 +212,7 @@ mod tests {
     fn a_captured_response_debugs_as_its_status_request_id_and_size_only() {
         let response = CapturedResponse {
             status: StatusCode::CREATED,
-            request_id: Some("req-1".to_owned()),
+            request_id: Some(HeaderValue::from_static("req-1")),
             body: Bytes::from_static(b"{\"job_id\":\"body-content\"}"),
             truncated: false,
         };
@@ -188,5 +222,47 @@ mod tests {
         assert!(shown.contains("body_len: 25"), "{shown}");
         assert!(shown.contains("truncated: false"), "{shown}");
         assert!(!shown.contains("body-content"), "{shown}");
+    }
+
+    fn response_in_chunks(chunks: &[&'static str]) -> reqwest::Response {
+        let frames = chunks
+            .iter()
+            .map(|chunk| {
+                Ok::<_, std::convert::Infallible>(http_body::Frame::data(Bytes::from(*chunk)))
+            })
+            .collect::<Vec<_>>();
+        let body = http_body_util::StreamBody::new(futures_util::stream::iter(frames));
+        reqwest::Response::from(http::Response::new(reqwest::Body::wrap(body)))
+    }
+
+    async fn read(chunks: &[&'static str], limit: usize) -> (String, bool) {
+        let (body, truncated) = read_body(response_in_chunks(chunks), limit).await.unwrap();
+        (String::from_utf8(body.to_vec()).unwrap(), truncated)
+    }
+
+    /// Chunks are joined up to the limit, inclusive; the first that would
+    /// pass it ends the read, and what came before it is kept.
+    #[tokio::test]
+    async fn a_body_in_chunks_is_joined_up_to_the_limit() {
+        let chunks = ["ab", "cd", "ef"];
+        assert_eq!(read(&chunks, 6).await, ("abcdef".into(), false));
+        assert_eq!(read(&chunks, 100).await, ("abcdef".into(), false));
+        assert_eq!(read(&chunks, 5).await, ("abcd".into(), true));
+        assert_eq!(read(&chunks, 3).await, ("ab".into(), true));
+        assert_eq!(read(&chunks, 1).await, (String::new(), true));
+        assert_eq!(read(&[], 0).await, (String::new(), false));
+        assert_eq!(read(&["", "ab", "", "c"], 3).await, ("abc".into(), false));
+    }
+
+    /// A body in one chunk is handed on as received: the same memory, not a
+    /// copy.
+    #[tokio::test]
+    async fn a_body_in_one_chunk_is_not_copied() {
+        let chunk: &'static str = "{\"job_id\":\"j-1\"}";
+        let (body, truncated) = read_body(response_in_chunks(&[chunk]), chunk.len())
+            .await
+            .unwrap();
+        assert!(!truncated);
+        assert_eq!(body.as_ptr(), chunk.as_ptr());
     }
 }

@@ -333,7 +333,27 @@ mod tests {
                 "{p}"
             );
         }
+        same_tree(&whole.positions, &split.positions);
         kept
+    }
+
+    /// The two node tables describe the same tree: from the roots down,
+    /// every node's spans, kind and number of members (the split's table is
+    /// in another order, so it is walked, not compared).
+    fn same_tree(whole: &Positions, split: &Positions) {
+        let mut pending = vec![(whole.root.unwrap(), split.root.unwrap())];
+        while let Some((a, b)) = pending.pop() {
+            let (x, y) = (whole.nodes[a], split.nodes[b]);
+            assert_eq!(
+                (x.key, x.value, x.container, x.len),
+                (y.key, y.value, y.container, y.len),
+                "node {a} of the whole parse"
+            );
+            if x.container {
+                pending
+                    .extend((0..x.len).map(|i| ((x.first + i) as usize, (y.first + i) as usize)));
+            }
+        }
     }
 
     /// A spec-like document: `schemas` with `n` entries, then more
@@ -502,5 +522,88 @@ mod tests {
         let via = super::super::parse(&text).map(|d| d.value);
         assert_eq!(whole.is_err(), via.is_err());
         assert!(via.is_err(), "nesting past the limit was accepted");
+    }
+
+    #[test]
+    fn nesting_limit_counts_one_level_above_the_cut() {
+        // A cut directly under a top-level mapping: one level above it. The
+        // tail alone nests one level less than the whole does.
+        let max = super::super::MAX_DEPTH;
+        let mut text = String::from("openapi: 3.0.3\ncomponents:\n");
+        for i in 0..12000 {
+            text.push_str(&format!("  k{i}: {{type: string, n: {i}}}\n"));
+        }
+        let deep = "[".repeat(max - 1) + &"]".repeat(max - 1);
+        text.push_str(&format!("  Deep: {deep}\n"));
+        let cut = choose_cut_yaml(&text).unwrap();
+        assert_eq!(cut.indent, 2);
+        let tail = super::super::parse_one(&text[cut.first..cut.end])
+            .ok()
+            .unwrap();
+        assert_eq!(tail.deepest, max - 1, "the tail alone is within the limit");
+        assert!(super::super::parse_one(&text).is_err());
+        assert!(
+            super::super::parse(&text).is_err(),
+            "nesting past the limit was accepted"
+        );
+    }
+
+    #[test]
+    fn a_cut_followed_by_more_of_its_mapping_is_refused() {
+        let one = |text: &str| super::super::parse_one(text).ok().unwrap();
+        // The rest's mapping goes on after the cut's line: the cut was not
+        // its last entries.
+        assert!(merge(one("a: 1\nc: 3\n"), one("b: 2\n"), 0, 2, 1).is_none());
+        // Ending before the cut: the tail is put back after it.
+        let merged = merge(one("a: 1\n"), one("b: 2\n"), 0, 2, 1).unwrap();
+        let keys: Vec<_> = merged.value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["a", "b"]);
+        same_tree(&one("a: 1\nb: 2\n").doc.positions, &merged.positions);
+    }
+
+    #[test]
+    fn a_tail_that_is_not_one_block_mapping_at_the_cut_is_refused() {
+        let one = |text: &str| super::super::parse_one(text).ok().unwrap();
+        let nested = || one("x:\n  a: 1\n");
+        // Keys at another column than the cut's.
+        assert!(merge(nested(), one("b: 2\n"), 2, 3, 1).is_none());
+        assert!(merge(nested(), one("  b: 2\n"), 2, 3, 1).is_some());
+        // A flow mapping starts at the cut but its first key does not.
+        assert!(merge(one("a: 1\n"), one("{b: 2}\n"), 0, 2, 1).is_none());
+        // Duplicate keys in the tail, an empty mapping, a scalar.
+        assert!(merge(one("a: 1\n"), one("b: 1\nb: 2\n"), 0, 2, 2).is_none());
+        assert!(merge(one("a: 1\n"), one("{}\n"), 0, 2, 1).is_none());
+        assert!(merge(one("a: 1\n"), one("b\n"), 0, 2, 1).is_none());
+        // The line before the cut is in an empty mapping: nothing to join.
+        assert!(merge(one("x: {}\n"), one("  b: 2\n"), 2, 2, 1).is_none());
+    }
+
+    #[test]
+    fn a_mapping_inside_a_sequence_item_is_cut() {
+        let mut text = String::from("openapi: 3.0.3\nlist:\n- name: first\n  big:\n");
+        for i in 0..12000 {
+            text.push_str(&format!("    k{i}: {{type: string, n: {i}}}\n"));
+        }
+        text.push_str("- name: second\n");
+        assert_eq!(choose_cut_yaml(&text).map(|c| c.indent), Some(4));
+        assert!(agree(&text), "the cut was not kept");
+    }
+
+    #[test]
+    fn lines_that_only_look_like_markers_or_directives_do_not_stop_the_cut() {
+        // A `%` inside a block scalar, a top-level key starting with a dot
+        // and a top-level sequence item are content, not a directive or a
+        // document marker.
+        let percent = spec(3000, "      summary: |\n        %d items\n");
+        let dotted = spec(3000, "") + ".well-known: 1\n";
+        let items = spec(3000, "") + "tags:\n- a\n";
+        for (name, text) in [
+            ("percent", &percent),
+            ("dotted", &dotted),
+            ("items", &items),
+        ] {
+            assert!(choose_cut_yaml(text).is_some(), "{name}: no cut");
+            assert!(agree(text), "{name}: the cut was not kept");
+        }
     }
 }

@@ -63,15 +63,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v3/{project_id}/backups/{backup_id}",
             delete(delete_backup),
         )
-        .route("/v3/{project_id}/jobs", get(show_job))
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
-            crate::drift::middleware,
-        ))
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
-            inject_faults,
-        ));
+        .route("/v3/{project_id}/jobs", get(show_job));
     let inner = Router::new()
         .merge(api)
         .merge(swagger_ui())
@@ -229,14 +221,28 @@ async fn admin_backups(State(app): State<Arc<AppState>>) -> Response {
     Json(json!({"created": created, "seeded": seeded})).into_response()
 }
 
-/// Applies an armed fault to an API call.
-async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let Some(fault) = app.faults.next() else {
-        return next.run(request).await;
-    };
-    if !fault.delay.is_zero() {
-        app.config.clock.sleep(fault.delay).await;
+/// An API call the gateway let through: an armed fault answers instead
+/// of the service (after its delay); otherwise the service answers, and
+/// drift mode rewrites its success answer. Called by the gateway rather
+/// than layered on the API's routes: two middleware layers cost two boxed
+/// futures and four service clones on every call.
+pub(crate) async fn serve_api(app: &AppState, request: Request, next: Next) -> Response {
+    if let Some(fault) = app.faults.next() {
+        if !fault.delay.is_zero() {
+            app.config.clock.sleep(fault.delay).await;
+        }
+        if let Some(response) = fault_answer(fault) {
+            return response;
+        }
     }
+    let answer = crate::drift::answer_of(request.method(), request.uri().path());
+    let response = next.run(request).await;
+    crate::drift::rewrite_answer(app, answer, response).await
+}
+
+/// What an armed fault answers instead of the service; `None` when it only
+/// delays the call.
+fn fault_answer(fault: crate::faults::Fault) -> Option<Response> {
     if fault.reset {
         tracing::info!("fault: dropping the connection");
         // A body that fails at once makes the server abort the connection
@@ -248,28 +254,26 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
         >(
             reset
         ))));
-        return Response::new(body);
+        return Some(Response::new(body));
     }
-    match fault.status {
-        Some(status) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let code = fault.error_code.unwrap_or_else(|| match status.as_u16() {
-                500 => "DBS.108000".into(),
-                s => format!("EMULATOR.{s}"),
-            });
-            let message = fault.error_msg.unwrap_or_else(|| match status.as_u16() {
-                500 => "Server failure.".into(),
-                _ => format!(
-                    "Injected fault: {}",
-                    status.canonical_reason().unwrap_or("error")
-                ),
-            });
-            (
-                status,
-                Json(json!({"error_code": code, "error_msg": message})),
-            )
-                .into_response()
-        }
-        None => next.run(request).await,
-    }
+    let status = fault.status?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let code = fault.error_code.unwrap_or_else(|| match status.as_u16() {
+        500 => "DBS.108000".into(),
+        s => format!("EMULATOR.{s}"),
+    });
+    let message = fault.error_msg.unwrap_or_else(|| match status.as_u16() {
+        500 => "Server failure.".into(),
+        _ => format!(
+            "Injected fault: {}",
+            status.canonical_reason().unwrap_or("error")
+        ),
+    });
+    Some(
+        (
+            status,
+            Json(json!({"error_code": code, "error_msg": message})),
+        )
+            .into_response(),
+    )
 }

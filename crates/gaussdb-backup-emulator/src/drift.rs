@@ -201,21 +201,25 @@ fn colon_offset(time: &str) -> Option<String> {
     Some(format!("{head}{}:{}", &offset[..3], &offset[3..]))
 }
 
-/// Applies the deviations turned on to the API's success answers (behind
-/// the gateway and the fault injection, so injected errors stay as armed).
-pub async fn middleware(
-    axum::extract::State(app): axum::extract::State<std::sync::Arc<crate::app::AppState>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+/// Which answer of the API a request gets, for [`rewrite_answer`]: read
+/// before the request goes on to its handler.
+pub fn answer_of(method: &axum::http::Method, path: &str) -> Option<Answer> {
     use axum::http::Method;
-    let path = request.uri().path();
-    let answer = match *request.method() {
+    match *method {
         Method::POST if path.ends_with("/backups/create") => Some(Answer::Create),
         Method::GET if path.ends_with("/backups") => Some(Answer::List),
         _ => None,
-    };
-    let response = next.run(request).await;
+    }
+}
+
+/// Applies the deviations turned on to an API success answer (called by
+/// the gateway behind the fault injection, so injected errors stay as
+/// armed). With drift off, the answer is handed on untouched.
+pub async fn rewrite_answer(
+    app: &crate::app::AppState,
+    answer: Option<Answer>,
+    response: axum::response::Response,
+) -> axum::response::Response {
     let Some(answer) = answer.filter(|_| response.status().is_success()) else {
         return response;
     };

@@ -78,12 +78,17 @@ pub async fn gateway(
     let route = route(&method, request.uri().path());
     let mut id_buffer = uuid::Uuid::encode_buffer();
     let id: &str = uuid::Uuid::new_v4().simple().encode_lower(&mut id_buffer);
-    request.extensions_mut().insert(RequestId(id.to_owned()));
     let mut response = match route {
-        Route::Emulator => next.run(request).await,
+        Route::Emulator => {
+            // Only the emulator's own pages can reach the router's
+            // fallback, whose gateway body needs the ID; API calls are
+            // answered by their handlers or here.
+            request.extensions_mut().insert(RequestId(id.to_owned()));
+            next.run(request).await
+        }
         Route::Unknown => ApiError::NoSuchApi.respond(id),
         Route::Api(_) => match authenticate(&app, request).await {
-            Ok(request) => next.run(request).await,
+            Ok(request) => crate::app::serve_api(&app, request, next).await,
             Err(e) => e.respond(id),
         },
     };

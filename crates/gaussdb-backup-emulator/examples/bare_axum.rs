@@ -28,12 +28,6 @@ use gaussdb_backup::types::{
 };
 use gaussdb_backup::{BackupLevel, BackupStatus, BackupType, Timestamp};
 
-/// The emulator program's allocator (see its `main.rs`), so that the
-/// ceilings and the emulator are measured alike.
-#[cfg(feature = "cli")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const BODY: &str = r#"{"backup":{"begin_time":"2020-07-07T01:17:05+0800","description":"Manual backup","id":"2f4ddb93b9014b0893d81d2e472f30febr07","instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","name":"backup-1","status":"BUILDING","type":"manual"},"job_id":"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7"}"#;
 
 const ITEM: &str = r#"{"id":"2f4ddb93b9014b0893d81d2e472f30febr07","name":"backup-1","begin_time":"2020-07-07T01:17:05+0800","end_time":"2020-07-07T01:19:05+0800","status":"COMPLETED","take_up_time":2,"type":"manual","size":1024.5,"datastore":{"type":"gaussdb-mysql","version":"8.0"},"instance_id":"07033b125fd94a8a96896f8bcfee6ddain07","instance_name":"taurus-07033b12","backup_level":"0","description":"Manual backup"}"#;

@@ -8,14 +8,6 @@ use anyhow::Context;
 use clap::Parser;
 use gaussdb_backup_emulator::{Config, DOCUMENTED_INSTANCE, Emulator, JobSchedule};
 
-/// mimalloc rather than the system allocator: every call allocates (the
-/// request's head and body, the stored backup and job, the answer), and
-/// glibc's `malloc`/`free` were a quarter of a create's instructions
-/// (`BENCHMARKS.md`, the emulator's section). The example ceilings in
-/// `examples/bare_axum.rs` use it too, so the comparison stays fair.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A local emulator of the TaurusDB manual-backup API.
 ///
 /// Tokens are secrets: pass them in GAUSSDB_EMULATOR_TOKENS rather than on the

@@ -466,6 +466,15 @@ async fn hostile_requests_get_a_json_error() {
             );
         }
     }
+    // The emulator's own pages that do not exist reach the router's
+    // fallback rather than the gateway's table: the same 404, with the
+    // call's request ID in the body too.
+    for path in ["/_emulator/nothing", "/_emulator/faults/x"] {
+        let r = raw(&emulator, Method::GET, path, &[], None).await;
+        assert_eq!(r.code(), (404, "APIGW.0101"), "{path}: {}", r.text);
+        assert!(!r.request_id().is_empty(), "{path}: {:?}", r.headers);
+        assert_eq!(r.json["request_id"], r.request_id(), "{path}");
+    }
     // Non-UTF-8 and binary bodies.
     let r = raw(
         &emulator,
@@ -687,6 +696,18 @@ async fn faults_fail_the_next_calls_then_clear() {
         ..FaultSpec::default()
     })
     .await;
+    // Faults are for API calls the gateway lets through: the emulator's
+    // own pages and a call the gateway refuses do not use one up.
+    let admin = reqwest::get(format!("{}/_emulator/backups", emulator.url()))
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 200);
+    let refused = reqwest::Client::new()
+        .post(format!("{}/v3/{PROJECT}/backups/create", emulator.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
     let err = client
         .create_backup(INSTANCE, "backup-1")
         .send()

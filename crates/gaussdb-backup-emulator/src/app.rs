@@ -226,7 +226,12 @@ async fn admin_backups(State(app): State<Arc<AppState>>) -> Response {
 /// drift mode rewrites its success answer. Called by the gateway rather
 /// than layered on the API's routes: two middleware layers cost two boxed
 /// futures and four service clones on every call.
-pub(crate) async fn serve_api(app: &AppState, request: Request, next: Next) -> Response {
+pub(crate) async fn serve_api(
+    app: &AppState,
+    operation: crate::gateway::Operation,
+    request: Request,
+    next: Next,
+) -> Response {
     if let Some(fault) = app.faults.next() {
         if !fault.delay.is_zero() {
             app.config.clock.sleep(fault.delay).await;
@@ -235,9 +240,8 @@ pub(crate) async fn serve_api(app: &AppState, request: Request, next: Next) -> R
             return response;
         }
     }
-    let answer = crate::drift::answer_of(request.method(), request.uri().path());
     let response = next.run(request).await;
-    crate::drift::rewrite_answer(app, answer, response).await
+    crate::drift::rewrite_answer(app, crate::drift::answer_of(operation), response).await
 }
 
 /// What an armed fault answers instead of the service; `None` when it only

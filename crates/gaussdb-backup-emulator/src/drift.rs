@@ -201,13 +201,13 @@ fn colon_offset(time: &str) -> Option<String> {
     Some(format!("{head}{}:{}", &offset[..3], &offset[3..]))
 }
 
-/// Which answer of the API a request gets, for [`rewrite_answer`]: read
-/// before the request goes on to its handler.
-pub fn answer_of(method: &axum::http::Method, path: &str) -> Option<Answer> {
-    use axum::http::Method;
-    match *method {
-        Method::POST if path.ends_with("/backups/create") => Some(Answer::Create),
-        Method::GET if path.ends_with("/backups") => Some(Answer::List),
+/// Which answer drift mode rewrites for an operation the gateway routed.
+/// Any other operation (one the spec gains included) is left as it is.
+pub fn answer_of(operation: crate::gateway::Operation) -> Option<Answer> {
+    use crate::gateway::Operation;
+    match operation {
+        Operation::CreateGaussMySqlBackup => Some(Answer::Create),
+        Operation::ShowGaussMySqlBackupList => Some(Answer::List),
         _ => None,
     }
 }

@@ -87,8 +87,8 @@ pub async fn gateway(
             next.run(request).await
         }
         Route::Unknown => ApiError::NoSuchApi.respond(id),
-        Route::Api(_) => match authenticate(&app, request).await {
-            Ok(request) => crate::app::serve_api(&app, request, next).await,
+        Route::Api(operation) => match authenticate(&app, request).await {
+            Ok(request) => crate::app::serve_api(&app, operation, request, next).await,
             Err(e) => e.respond(id),
         },
     };

@@ -107,8 +107,8 @@ fn built_item(b: &StoredBackup, now_ms: i64) -> Result<BackupSummary, Conversion
     let over = state != BackupState::Building;
     let (begin_time, end_time) = b.times();
     let body = BackupSummary::builder()
-        .id(b.id.clone())
-        .name(b.name.clone())
+        .id(b.id.to_string())
+        .name(b.name.to_string())
         .begin_time(begin_time)
         .end_time(over.then_some(end_time))
         .status(match state {
@@ -131,7 +131,7 @@ fn built_item(b: &StoredBackup, now_ms: i64) -> Result<BackupSummary, Conversion
             0.0
         })
         .datastore(datastore)
-        .instance_id(b.instance_id.clone())
+        .instance_id(b.instance_id.to_string())
         .instance_name(Config::instance_name(&b.instance_id))
         .backup_level(gaussdb_backup::BackupLevel::from("0"))
         .description(b.description.clone().unwrap_or_default());
@@ -274,8 +274,8 @@ async fn delete(
     tracing::info!(backup = %backup.id, "backup deleted");
     Ok(DeleteBackupResponse::try_from(
         DeleteBackupResponse::builder()
-            .backup_id(backup.id)
-            .backup_name(backup.name),
+            .backup_id(backup.id.to_string())
+            .backup_name(backup.name.to_string()),
     )?)
 }
 

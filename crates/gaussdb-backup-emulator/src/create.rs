@@ -119,8 +119,8 @@ async fn handle(
 /// What the 201 tells about the backup just stored, beside the request's
 /// own fields.
 struct Started {
-    backup_id: String,
-    job_id: String,
+    backup_id: Arc<str>,
+    job_id: Arc<str>,
     begin_ms: i64,
 }
 
@@ -154,8 +154,12 @@ fn start(
     project_id: &str,
     request: &CreateRequest,
 ) -> Result<(crate::state::Change, Started), ApiError> {
-    let backup_id = format!("{}{}", uuid::Uuid::new_v4().simple(), rules::BACKUP_SUFFIX);
-    let job_id = uuid::Uuid::new_v4().to_string();
+    // Made before the lock is taken; the strings are shared by the job, the
+    // backup, the store's indexes and the answer.
+    let backup_id: Arc<str> =
+        format!("{}{}", uuid::Uuid::new_v4().simple(), rules::BACKUP_SUFFIX).into();
+    let job_id: Arc<str> = uuid::Uuid::new_v4().to_string().into();
+    let name: Arc<str> = request.name.as_str().into();
     let schedule = app.config.jobs;
     // The time is read under the store's lock, so that backups are stored in
     // the order of their start times and the in-progress check never sees a
@@ -172,28 +176,30 @@ fn start(
         let failure = app.faults.take_backup_failure();
         let backup_fails = failure.as_ref().is_some_and(|f| !f.job_only);
         let fail_reason = failure.map(|f| f.fail_reason);
+        let project = store.shared_project(project_id);
+        let instance = store.shared_instance(&request.instance_id);
         let job = StoredJob {
-            id: job_id.clone(),
-            project_id: project_id.to_owned(),
-            instance_id: request.instance_id.clone(),
-            backup_id: backup_id.clone(),
-            backup_name: request.name.clone(),
+            id: Arc::clone(&job_id),
+            project_id: Arc::clone(&project),
+            instance_id: Arc::clone(&instance),
+            backup_id: Arc::clone(&backup_id),
+            backup_name: Arc::clone(&name),
             created_ms: now,
             schedule,
             fail_reason,
         };
         let backup = StoredBackup {
-            id: backup_id.clone(),
-            project_id: Some(project_id.to_owned()),
-            instance_id: request.instance_id.clone(),
-            name: request.name.clone(),
+            size_mb: size_mb(fnv(&backup_id)),
+            id: Arc::clone(&backup_id),
+            project_id: Some(project),
+            instance_id: instance,
+            name,
             description: request.description.clone(),
             begin_ms: now,
             end_ms: job.backup_end_ms(),
             failed: backup_fails,
             kind: BackupKind::Manual,
-            size_mb: size_mb(fnv(&backup_id)),
-            times: None,
+            times: Default::default(),
         };
         let entry = Entry {
             job,
@@ -216,7 +222,7 @@ fn answer(request: CreateRequest, started: Started) -> Result<CreateBackupRespon
         CreateBackupResponse::builder()
             .backup(
                 Backup::builder()
-                    .id(started.backup_id)
+                    .id(started.backup_id.to_string())
                     .name(request.name)
                     .description(request.description)
                     .begin_time(crate::state::service_timestamp(started.begin_ms))
@@ -224,7 +230,7 @@ fn answer(request: CreateRequest, started: Started) -> Result<CreateBackupRespon
                     .type_(BackupType::Manual)
                     .instance_id(request.instance_id),
             )
-            .job_id(started.job_id),
+            .job_id(started.job_id.to_string()),
     )?)
 }
 

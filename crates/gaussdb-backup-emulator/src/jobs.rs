@@ -86,7 +86,7 @@ pub fn job_body(job: &StoredJob, phase: JobPhase) -> Job {
 fn built_job(job: &StoredJob, phase: JobPhase) -> Result<Job, ConversionError> {
     let instance = JobInstance::try_from(
         JobInstance::builder()
-            .id(job.instance_id.clone())
+            .id(job.instance_id.to_string())
             .name(Config::instance_name(&job.instance_id)),
     )?;
     let finished = matches!(phase, JobPhase::Completed | JobPhase::Failed);
@@ -94,7 +94,7 @@ fn built_job(job: &StoredJob, phase: JobPhase) -> Result<Job, ConversionError> {
     entities.insert("backup_id".into(), json!(job.backup_id));
     entities.insert("backup_name".into(), json!(job.backup_name));
     let body = Job::builder()
-        .id(job.id.clone())
+        .id(job.id.to_string())
         // No source gives a backup job's name: none is made up.
         .name(None::<String>)
         .status(match phase {

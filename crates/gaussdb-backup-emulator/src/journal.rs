@@ -533,7 +533,7 @@ mod tests {
             .entries()
             .filter_map(|e| e.backup.as_ref().map(|b| b.id.clone()))
             .collect();
-        assert_eq!(ids, ["backup-0", "backup-2"]);
+        assert_eq!(ids, [Arc::from("backup-0"), Arc::from("backup-2")]);
         assert_eq!(store.len(), 3, "the deleted backup's job is kept");
 
         // Opening compacts: the torn line and the delete are gone.

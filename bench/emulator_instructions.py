@@ -62,12 +62,29 @@ def instructions(cmd, port, path, requests, tmp, body=None):
             answer = response.read()
             if response.status // 100 != 2:
                 sys.exit(f"{cmd[0]} answered {response.status}: {answer[:200]!r}")
+        conn.close()
     except BaseException:
         proc.kill()  # never leave a server holding the port
         raise
-    proc.send_signal(signal.SIGINT)
-    stderr = proc.communicate(timeout=120)[1].decode()
-    return int(re.findall(r"Collected : (\d+)", stderr)[-1])
+    return int(re.findall(r"Collected : (\d+)", stop(proc, cmd))[-1])
+
+
+def stop(proc, cmd):
+    """Interrupts a server under valgrind and returns valgrind's report.
+
+    SIGINT again every 30 s: once (2026-12-06, bare_axum after 100 list
+    requests) a server under valgrind did not exit on the first within two
+    minutes (its keep-alive connection then still open; it is closed first
+    now). After four, it is killed and the run fails with a message."""
+    for _ in range(4):
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.communicate(timeout=30)[1].decode()
+        except subprocess.TimeoutExpired:
+            continue
+    proc.kill()
+    proc.communicate()
+    sys.exit(f"{cmd[0]} under valgrind did not exit after four SIGINTs in 120 s")
 
 
 def per_request(cmd, port, path, tmp, requests=100, body=None):

@@ -154,8 +154,8 @@ fn start(
     project_id: &str,
     request: &CreateRequest,
 ) -> Result<(crate::state::Change, Started), ApiError> {
-    // Made before the lock is taken; the strings are shared by the job, the
-    // backup, the store's indexes and the answer.
+    // Made before the lock is taken; each is shared by the job, the backup
+    // and the store's indexes.
     let backup_id: Arc<str> =
         format!("{}{}", uuid::Uuid::new_v4().simple(), rules::BACKUP_SUFFIX).into();
     let job_id: Arc<str> = uuid::Uuid::new_v4().to_string().into();

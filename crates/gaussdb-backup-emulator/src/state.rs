@@ -482,7 +482,7 @@ pub struct Change {
 /// The store.
 #[derive(Debug, Default)]
 pub struct Store {
-    /// Boxed: an entry is about 550 bytes, and a B-tree filled in key order
+    /// Boxed: an entry is a few hundred bytes, and a B-tree filled in key order
     /// leaves its nodes about half empty, so stored inline every entry cost
     /// twice its size (the emulator's RSS at `MAX_ENTRIES`: 370 MB inline,
     /// 263 MB boxed).
@@ -555,7 +555,8 @@ impl Store {
 
     fn apply(&mut self, record: Record) {
         match record {
-            Record::Create(entry) => {
+            Record::Create(mut entry) => {
+                self.share(&mut entry);
                 self.insert(*entry);
             }
             Record::Delete { backup_id } => {
@@ -721,6 +722,29 @@ impl Store {
         self.busy_until
             .get_key_value(instance)
             .map_or_else(|| Arc::from(instance), |(key, _)| Arc::clone(key))
+    }
+
+    /// A replayed entry's strings shared the way a create call shares them:
+    /// each line of the journal is read into strings of its own, and
+    /// without this a restarted emulator would hold every ID twice.
+    fn share(&self, entry: &mut Entry) {
+        let job = &mut entry.job;
+        job.project_id = self.shared_project(&job.project_id);
+        job.instance_id = self.shared_instance(&job.instance_id);
+        let Some(backup) = &mut entry.backup else {
+            return;
+        };
+        let same = |shared: &Arc<str>, own: &mut Arc<str>| {
+            if *shared == *own {
+                *own = Arc::clone(shared);
+            }
+        };
+        if let Some(project) = &mut backup.project_id {
+            same(&job.project_id, project);
+        }
+        same(&job.instance_id, &mut backup.instance_id);
+        same(&job.backup_id, &mut backup.id);
+        same(&job.backup_name, &mut backup.name);
     }
 
     /// Whether a backup of `instance` is in progress at `now_ms`.
@@ -1114,6 +1138,36 @@ mod tests {
         ));
         assert_eq!(&*store.shared_project("q"), "q");
         assert_eq!(&*store.shared_instance("b"), "b");
+    }
+
+    /// A journal's entries, each read into strings of its own, share them
+    /// once replayed as a create call's do.
+    #[test]
+    fn replayed_entries_share_their_strings() {
+        let mut store = Store::default();
+        for n in 0..2 {
+            let line = serde_json::to_string(&Record::Create(Box::new(entry(
+                n,
+                "a",
+                0,
+                JobSchedule::INSTANT,
+            ))))
+            .unwrap();
+            store.apply(serde_json::from_str(&line).unwrap());
+        }
+        let entries: Vec<&Entry> = store.entries().collect();
+        let (first, second) = (entries[0], entries[1]);
+        let backup = second.backup.as_ref().unwrap();
+        assert!(Arc::ptr_eq(&first.job.project_id, &second.job.project_id));
+        assert!(Arc::ptr_eq(&first.job.instance_id, &second.job.instance_id));
+        assert!(Arc::ptr_eq(
+            &second.job.project_id,
+            backup.project_id.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(&second.job.instance_id, &backup.instance_id));
+        assert!(Arc::ptr_eq(&second.job.backup_id, &backup.id));
+        assert!(Arc::ptr_eq(&second.job.backup_name, &backup.name));
+        assert_eq!(&*backup.id, "backup-1");
     }
 
     /// The times a list shows are made from the backup's instants the first

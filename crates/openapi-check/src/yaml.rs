@@ -2,6 +2,9 @@
 //! the `serde_json::Value`, the list of duplicate keys and a tree of node
 //! positions together. There is no second parser to disagree with the first
 //! about where a node is, and no second pass over the text to place findings.
+//! The block-style YAML that generators write is scanned by a fast path of
+//! our own (`fast`) that gives saphyr-parser's very events and positions, or
+//! gives up and leaves the text to saphyr-parser.
 //!
 //! Scalars are resolved as serde_yaml_ng resolved them before (YAML 1.2's
 //! core schema: `null`/`~`, `true`/`false`, decimal, `0x`, `0o` and `0b`
@@ -21,6 +24,7 @@ use crate::parse::SyntaxError;
 use crate::pointer;
 use crate::source::{Pos, Span};
 
+mod fast;
 mod split;
 
 /// Nesting deeper than this is refused.
@@ -173,10 +177,10 @@ fn pos(marker: Marker) -> Pos {
     }
 }
 
-fn error(message: impl Into<String>, at: Marker) -> SyntaxError {
+fn error(message: impl Into<String>, at: Pos) -> SyntaxError {
     SyntaxError {
         message: format!("invalid YAML: {}", message.into()),
-        pos: Some(pos(at)),
+        pos: Some(at),
     }
 }
 
@@ -191,12 +195,34 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
     parse_one(text).map(|parsed| parsed.doc)
 }
 
-/// Parses one YAML document on this thread.
+/// Parses one YAML document on this thread: through the fast path when the
+/// text is of the kind it reads (see `fast`), else with saphyr-parser.
 fn parse_one(text: &str) -> Result<split::OneParse, SyntaxError> {
+    parse_fast(text).map_or_else(|| parse_saphyr(text), Ok)
+}
+
+/// The fast path's parse, or `None` when it gave up or the tree builder
+/// refused an event (saphyr-parser's parse then gives the same error, at
+/// the same place, from the same events).
+fn parse_fast(text: &str) -> Option<split::OneParse> {
+    let mut builder = Builder::new(text.len());
+    fast::events(text, |event, start, end| {
+        builder.event(event, start, end).map_err(|_| fast::GiveUp)
+    })
+    .ok()?;
+    let deepest = builder.deepest;
+    Some(split::OneParse {
+        doc: builder.finish().ok()?,
+        deepest,
+    })
+}
+
+/// Parses one YAML document with saphyr-parser.
+fn parse_saphyr(text: &str) -> Result<split::OneParse, SyntaxError> {
     let mut builder = Builder::new(text.len());
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| error(e.info(), *e.marker()))?;
-        builder.event(event, span.start, span.end)?;
+        let (event, span) = event.map_err(|e| error(e.info(), pos(*e.marker())))?;
+        builder.event(event, pos(span.start), pos(span.end))?;
     }
     let deepest = builder.deepest;
     Ok(split::OneParse {
@@ -242,12 +268,9 @@ impl Builder {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, start: Marker, end: Marker) -> Result<(), SyntaxError> {
+    fn event(&mut self, event: Event<'_>, start: Pos, end: Pos) -> Result<(), SyntaxError> {
         self.events += 1;
-        let here = Span {
-            start: pos(start),
-            end: pos(end),
-        };
+        let here = Span { start, end };
         let is_map = matches!(event, Event::MappingStart(..));
         let done = match event {
             Event::DocumentStart(_) => {
@@ -272,7 +295,7 @@ impl Builder {
         Ok(())
     }
 
-    fn document_start(&mut self, at: Marker) -> Result<(), SyntaxError> {
+    fn document_start(&mut self, at: Pos) -> Result<(), SyntaxError> {
         self.documents += 1;
         if self.documents > 1 {
             return Err(error(
@@ -292,7 +315,7 @@ impl Builder {
         anchor: usize,
         tag: Option<&Tag>,
         here: Span,
-        at: Marker,
+        at: Pos,
     ) -> Result<Option<Done>, SyntaxError> {
         if let Some(Open {
             is_map: true,
@@ -309,7 +332,7 @@ impl Builder {
     }
 
     /// An alias: a copy of its anchor's value, within the expansion limit.
-    fn alias(&mut self, id: usize, here: Span, at: Marker) -> Result<Done, SyntaxError> {
+    fn alias(&mut self, id: usize, here: Span, at: Pos) -> Result<Done, SyntaxError> {
         let Some((value, size)) = self.anchors.get(&id) else {
             return Err(error("an alias names an unknown anchor", at));
         };
@@ -340,7 +363,7 @@ impl Builder {
         is_map: bool,
         anchor: usize,
         here: Span,
-        at: Marker,
+        at: Pos,
     ) -> Result<(), SyntaxError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(error(
@@ -378,7 +401,7 @@ impl Builder {
 
     /// The innermost container ends: its value is built at its final size
     /// and its members' positions appended to the node table.
-    fn close(&mut self, here: Span, at: Marker) -> Result<Done, SyntaxError> {
+    fn close(&mut self, here: Span, at: Pos) -> Result<Done, SyntaxError> {
         let Some(open) = self.stack.last() else {
             return Err(error("unbalanced YAML events", at));
         };

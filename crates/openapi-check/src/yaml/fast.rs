@@ -864,6 +864,104 @@ mod tests {
         }
     }
 
+    #[test]
+    fn document_markers_are_left_to_saphyr_and_look_alikes_are_read() {
+        for text in [
+            "a: 1\n... b: 2\n",
+            "a: 1\n---\nb: 2\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: 1\n...\n",
+        ] {
+            assert!(fast(text).is_none(), "the fast path read {text:?}");
+            let _ = agree(text);
+        }
+        // Only at the start of a line are they markers.
+        for text in ["k:\n  ...: 1\n", "k: a...b\n", "k:\n- ...x\n"] {
+            assert!(agree(text), "gave up on {text:?}");
+        }
+    }
+
+    #[test]
+    fn spaces_after_a_plain_scalar_are_read() {
+        for text in ["k: v   \nj:\n- a  \n- b: c \n", "k: 1  "] {
+            assert!(agree(text), "gave up on {text:?}");
+        }
+    }
+
+    #[test]
+    fn keys_up_to_the_limit_are_read() {
+        let plain = "k".repeat(MAX_KEY_BYTES);
+        let quoted = format!("'{}'", "q".repeat(MAX_KEY_BYTES - 2));
+        for text in [
+            format!("{plain}: 1\n"),
+            format!("{quoted}: 1\n"),
+            format!("- {plain}: 1\n"),
+        ] {
+            assert!(agree(&text), "gave up on a key of {} bytes", MAX_KEY_BYTES);
+        }
+        for text in [format!("k{plain}: 1\n"), format!("'q{}: 1\n", &quoted[1..])] {
+            assert!(
+                fast(&text).is_none(),
+                "read a key over {MAX_KEY_BYTES} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_is_followed_to_the_limit_and_siblings_do_not_count() {
+        let deep = |levels: usize| format!("{}x\n", "- ".repeat(levels));
+        assert!(agree(&deep(MAX_DEPTH)), "gave up at {MAX_DEPTH} levels");
+        assert!(fast(&deep(MAX_DEPTH + 1)).is_none());
+        // An empty flow collection is a level too.
+        assert!(agree(&format!("{}[]\n", "- ".repeat(MAX_DEPTH - 1))));
+        assert!(fast(&format!("{}[]\n", "- ".repeat(MAX_DEPTH))).is_none());
+        // A thousand closed collections one after another are one level
+        // each, not a thousand.
+        let mut text = String::new();
+        for i in 0..1000 {
+            text.push_str(&format!("m{i}:\n  k: v\ns{i}:\n  - x\nt{i}:\n- y\n"));
+        }
+        text.push_str("end:\n  - - a: 1\n");
+        assert!(agree(&text), "gave up on many sibling collections");
+    }
+
+    #[test]
+    fn every_escape_is_read() {
+        let text = "k: \"\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\\"\\/\\\\\\N\\_\\L\\P\\x41\\u00e9\\U0001F600.\"\n";
+        assert!(agree(text), "gave up on {text}");
+        let Some(events) = fast(text) else {
+            unreachable!()
+        };
+        let Event::Scalar(value, ..) = &events[4].0 else {
+            panic!("not a scalar: {:?}", events[4]);
+        };
+        assert_eq!(
+            value,
+            "\0\x07\x08\t\n\x0B\x0C\r\x1B \"/\\\u{85}\u{A0}\u{2028}\u{2029}Aé😀."
+        );
+        for unknown in ["\\q", "\\x4", "\\uD800", "\\\n"] {
+            assert!(
+                fast(&format!("k: \"{unknown}\"\n")).is_none(),
+                "read {unknown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_characters_are_read_and_special_ones_left_to_saphyr() {
+        // Neighbours of the special ones, byte for byte: U+FF3F, U+FEF7,
+        // U+FFE5, U+FF3E (EF BC BF, EF BB B7, EF BF A5, EF BC BE).
+        assert!(agree("k: ’…€ｷé日本😀 ＿ ﻷ ￥ ＾\n’: 'x…y'\n"));
+        for special in [
+            '\u{85}', '\u{9F}', '\u{2028}', '\u{2029}', '\u{FEFF}', '\u{FFFE}', '\u{FFFF}',
+            '\u{7F}', '\u{1}',
+        ] {
+            let text = format!("k: a{special}b\n");
+            assert!(fast(&text).is_none(), "read {special:?}");
+            let _ = agree(&text);
+        }
+    }
+
     /// A small deterministic generator (xorshift64*), so that a failure
     /// reproduces from its seed.
     struct Rng(u64);
@@ -930,7 +1028,7 @@ mod tests {
             choices += 4;
         }
         match rng.below(choices) {
-            0 | 1 => rng.pick(WORDS).to_owned(),
+            0 | 1 => format!("{}{trailing}", rng.pick(WORDS)),
             2 => format!("'{}'{trailing}", rng.pick(WORDS).replace('\'', "''")),
             3 => format!(
                 "'{} ''x''\n\n{pad}{}\n{pad}end'{trailing}",
@@ -1153,6 +1251,7 @@ mod tests {
             };
             taken += usize::from(agree(&text));
         }
+        eprintln!("the fast path took {taken} of {} files", files.len());
         assert!(files.len() > 100, "found only {} YAML files", files.len());
         assert!(
             taken * 4 > files.len(),

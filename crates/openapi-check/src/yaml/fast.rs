@@ -571,42 +571,12 @@ where
                     seg = i;
                 }
                 b'\n' => {
-                    // Spaces before the break go; the break folds to a space,
-                    // or to one line feed per empty line after it; the next
-                    // line's leading spaces go.
-                    let mut kept = i;
-                    while kept > seg && b[kept - 1] == b' ' {
-                        kept -= 1;
-                    }
-                    let text = out.get_or_insert_with(String::new);
-                    text.push_str(&self.text[seg..kept]);
-                    let mut empty = 0;
-                    let mut j = i + 1;
-                    breaks += 1;
-                    last_line_start = j;
-                    loop {
-                        while b.get(j) == Some(&b' ') {
-                            j += 1;
-                        }
-                        match b.get(j) {
-                            Some(b'\n') => {
-                                empty += 1;
-                                j += 1;
-                                breaks += 1;
-                                last_line_start = j;
-                            }
-                            Some(b'\t' | b'\r') | None => return Err(GiveUp),
-                            Some(_) => break,
-                        }
-                    }
-                    least_indent = least_indent.min(j - last_line_start);
-                    if empty == 0 {
-                        text.push(' ');
-                    } else {
-                        text.extend(std::iter::repeat_n('\n', empty));
-                    }
-                    i = j;
-                    seg = j;
+                    let fold = fold(b, seg, i, out.get_or_insert_with(String::new), self.text)?;
+                    breaks += fold.breaks;
+                    last_line_start = fold.last_line_start;
+                    least_indent = least_indent.min(fold.indent);
+                    i = fold.next;
+                    seg = fold.next;
                 }
                 b' ' | 0x21..=0x7E => i += 1,
                 0x80.. => {
@@ -636,6 +606,59 @@ where
             least_indent,
         })
     }
+}
+
+/// A line break folded inside a quoted scalar.
+struct Fold {
+    /// Where the text goes on: the first character of the next line that
+    /// holds one.
+    next: usize,
+    /// Line breaks passed, the start of the line reached and its indentation.
+    breaks: u32,
+    last_line_start: usize,
+    indent: usize,
+}
+
+/// Folds the line break at `at` inside a quoted scalar whose pending text
+/// starts at `seg`: the spaces before the break go, the break becomes a
+/// space or one line feed per empty line after it, the next line's leading
+/// spaces go.
+fn fold(b: &[u8], seg: usize, at: usize, text: &mut String, source: &str) -> Result<Fold, GiveUp> {
+    let mut kept = at;
+    while kept > seg && b[kept - 1] == b' ' {
+        kept -= 1;
+    }
+    text.push_str(&source[seg..kept]);
+    let mut empty = 0;
+    let mut j = at + 1;
+    let mut breaks = 1;
+    let mut last_line_start = j;
+    loop {
+        while b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        match b.get(j) {
+            Some(b'\n') => {
+                empty += 1;
+                j += 1;
+                breaks += 1;
+                last_line_start = j;
+            }
+            Some(b'\t' | b'\r') | None => return Err(GiveUp),
+            Some(_) => break,
+        }
+    }
+    if empty == 0 {
+        text.push(' ');
+    } else {
+        text.extend(std::iter::repeat_n('\n', empty));
+    }
+    Ok(Fold {
+        next: j,
+        breaks,
+        last_line_start,
+        indent: j - last_line_start,
+    })
 }
 
 /// YAML's indicators, which a plain scalar may not start with (`-` may when

@@ -142,7 +142,8 @@ where
     fn stream(&mut self) -> Result<(), GiveUp> {
         let start = Pos { line: 1, column: 1 };
         self.emit(Event::StreamStart, start, start)?;
-        // An empty document, or a byte-order mark: saphyr-parser's business.
+        // An empty document is saphyr-parser's business (a byte-order mark
+        // is too: `check_non_ascii` gives up on it).
         let Some(indent) = self.skip_to_content()? else {
             return Err(GiveUp);
         };

@@ -210,11 +210,7 @@ fn parse_fast(text: &str) -> Option<split::OneParse> {
         builder.event(event, start, end).map_err(|_| fast::GiveUp)
     })
     .ok()?;
-    let deepest = builder.deepest;
-    Some(split::OneParse {
-        doc: builder.finish().ok()?,
-        deepest,
-    })
+    builder.into_parse().ok()
 }
 
 /// Parses one YAML document with saphyr-parser.
@@ -224,11 +220,7 @@ fn parse_saphyr(text: &str) -> Result<split::OneParse, SyntaxError> {
         let (event, span) = event.map_err(|e| error(e.info(), pos(*e.marker())))?;
         builder.event(event, pos(span.start), pos(span.end))?;
     }
-    let deepest = builder.deepest;
-    Ok(split::OneParse {
-        doc: builder.finish()?,
-        deepest,
-    })
+    builder.into_parse()
 }
 
 /// A completed node: its value, position and anchor (0 for none).
@@ -465,6 +457,15 @@ impl Builder {
             node,
             duplicates_before: self.duplicates.len(),
         });
+    }
+
+    /// The parse's result: the document and the deepest nesting it reached.
+    fn into_parse(self) -> Result<split::OneParse, SyntaxError> {
+        let deepest = self.deepest;
+        Ok(split::OneParse {
+            doc: self.finish()?,
+            deepest,
+        })
     }
 
     fn finish(mut self) -> Result<Document, SyntaxError> {

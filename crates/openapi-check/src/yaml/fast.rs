@@ -172,11 +172,7 @@ where
                     self.last_line_spaces = Some(i - self.line_start);
                     return Ok(None);
                 }
-                Some(b'\n') => {
-                    self.pos = i + 1;
-                    self.line += 1;
-                    self.line_start = self.pos;
-                }
+                Some(b'\n') => self.next_line(i),
                 // Tabs, carriage returns and comments are left to saphyr.
                 Some(b'\t' | b'\r' | b'#') => return Err(GiveUp),
                 Some(_) => {
@@ -198,19 +194,19 @@ where
     /// After a node: only spaces may follow on its line; then the next
     /// content line's indentation, or `None` at the end of the text.
     fn end_line(&mut self) -> Result<Option<usize>, GiveUp> {
-        while self.byte(self.pos) == Some(b' ') {
-            self.pos += 1;
+        self.skip_spaces_to_break()?;
+        if self.pos == self.b.len() {
+            return Ok(None);
         }
-        match self.byte(self.pos) {
-            None => Ok(None),
-            Some(b'\n') => {
-                self.pos += 1;
-                self.line += 1;
-                self.line_start = self.pos;
-                self.skip_to_content()
-            }
-            Some(_) => Err(GiveUp),
-        }
+        self.next_line(self.pos);
+        self.skip_to_content()
+    }
+
+    /// Moves to the line after the line break at `at`.
+    fn next_line(&mut self, at: usize) {
+        self.pos = at + 1;
+        self.line += 1;
+        self.line_start = self.pos;
     }
 
     fn at_entry(&self) -> bool {
@@ -228,13 +224,30 @@ where
 
     /// A block sequence or mapping starting here, at column `indent`.
     fn block_collection(&mut self, indent: usize) -> Result<Option<usize>, GiveUp> {
+        let start = self.here();
         if self.at_entry() {
-            let start = self.here();
             self.sequence(indent, Some(start))
         } else {
-            let start = self.here();
             self.mapping(indent, start)
         }
+    }
+
+    /// Ends the collection at column `col` where the next token starts
+    /// (`next`: that line's indentation, `None` at the end of the text),
+    /// and hands `next` on to the collection around it.
+    fn close(
+        &mut self,
+        end: Event<'a>,
+        col: usize,
+        next: Option<usize>,
+    ) -> Result<Option<usize>, GiveUp> {
+        let at = match next {
+            Some(_) => self.here(),
+            None => self.end_of_collection(col),
+        };
+        self.emit(end, at, at)?;
+        self.depth -= 1;
+        Ok(next)
     }
 
     /// A block mapping whose keys are at column `col`; `pos` is at its first
@@ -246,19 +259,9 @@ where
             let colon = self.key()?;
             let next = self.mapping_value(col, colon)?;
             match next {
-                None => {
-                    let end = self.end_of_collection(col);
-                    self.emit(Event::MappingEnd, end, end)?;
-                    self.depth -= 1;
-                    return Ok(None);
-                }
                 Some(indent) if indent == col && !self.at_entry() => {}
-                Some(indent) if indent < col => {
-                    let here = self.here();
-                    self.emit(Event::MappingEnd, here, here)?;
-                    self.depth -= 1;
-                    return Ok(next);
-                }
+                None => return self.close(Event::MappingEnd, col, next),
+                Some(indent) if indent < col => return self.close(Event::MappingEnd, col, next),
                 // More indented (a plain scalar's next line), or a sequence
                 // entry after a value.
                 Some(_) => return Err(GiveUp),
@@ -362,18 +365,10 @@ where
             }
             let next = self.entry(col)?;
             match next {
-                None => {
-                    let end = self.end_of_collection(col);
-                    self.emit(Event::SequenceEnd, end, end)?;
-                    self.depth -= 1;
-                    return Ok(None);
-                }
                 Some(indent) if indent == col && self.at_entry() => {}
+                None => return self.close(Event::SequenceEnd, col, next),
                 Some(indent) if indent < col || (indentless && indent == col) => {
-                    let here = self.here();
-                    self.emit(Event::SequenceEnd, here, here)?;
-                    self.depth -= 1;
-                    return Ok(next);
+                    return self.close(Event::SequenceEnd, col, next);
                 }
                 Some(_) => return Err(GiveUp),
             }
@@ -758,15 +753,9 @@ mod tests {
     use saphyr_parser::Parser;
 
     use super::*;
+    use crate::yaml::pos;
 
     type Stream<'a> = Vec<(Event<'a>, Pos, Pos)>;
-
-    fn pos(marker: saphyr_parser::Marker) -> Pos {
-        Pos {
-            line: marker.line() as u32,
-            column: marker.col() as u32 + 1,
-        }
-    }
 
     /// saphyr-parser's events, or `None` when it finds an error.
     fn saphyr(text: &str) -> Option<Stream<'_>> {
@@ -824,7 +813,8 @@ mod tests {
         // scalar's or empty flow's end takes the spaces after it, an
         // indentless sequence starts at its first entry's content, an
         // empty value sits at its colon, the end of the text is the start
-        // of the next line.
+        // of the next line (or, for the collections indented past a last
+        // line of spaces, that line's end).
         for text in [
             "k: 'a'   \nj: \"b\"  \n",
             "k:\n- a\n- b: 1\n  c: 2\n- - x\n",
@@ -832,19 +822,11 @@ mod tests {
             "k: 1",
             "k: 1\n  ",
             "\n\n  k: 1\n  j: 2\n\n",
-            "k: {}  \nl: []\n- x",
+            "k: {}  \nl: []  \n",
             "- - - a\n\n  ",
             "k:\n  j:\n  - x\n \n   ",
             "j: é\nü: 'x\n\n   y  '  \n",
             "- 'it''s'\n- \"\\t\\x41\\u00e9\\U0001F600\"\n",
-        ] {
-            let _ = agree(text);
-        }
-        for text in [
-            "k: 'a'   \nj: \"b\"  \n",
-            "k:\n- a\n- b: 1\n  c: 2\n- - x\n",
-            "a:\nb:\n  c:\n",
-            "k: 1",
         ] {
             assert!(agree(text), "gave up on {text:?}");
         }
@@ -870,8 +852,6 @@ mod tests {
             "",
         ] {
             assert!(fast(text).is_none(), "the fast path read {text:?}");
-            // And the whole parse still agrees with saphyr-parser's.
-            let _ = agree(text);
         }
         // saphyr-parser refuses keys over 1024 characters.
         let long = "a".repeat(1100);
@@ -897,7 +877,6 @@ mod tests {
             "a: 1\n...\n",
         ] {
             assert!(fast(text).is_none(), "the fast path read {text:?}");
-            let _ = agree(text);
         }
         // Only at the start of a line are they markers.
         for text in ["k:\n  ...: 1\n", "k: a...b\n", "k:\n- ...x\n"] {
@@ -982,7 +961,6 @@ mod tests {
         ] {
             let text = format!("k: a{special}b\n");
             assert!(fast(&text).is_none(), "read {special:?}");
-            let _ = agree(&text);
         }
     }
 
